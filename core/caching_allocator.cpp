@@ -1,0 +1,146 @@
+// The host caching allocator. See Note [Size classes].
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <unordered_map>
+
+#include "core/allocator.h"
+#include "core/error.h"
+
+namespace tfl {
+
+// Note [Size classes]
+// Up to 1 KiB requests round to 64-byte multiples; above, to an eighth of the enclosing power of two
+// (so at most 20% slack). Equal classes make a freed block reusable for any request of its class,
+// which is what lets a loop of same-shaped ops run on recycled, already-faulted pages.
+size_t HostAllocator::size_class(size_t nbytes) {
+  if (nbytes == 0) return kAllocAlignment;
+  if (nbytes <= 1024) return (nbytes + kAllocAlignment - 1) / kAllocAlignment * kAllocAlignment;
+  size_t pow2 = 1;
+  while (pow2 < nbytes) pow2 <<= 1;
+  size_t step = pow2 / 8;  // classes at 5/8, 6/8, 7/8, 8/8 of pow2
+  return (nbytes + step - 1) / step * step;
+}
+
+namespace {
+thread_local const char* t_current_op = "unknown";
+
+int64_t now_ns() {
+  static const auto start = std::chrono::steady_clock::now();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+}  // namespace
+
+struct HostAllocator::State {
+  mutable std::mutex mu;
+  std::unordered_map<size_t, std::vector<void*>> free_lists;
+  MemoryStats stats;
+  bool log_events = false;
+  std::vector<MemoryEvent> events;
+
+  void release_cache_locked() {
+    for (auto& [cls, blocks] : free_lists)
+      for (void* p : blocks) std::free(p);
+    free_lists.clear();
+    stats.cached_bytes = 0;
+  }
+};
+
+HostAllocator& HostAllocator::instance() {
+  // Leaked on purpose: tensors held in static objects may be freed after exit handlers run.
+  static HostAllocator* inst = new HostAllocator();
+  return *inst;
+}
+
+HostAllocator::State& HostAllocator::state() const {
+  static State* s = new State();
+  return *s;
+}
+
+void* HostAllocator::allocate(size_t nbytes) {
+  size_t cls = size_class(nbytes);
+  State& s = state();
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.stats.limit_bytes > 0 && s.stats.live_bytes + static_cast<int64_t>(cls) > s.stats.limit_bytes)
+    TFL_THROW(OutOfMemoryError, t_current_op, "allocating ", nbytes, " bytes would exceed the memory limit of ",
+              s.stats.limit_bytes, " bytes (", s.stats.live_bytes, " bytes live)");
+  void* p = nullptr;
+  auto it = s.free_lists.find(cls);
+  if (it != s.free_lists.end() && !it->second.empty()) {
+    p = it->second.back();
+    it->second.pop_back();
+    s.stats.cached_bytes -= static_cast<int64_t>(cls);
+    ++s.stats.cache_hits;
+  } else {
+    p = std::aligned_alloc(kAllocAlignment, cls);
+    if (p == nullptr) {
+      // The cache may hold what the system cannot give: return it and try once more.
+      s.release_cache_locked();
+      p = std::aligned_alloc(kAllocAlignment, cls);
+    }
+    if (p == nullptr)
+      TFL_THROW(OutOfMemoryError, t_current_op, "the system could not provide ", nbytes, " bytes");
+    ++s.stats.cache_misses;
+  }
+  ++s.stats.allocations;
+  s.stats.live_bytes += static_cast<int64_t>(cls);
+  if (s.stats.live_bytes > s.stats.peak_bytes) s.stats.peak_bytes = s.stats.live_bytes;
+  if (s.log_events)
+    s.events.push_back({MemoryEventKind::Alloc, static_cast<int64_t>(cls), now_ns(), t_current_op});
+  return p;
+}
+
+void HostAllocator::deallocate(void* ptr, size_t nbytes) {
+  if (ptr == nullptr) return;
+  size_t cls = size_class(nbytes);
+  State& s = state();
+  std::lock_guard<std::mutex> lock(s.mu);
+  s.free_lists[cls].push_back(ptr);
+  s.stats.cached_bytes += static_cast<int64_t>(cls);
+  s.stats.live_bytes -= static_cast<int64_t>(cls);
+  ++s.stats.frees;
+  if (s.log_events)
+    s.events.push_back({MemoryEventKind::Free, static_cast<int64_t>(cls), now_ns(), t_current_op});
+}
+
+MemoryStats HostAllocator::stats() const {
+  std::lock_guard<std::mutex> lock(state().mu);
+  return state().stats;
+}
+
+void HostAllocator::reset_peak() {
+  std::lock_guard<std::mutex> lock(state().mu);
+  state().stats.peak_bytes = state().stats.live_bytes;
+}
+
+void HostAllocator::empty_cache() {
+  std::lock_guard<std::mutex> lock(state().mu);
+  state().release_cache_locked();
+}
+
+void HostAllocator::set_limit(int64_t bytes) {
+  if (bytes < 0) TFL_THROW(InvalidArgumentError, "memory_set_limit", "limit must be >= 0, got ", bytes);
+  std::lock_guard<std::mutex> lock(state().mu);
+  state().stats.limit_bytes = bytes;
+}
+
+void HostAllocator::set_event_log(bool enabled) {
+  std::lock_guard<std::mutex> lock(state().mu);
+  state().log_events = enabled;
+}
+
+std::vector<MemoryEvent> HostAllocator::events() const {
+  std::lock_guard<std::mutex> lock(state().mu);
+  return state().events;
+}
+
+void HostAllocator::clear_events() {
+  std::lock_guard<std::mutex> lock(state().mu);
+  state().events.clear();
+}
+
+MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_current_op) { t_current_op = op; }
+MemoryOpScope::~MemoryOpScope() { t_current_op = prev_; }
+
+}  // namespace tfl

@@ -1,0 +1,70 @@
+// Element types, their sizes and names, type promotion, and compile-time dispatch over them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/error.h"
+#include "core/half.h"
+
+namespace tfl {
+
+// Values equal the public TFL_DTYPE_* codes; append only.
+enum class DType : int32_t { F32 = 0, F64 = 1, F16 = 2, BF16 = 3, I32 = 4, I64 = 5, U8 = 6, Bool = 7 };
+constexpr int kNumDTypes = 8;
+
+size_t dtype_size(DType dt);
+const char* dtype_name(DType dt);
+bool is_floating(DType dt);
+bool is_integral(DType dt);  // true iff an integer type (bool excluded)
+// True iff dt is a valid enumerator (for values that arrive from the C ABI).
+bool dtype_is_valid(int32_t code);
+
+// Result type of a binary op on a and b, following the Python array API standard's promotion table.
+// bf16 (absent from the standard) promotes like a float narrower than f32 but is not mixed with f16.
+// Combinations the table leaves undefined (bool with numbers, integers with floats, f16 with bf16)
+// throw DTypeError naming `op`.
+DType promote_types(DType a, DType b, const char* op);
+
+// The dtype arithmetic happens in: f16/bf16 compute in f32.
+inline DType compute_dtype(DType dt) { return (dt == DType::F16 || dt == DType::BF16) ? DType::F32 : dt; }
+
+// Default float type for results of float-only ops on integer inputs.
+constexpr DType kDefaultFloat = DType::F32;
+
+template <class T>
+struct DTypeOf;
+template <> struct DTypeOf<float> { static constexpr DType value = DType::F32; };
+template <> struct DTypeOf<double> { static constexpr DType value = DType::F64; };
+template <> struct DTypeOf<Half> { static constexpr DType value = DType::F16; };
+template <> struct DTypeOf<BFloat16> { static constexpr DType value = DType::BF16; };
+template <> struct DTypeOf<int32_t> { static constexpr DType value = DType::I32; };
+template <> struct DTypeOf<int64_t> { static constexpr DType value = DType::I64; };
+template <> struct DTypeOf<uint8_t> { static constexpr DType value = DType::U8; };
+template <> struct DTypeOf<bool> { static constexpr DType value = DType::Bool; };
+
+// Type used for arithmetic on stored T: float for Half/BFloat16, T otherwise.
+template <class T> struct ComputeOf { using type = T; };
+template <> struct ComputeOf<Half> { using type = float; };
+template <> struct ComputeOf<BFloat16> { using type = float; };
+template <class T> using compute_t = typename ComputeOf<T>::type;
+
+template <class T> struct Tag { using type = T; };
+
+// Calls f(Tag<T>{}) for the C++ type of dt; an unexpected dtype is a DTypeError naming `op`.
+template <class F>
+decltype(auto) dispatch_all_types(DType dt, const char* op, F&& f) {
+  switch (dt) {
+    case DType::F32: return f(Tag<float>{});
+    case DType::F64: return f(Tag<double>{});
+    case DType::F16: return f(Tag<Half>{});
+    case DType::BF16: return f(Tag<BFloat16>{});
+    case DType::I32: return f(Tag<int32_t>{});
+    case DType::I64: return f(Tag<int64_t>{});
+    case DType::U8: return f(Tag<uint8_t>{});
+    case DType::Bool: return f(Tag<bool>{});
+  }
+  TFL_THROW(DTypeError, op, "unsupported dtype code ", static_cast<int>(dt));
+}
+
+}  // namespace tfl

@@ -1,0 +1,53 @@
+// Copies and dtype casts through the "copy" kernel.
+#include "core/ops/copy.h"
+
+#include "core/dispatch.h"
+
+namespace tfl {
+
+namespace {
+void copy_into(const Tensor& dst, const Tensor& src, const char* op) {
+  static const int kCopy = op_index("copy");
+  if (dst.device() != src.device())
+    TFL_THROW(DeviceError, op, "source is on ", src.device().str(), ", destination on ", dst.device().str());
+  Strides src_strides = broadcast_strides(src.shape(), src.strides(), dst.shape());
+  KernelArgs args;
+  args.out = make_arg(dst.data_ptr(), dst.dtype(), dst.shape(), dst.strides());
+  args.in[0] = make_arg(src.data_ptr(), src.dtype(), dst.shape(), src_strides);
+  args.nin = 1;
+  find_kernel(kCopy, dst.device().type, dst.dtype())(args);
+}
+}  // namespace
+
+Tensor contiguous(const Tensor& t) {
+  check_defined(t, "contiguous", "t");
+  if (t.is_contiguous()) return t;
+  return clone(t);
+}
+
+Tensor to_dtype(const Tensor& t, DType dtype) {
+  check_defined(t, "to_dtype", "t");
+  Tensor out = Tensor::empty(t.shape(), dtype, t.device());
+  copy_into(out, t, "to_dtype");
+  return out;
+}
+
+Tensor cast_if_needed(const Tensor& t, DType dtype) { return t.dtype() == dtype ? t : to_dtype(t, dtype); }
+
+Tensor clone(const Tensor& t) {
+  check_defined(t, "clone", "t");
+  return to_dtype(t, t.dtype());
+}
+
+void copy_(const Tensor& dst, const Tensor& src) {
+  check_defined(dst, "copy_", "dst");
+  check_defined(src, "copy_", "src");
+  Shape b = broadcast_shapes(src.shape(), dst.shape(), "copy_");
+  if (b != dst.shape())
+    TFL_THROW(ShapeError, "copy_", "source of shape ", shape_str(src.shape()),
+              " cannot be broadcast to destination shape ", shape_str(dst.shape()));
+  copy_into(dst, src, "copy_");
+  dst.bump_version();
+}
+
+}  // namespace tfl

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job: set up, build, and run the end-to-end example.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh"
+"${TFL_BUILD_DIR:-$root/build}/examples/tfl_demo"

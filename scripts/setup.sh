@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what building and testing tenflowers needs on Debian 12. Idempotent: when everything is
+# already there it only checks (well under a second) and touches no package index.
+set -euo pipefail
+
+apt_packages=(build-essential cmake ninja-build pkg-config catch2 libopenblas-dev libopenblas0-pthread)
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
