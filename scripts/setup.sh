@@ -3,7 +3,13 @@
 # already there it only checks (well under a second) and touches no package index.
 set -euo pipefail
 
-apt_packages=(build-essential cmake ninja-build pkg-config catch2 libopenblas-dev libopenblas0-pthread)
+apt_packages=(
+  build-essential cmake ninja-build pkg-config catch2 libopenblas-dev libopenblas0-pthread
+  # tfl-gen (Clang LibTooling) and the drift test; find_package(Clang) needs all the clang-14 tools present
+  clang-14 clang-tools-14 clang-tidy-14 clang-format-14 clangd-14 llvm-14-dev libclang-14-dev libclang-cpp14-dev
+  # the ABI check
+  abi-dumper abi-compliance-checker elfutils vtable-dumper universal-ctags
+)
 
 missing=()
 for p in "${apt_packages[@]}"; do

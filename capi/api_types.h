@@ -1,0 +1,50 @@
+// The C types of the public API: status codes, enums, opaque handles and callbacks. tfl-gen copies
+// them into include/tenflowers/tenflowers.h; the numbers are part of the ABI (append only).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Result of every fallible call. Numbers are stable and never reused.
+typedef enum tfl_status {
+  TFL_OK = 0,                   ///< success
+  TFL_ERR_INVALID_ARGUMENT = 1, ///< an argument is NULL, out of range or otherwise invalid
+  TFL_ERR_SHAPE = 2,            ///< shapes do not match or cannot be broadcast
+  TFL_ERR_DTYPE = 3,            ///< a dtype is not supported or two dtypes do not promote
+  TFL_ERR_DEVICE = 4,           ///< the device is unavailable or operands are on different devices
+  TFL_ERR_OUT_OF_MEMORY = 5,    ///< an allocation failed or exceeded the memory limit
+  TFL_ERR_INDEX = 6,            ///< an index or axis is out of range
+  TFL_ERR_NOT_IMPLEMENTED = 7,  ///< no kernel for this combination (e.g. CUDA in a CPU-only build)
+  TFL_ERR_IO = 8,               ///< a file could not be read or written, or is malformed
+  TFL_ERR_INTERNAL = 9          ///< a bug in tenflowers; please report it
+} tfl_status;
+
+/// Element types. f16 and bf16 are stored natively and computed in f32.
+typedef enum tfl_dtype {
+  TFL_DTYPE_F32 = 0,
+  TFL_DTYPE_F64 = 1,
+  TFL_DTYPE_F16 = 2,
+  TFL_DTYPE_BF16 = 3,
+  TFL_DTYPE_I32 = 4,
+  TFL_DTYPE_I64 = 5,
+  TFL_DTYPE_U8 = 6,
+  TFL_DTYPE_BOOL = 7
+} tfl_dtype;
+
+/// Device kinds.
+typedef enum tfl_device_type { TFL_DEVICE_CPU = 0, TFL_DEVICE_CUDA = 1 } tfl_device_type;
+
+/// An n-dimensional array (opaque, reference-counted).
+typedef struct tfl_tensor tfl_tensor;
+
+/// Releases memory handed to tfl_tensor_from_external; called exactly once with the data pointer and
+/// the user_data given there.
+typedef void (*tfl_deleter_fn)(void* data, void* user_data);
+
+#ifdef __cplusplus
+}
+#endif
