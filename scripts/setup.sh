@@ -9,6 +9,8 @@ apt_packages=(
   clang-14 clang-tools-14 clang-tidy-14 clang-format-14 clangd-14 llvm-14-dev libclang-14-dev libclang-cpp14-dev
   # the ABI check
   abi-dumper abi-compliance-checker elfutils vtable-dumper universal-ctags
+  # the C tests under valgrind; python3 generates the argument tests
+  valgrind python3
 )
 
 missing=()
