@@ -20,23 +20,33 @@ namespace tfl::cpu {
 
 namespace {
 
-inline float as_float(int32_t i) {
+__attribute__((always_inline)) inline float as_float(int32_t i) {
   float f;
   std::memcpy(&f, &i, 4);
   return f;
 }
-inline int32_t as_int(float f) {
+__attribute__((always_inline)) inline int32_t as_int(float f) {
   int32_t i;
   std::memcpy(&i, &f, 4);
   return i;
 }
 
+// a if c else b, as bit operations: a plain ?: whose arms hold floating-point work is turned into a
+// branch (the work may trap, so it is not executed speculatively), and branches stop vectorisation.
+__attribute__((always_inline)) inline float select(bool c, float a, float b) {
+  int32_t m = -static_cast<int32_t>(c);
+  return as_float((as_int(a) & m) | (as_int(b) & ~m));
+}
+
 // exp(x) to about 1 ulp (Cephes expf polynomial): x = n ln2 + r with |r| <= ln2/2, 2^n applied in
-// two halves so results near the overflow and denormal ends stay exact. Branch-free.
-inline float exp_body(float x) {
-  const float hi = 88.72283935546875f, lo = -103.972084045410f;
-  float xc = x > hi ? hi : x;
-  xc = xc < lo ? lo : xc;
+// two halves so results near the overflow and denormal ends stay exact. Branch-free: inputs are
+// clamped to [-104, 88.8], whose ends overflow to inf and underflow to 0 by themselves, and NaN
+// passes through the clamps and the arithmetic.
+__attribute__((always_inline)) inline float exp_body(float x) {
+  const float hi = 88.8f, lo = -104.0f;
+  // Clamping with ?: lets GCC thread the constant arm through the whole body and branch per element.
+  float xc = select(x > hi, hi, x);
+  xc = select(xc < lo, lo, xc);
   const float magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer held in the low bits
   float t = xc * 1.44269504088896341f + magic;
   int32_t n = as_int(t) - as_int(magic);
@@ -52,13 +62,11 @@ inline float exp_body(float x) {
   p = p * r + 5.0000001201e-1f;
   float y = p * z + r + 1.0f;
   int32_t n1 = n >> 1, n2 = n - n1;
-  y = y * as_float((n1 + 127) << 23) * as_float((n2 + 127) << 23);
-  y = x > hi ? HUGE_VALF : y;
-  return x != x ? x : y;
+  return y * as_float((n1 + 127) << 23) * as_float((n2 + 127) << 23);
 }
 
 // tanh(x): an odd polynomial below 0.625 (Cephes tanhf), 1 - 2 / (exp(2|x|) + 1) above.
-inline float tanh_body(float x) {
+__attribute__((always_inline)) inline float tanh_body(float x) {
   float ax = x < 0.0f ? -x : x;
   float z = x * x;
   float p = -5.70498872745e-3f;
@@ -69,19 +77,19 @@ inline float tanh_body(float x) {
   float small = p * z * x + x;
   float e = exp_body(2.0f * ax);
   float big = 1.0f - 2.0f / (e + 1.0f);
-  big = x < 0.0f ? -big : big;
-  return ax < 0.625f ? small : big;
+  big = select(x < 0.0f, -big, big);
+  return select(ax < 0.625f, small, big);
 }
 
 // 1 / (1 + exp(-x)) without overflow: exp of -|x| only.
-inline float sigmoid_body(float x) {
+__attribute__((always_inline)) inline float sigmoid_body(float x) {
   float ax = x < 0.0f ? -x : x;
   float e = exp_body(-ax);
   float r = 1.0f / (1.0f + e);
-  return x < 0.0f ? e * r : r;
+  return select(x < 0.0f, e * r, r);
 }
 
-inline float gelu_tanh_body(float x) {
+__attribute__((always_inline)) inline float gelu_tanh_body(float x) {
   const float k = 0.7978845608028654f;  // sqrt(2 / pi)
   float inner = k * (x + 0.044715f * x * x * x);
   return 0.5f * x * (1.0f + tanh_body(inner));
