@@ -25,6 +25,31 @@ Tensor as_float_operand(const Tensor& t, const char* op, const char* arg) {
   return is_floating(t.dtype()) ? t : cast_if_needed(t, kDefaultFloat);
 }
 
+// Note [Arithmetic fast path]
+// The common call, two contiguous CPU tensors of one shape and dtype, needs no promotion, casting or
+// broadcasting; skipping that machinery (Dims copies, stride computations, shared_ptr traffic) is
+// most of the per-call cost of a small op. Anything else goes through binary_op, which also
+// produces every error message, so behaviour is identical.
+Tensor arith(int op, const Tensor& a, const Tensor& b, ResultType rt) {
+  if (a.defined() && b.defined()) {
+    const DType dt = a.dtype();
+    const bool dtype_ok = rt == ResultType::kFloat ? is_floating(dt) : dt != DType::Bool;
+    if (dtype_ok && dt == b.dtype() && a.device().type == DeviceType::CPU && a.device() == b.device() &&
+        a.shape() == b.shape() && a.is_contiguous() && b.is_contiguous()) {
+      KernelFn kernel = find_kernel(op, DeviceType::CPU, dt);
+      Tensor o = Tensor::empty(a.shape(), dt, a.device());
+      KernelArgs args;
+      args.out = make_arg(o.data_ptr(), dt, o.shape(), o.strides());
+      args.in[0] = make_arg(a.data_ptr(), dt, a.shape(), a.strides());
+      args.in[1] = make_arg(b.data_ptr(), dt, b.shape(), b.strides());
+      args.nin = 2;
+      kernel(args);
+      return o;
+    }
+  }
+  return binary_op(op, a, b, rt);
+}
+
 Tensor& out_op(int op, Tensor& out, const Tensor& a, const Tensor& b, ResultType rt) {
   check_defined(out, op_name(op), "out");
   binary_op(op, a, b, rt, out);
@@ -41,10 +66,10 @@ Tensor logical_binary(int op, const Tensor& a, const Tensor& b) {
 }  // namespace
 
 // --- binary arithmetic ----------------------------------------------------------------------------
-Tensor add(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(add), a, b, kNum); }
-Tensor sub(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(sub), a, b, kNum); }
-Tensor mul(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(mul), a, b, kNum); }
-Tensor div(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(div), a, b, kFlt); }
+Tensor add(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(add), a, b, kNum); }
+Tensor sub(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(sub), a, b, kNum); }
+Tensor mul(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(mul), a, b, kNum); }
+Tensor div(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(div), a, b, kFlt); }
 Tensor floor_divide(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(floor_divide), a, b, kNum); }
 Tensor remainder(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(remainder), a, b, kNum); }
 Tensor pow(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(pow), a, b, kNum); }
