@@ -1,51 +1,217 @@
 // Elementwise op entry points: each names its kernel and its dtype rule; elementwise_util does the rest.
 #include "core/ops/elementwise.h"
 
+#include <cmath>
+
 #include "core/dispatch.h"
+#include "core/ops/copy.h"
 #include "core/ops/elementwise_util.h"
+#include "kernels/params_elementwise.h"
 
 namespace tfl {
 
 #define TFL_OP_INDEX(name) ([] { static const int i = op_index(#name); return i; }())
 
-Tensor add(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(add), a, b, ResultType::kNumericSame); }
-Tensor sub(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(sub), a, b, ResultType::kNumericSame); }
-Tensor mul(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(mul), a, b, ResultType::kNumericSame); }
-Tensor div(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(div), a, b, ResultType::kFloat); }
+namespace {
 
-Tensor add(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(add), a, b, ResultType::kNumericSame); }
-Tensor sub(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(sub), a, b, ResultType::kNumericSame); }
-Tensor sub(double a, const Tensor& b) { return scalar_binary_op(TFL_OP_INDEX(sub), a, b, ResultType::kNumericSame); }
-Tensor mul(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(mul), a, b, ResultType::kNumericSame); }
+constexpr ResultType kNum = ResultType::kNumericSame;
+constexpr ResultType kFlt = ResultType::kFloat;
+constexpr ResultType kBool = ResultType::kBool;
+
+// Float-valued ops with a float scalar: an integer tensor is cast to f32 first, so that 0.5 is not
+// rejected as a non-integral scalar for an integer tensor.
+Tensor as_float_operand(const Tensor& t, const char* op, const char* arg) {
+  check_defined(t, op, arg);
+  return is_floating(t.dtype()) ? t : cast_if_needed(t, kDefaultFloat);
+}
+
+// Note [Arithmetic fast path]
+// The common call, two contiguous CPU tensors of one shape and dtype, needs no promotion, casting or
+// broadcasting; skipping that machinery (Dims copies, stride computations, shared_ptr traffic) is
+// most of the per-call cost of a small op. Anything else goes through binary_op, which also
+// produces every error message, so behaviour is identical.
+Tensor arith(int op, const Tensor& a, const Tensor& b, ResultType rt) {
+  if (a.defined() && b.defined()) {
+    const DType dt = a.dtype();
+    const bool dtype_ok = rt == ResultType::kFloat ? is_floating(dt) : dt != DType::Bool;
+    if (dtype_ok && dt == b.dtype() && a.device().type == DeviceType::CPU && a.device() == b.device() &&
+        a.shape() == b.shape() && a.is_contiguous() && b.is_contiguous()) {
+      KernelFn kernel = find_kernel(op, DeviceType::CPU, dt);
+      Tensor o = Tensor::empty(a.shape(), dt, a.device());
+      KernelArgs args;
+      args.out = make_arg(o.data_ptr(), dt, o.shape(), o.strides());
+      args.in[0] = make_arg(a.data_ptr(), dt, a.shape(), a.strides());
+      args.in[1] = make_arg(b.data_ptr(), dt, b.shape(), b.strides());
+      args.nin = 2;
+      kernel(args);
+      return o;
+    }
+  }
+  return binary_op(op, a, b, rt);
+}
+
+Tensor& out_op(int op, Tensor& out, const Tensor& a, const Tensor& b, ResultType rt) {
+  check_defined(out, op_name(op), "out");
+  binary_op(op, a, b, rt, out);
+  return out;
+}
+
+// Logical ops read operands as truth values: casting to bool first lets any two dtypes meet.
+Tensor logical_binary(int op, const Tensor& a, const Tensor& b) {
+  check_defined(a, op_name(op), "a");
+  check_defined(b, op_name(op), "b");
+  return binary_op(op, cast_if_needed(a, DType::Bool), cast_if_needed(b, DType::Bool), kBool);
+}
+
+}  // namespace
+
+// --- binary arithmetic ----------------------------------------------------------------------------
+Tensor add(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(add), a, b, kNum); }
+Tensor sub(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(sub), a, b, kNum); }
+Tensor mul(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(mul), a, b, kNum); }
+Tensor div(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(div), a, b, kFlt); }
+Tensor floor_divide(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(floor_divide), a, b, kNum); }
+Tensor remainder(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(remainder), a, b, kNum); }
+Tensor pow(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(pow), a, b, kNum); }
+Tensor maximum(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(maximum), a, b, kNum); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(minimum), a, b, kNum); }
+Tensor atan2(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(atan2), a, b, kFlt); }
+
+Tensor add(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(add), a, b, kNum); }
+Tensor add(double a, const Tensor& b) { return scalar_binary_op(TFL_OP_INDEX(add), a, b, kNum); }
+Tensor sub(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(sub), a, b, kNum); }
+Tensor sub(double a, const Tensor& b) { return scalar_binary_op(TFL_OP_INDEX(sub), a, b, kNum); }
+Tensor mul(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(mul), a, b, kNum); }
+Tensor mul(double a, const Tensor& b) { return scalar_binary_op(TFL_OP_INDEX(mul), a, b, kNum); }
 Tensor div(const Tensor& a, double b) {
-  // A float scalar divides an integer tensor into floats, so the scalar takes the float type.
-  return binary_scalar_op(TFL_OP_INDEX(div), a, b, ResultType::kFloat);
+  return binary_scalar_op(TFL_OP_INDEX(div), as_float_operand(a, "div", "a"), b, kFlt);
 }
-Tensor div(double a, const Tensor& b) { return scalar_binary_op(TFL_OP_INDEX(div), a, b, ResultType::kFloat); }
-
-Tensor& add_out(Tensor& out, const Tensor& a, const Tensor& b) {
-  check_defined(out, "add", "out");
-  binary_op(TFL_OP_INDEX(add), a, b, ResultType::kNumericSame, out);
-  return out;
+Tensor div(double a, const Tensor& b) {
+  return scalar_binary_op(TFL_OP_INDEX(div), a, as_float_operand(b, "div", "b"), kFlt);
 }
-Tensor& sub_out(Tensor& out, const Tensor& a, const Tensor& b) {
-  check_defined(out, "sub", "out");
-  binary_op(TFL_OP_INDEX(sub), a, b, ResultType::kNumericSame, out);
-  return out;
-}
-Tensor& mul_out(Tensor& out, const Tensor& a, const Tensor& b) {
-  check_defined(out, "mul", "out");
-  binary_op(TFL_OP_INDEX(mul), a, b, ResultType::kNumericSame, out);
-  return out;
-}
-Tensor& div_out(Tensor& out, const Tensor& a, const Tensor& b) {
-  check_defined(out, "div", "out");
-  binary_op(TFL_OP_INDEX(div), a, b, ResultType::kFloat, out);
-  return out;
+Tensor floor_divide(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(floor_divide), a, b, kNum); }
+Tensor floor_divide(double a, const Tensor& b) { return scalar_binary_op(TFL_OP_INDEX(floor_divide), a, b, kNum); }
+Tensor remainder(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(remainder), a, b, kNum); }
+Tensor remainder(double a, const Tensor& b) { return scalar_binary_op(TFL_OP_INDEX(remainder), a, b, kNum); }
+Tensor pow(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(pow), a, b, kNum); }
+Tensor pow(double a, const Tensor& b) { return scalar_binary_op(TFL_OP_INDEX(pow), a, b, kNum); }
+Tensor maximum(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(maximum), a, b, kNum); }
+Tensor minimum(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(minimum), a, b, kNum); }
+Tensor atan2(const Tensor& a, double b) {
+  return binary_scalar_op(TFL_OP_INDEX(atan2), as_float_operand(a, "atan2", "a"), b, kFlt);
 }
 
-Tensor neg(const Tensor& a) { return unary_op(TFL_OP_INDEX(neg), a, ResultType::kNumericSame); }
-Tensor exp(const Tensor& a) { return unary_op(TFL_OP_INDEX(exp), a, ResultType::kFloat); }
-Tensor relu(const Tensor& a) { return unary_op(TFL_OP_INDEX(relu), a, ResultType::kNumericSame); }
+Tensor& add_out(Tensor& out, const Tensor& a, const Tensor& b) { return out_op(TFL_OP_INDEX(add), out, a, b, kNum); }
+Tensor& sub_out(Tensor& out, const Tensor& a, const Tensor& b) { return out_op(TFL_OP_INDEX(sub), out, a, b, kNum); }
+Tensor& mul_out(Tensor& out, const Tensor& a, const Tensor& b) { return out_op(TFL_OP_INDEX(mul), out, a, b, kNum); }
+Tensor& div_out(Tensor& out, const Tensor& a, const Tensor& b) { return out_op(TFL_OP_INDEX(div), out, a, b, kFlt); }
+Tensor& floor_divide_out(Tensor& out, const Tensor& a, const Tensor& b) {
+  return out_op(TFL_OP_INDEX(floor_divide), out, a, b, kNum);
+}
+Tensor& remainder_out(Tensor& out, const Tensor& a, const Tensor& b) {
+  return out_op(TFL_OP_INDEX(remainder), out, a, b, kNum);
+}
+Tensor& pow_out(Tensor& out, const Tensor& a, const Tensor& b) { return out_op(TFL_OP_INDEX(pow), out, a, b, kNum); }
+Tensor& maximum_out(Tensor& out, const Tensor& a, const Tensor& b) {
+  return out_op(TFL_OP_INDEX(maximum), out, a, b, kNum);
+}
+Tensor& minimum_out(Tensor& out, const Tensor& a, const Tensor& b) {
+  return out_op(TFL_OP_INDEX(minimum), out, a, b, kNum);
+}
+Tensor& atan2_out(Tensor& out, const Tensor& a, const Tensor& b) {
+  return out_op(TFL_OP_INDEX(atan2), out, a, b, kFlt);
+}
+
+// --- comparisons ----------------------------------------------------------------------------------
+Tensor eq(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(eq), a, b, kBool); }
+Tensor ne(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(ne), a, b, kBool); }
+Tensor lt(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(lt), a, b, kBool); }
+Tensor le(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(le), a, b, kBool); }
+Tensor gt(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(gt), a, b, kBool); }
+Tensor ge(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(ge), a, b, kBool); }
+Tensor eq(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(eq), a, b, kBool); }
+Tensor ne(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(ne), a, b, kBool); }
+Tensor lt(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(lt), a, b, kBool); }
+Tensor le(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(le), a, b, kBool); }
+Tensor gt(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(gt), a, b, kBool); }
+Tensor ge(const Tensor& a, double b) { return binary_scalar_op(TFL_OP_INDEX(ge), a, b, kBool); }
+
+// --- logical, selection, tests --------------------------------------------------------------------
+Tensor logical_and(const Tensor& a, const Tensor& b) { return logical_binary(TFL_OP_INDEX(logical_and), a, b); }
+Tensor logical_or(const Tensor& a, const Tensor& b) { return logical_binary(TFL_OP_INDEX(logical_or), a, b); }
+Tensor logical_xor(const Tensor& a, const Tensor& b) { return logical_binary(TFL_OP_INDEX(logical_xor), a, b); }
+Tensor logical_not(const Tensor& a) { return unary_op(TFL_OP_INDEX(logical_not), a, kBool); }
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  check_defined(cond, "where", "cond");
+  check_defined(a, "where", "a");
+  check_defined(b, "where", "b");
+  if (cond.dtype() != DType::Bool)
+    TFL_THROW(DTypeError, "where", "cond must be bool, got ", dtype_name(cond.dtype()));
+  DType dt = promote_types(a.dtype(), b.dtype(), "where");
+  return ternary_op(TFL_OP_INDEX(where), cond, cast_if_needed(a, dt), cast_if_needed(b, dt), dt, dt);
+}
+
+Tensor isnan(const Tensor& a) { return unary_op(TFL_OP_INDEX(isnan), a, kBool); }
+Tensor isinf(const Tensor& a) { return unary_op(TFL_OP_INDEX(isinf), a, kBool); }
+Tensor isfinite(const Tensor& a) { return unary_op(TFL_OP_INDEX(isfinite), a, kBool); }
+
+// --- unary ----------------------------------------------------------------------------------------
+Tensor neg(const Tensor& a) { return unary_op(TFL_OP_INDEX(neg), a, kNum); }
+Tensor abs(const Tensor& a) { return unary_op(TFL_OP_INDEX(abs), a, kNum); }
+Tensor sign(const Tensor& a) { return unary_op(TFL_OP_INDEX(sign), a, kNum); }
+Tensor square(const Tensor& a) { return unary_op(TFL_OP_INDEX(square), a, kNum); }
+Tensor relu(const Tensor& a) { return unary_op(TFL_OP_INDEX(relu), a, kNum); }
+Tensor floor(const Tensor& a) { return unary_op(TFL_OP_INDEX(floor), a, kNum); }
+Tensor ceil(const Tensor& a) { return unary_op(TFL_OP_INDEX(ceil), a, kNum); }
+Tensor round(const Tensor& a) { return unary_op(TFL_OP_INDEX(round), a, kNum); }
+
+Tensor clip(const Tensor& a, std::optional<double> lo, std::optional<double> hi) {
+  check_defined(a, "clip", "a");
+  for (const auto& bound : {lo, hi}) {
+    if (!bound) continue;
+    if (std::isnan(*bound)) TFL_THROW(InvalidArgumentError, "clip", "a bound is NaN");
+    if (is_integral(a.dtype()) && std::floor(*bound) != *bound)
+      TFL_THROW(DTypeError, "clip", "the bound ", *bound, " is not an integer and the tensor is ",
+                dtype_name(a.dtype()), "; cast the tensor to a float dtype first");
+  }
+  ClipParams p{lo.value_or(0.0), hi.value_or(0.0), lo.has_value(), hi.has_value()};
+  return unary_op(TFL_OP_INDEX(clip), a, kNum, Tensor(), &p);
+}
+
+Tensor exp(const Tensor& a) { return unary_op(TFL_OP_INDEX(exp), a, kFlt); }
+Tensor expm1(const Tensor& a) { return unary_op(TFL_OP_INDEX(expm1), a, kFlt); }
+Tensor log(const Tensor& a) { return unary_op(TFL_OP_INDEX(log), a, kFlt); }
+Tensor log1p(const Tensor& a) { return unary_op(TFL_OP_INDEX(log1p), a, kFlt); }
+Tensor sqrt(const Tensor& a) { return unary_op(TFL_OP_INDEX(sqrt), a, kFlt); }
+Tensor rsqrt(const Tensor& a) { return unary_op(TFL_OP_INDEX(rsqrt), a, kFlt); }
+Tensor sin(const Tensor& a) { return unary_op(TFL_OP_INDEX(sin), a, kFlt); }
+Tensor cos(const Tensor& a) { return unary_op(TFL_OP_INDEX(cos), a, kFlt); }
+Tensor tan(const Tensor& a) { return unary_op(TFL_OP_INDEX(tan), a, kFlt); }
+Tensor tanh(const Tensor& a) { return unary_op(TFL_OP_INDEX(tanh), a, kFlt); }
+Tensor sigmoid(const Tensor& a) { return unary_op(TFL_OP_INDEX(sigmoid), a, kFlt); }
+Tensor silu(const Tensor& a) { return unary_op(TFL_OP_INDEX(silu), a, kFlt); }
+
+Tensor leaky_relu(const Tensor& a, double slope) {
+  if (!std::isfinite(slope)) TFL_THROW(InvalidArgumentError, "leaky_relu", "slope must be finite, got ", slope);
+  LeakyReluParams p{slope};
+  return unary_op(TFL_OP_INDEX(leaky_relu), a, kFlt, Tensor(), &p);
+}
+Tensor elu(const Tensor& a, double alpha) {
+  if (!std::isfinite(alpha)) TFL_THROW(InvalidArgumentError, "elu", "alpha must be finite, got ", alpha);
+  EluParams p{alpha};
+  return unary_op(TFL_OP_INDEX(elu), a, kFlt, Tensor(), &p);
+}
+Tensor gelu(const Tensor& a, bool approximate) {
+  GeluParams p{approximate};
+  return unary_op(TFL_OP_INDEX(gelu), a, kFlt, Tensor(), &p);
+}
+Tensor softplus(const Tensor& a, double beta, double threshold) {
+  if (!std::isfinite(beta) || beta == 0.0)
+    TFL_THROW(InvalidArgumentError, "softplus", "beta must be finite and nonzero, got ", beta);
+  if (std::isnan(threshold)) TFL_THROW(InvalidArgumentError, "softplus", "threshold is NaN");
+  SoftplusParams p{beta, threshold};
+  return unary_op(TFL_OP_INDEX(softplus), a, kFlt, Tensor(), &p);
+}
 
 }  // namespace tfl
