@@ -5,6 +5,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "core/autograd/differentiable.h"
 #include "core/autograd/grad_mode.h"
 #include "core/ops/copy.h"
 #include "core/ops/elementwise.h"
@@ -196,6 +197,8 @@ bool needs_grad(const std::vector<Tensor>& inputs) {
 
 void record(const char* name, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
             std::vector<SavedTensor> saved, BackwardFn fn) {
+  // Every recorded op must be registered, so the gradient checker knows to test it.
+  TFL_INTERNAL_ASSERT(is_registered_differentiable(name));
   auto node = std::make_shared<FunctionNode>(name, std::move(fn), std::move(saved));
   node->set_sequence_nr(g_sequence.fetch_add(1));
   for (const Tensor& in : inputs) node->next_edges().push_back(in.defined() ? gradient_edge(in) : Edge{});
