@@ -14,7 +14,7 @@ namespace {
 void check_index(const Tensor& index, const Tensor& t, const char* op, const char* arg) {
   check_defined(index, op, arg);
   if (index.dtype() != DType::I32 && index.dtype() != DType::I64)
-    TFL_THROW(DTypeError, op, arg, " must have dtype i32 or i64, got ", dtype_name(index.dtype()));
+    TFL_THROW(DTypeError, op, arg, " must have dtype int32 or int64, got ", dtype_name(index.dtype()));
   if (index.device() != t.device())
     TFL_THROW(DeviceError, op, arg, " is on ", index.device().str(), ", the data on ", t.device().str());
 }
