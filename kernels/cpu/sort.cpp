@@ -18,20 +18,25 @@ inline bool is_nan(C v) {
   else return false;
 }
 
-// Strict weak order on (value, position) pairs: NaN above every number, ties by position. The
+// Strict weak order on (value, position) pairs without NaN: by value, ties by position. The
 // position tie-break makes plain std::sort stable and its results deterministic.
 template <class C, bool kDescending>
 struct Before {
   bool operator()(const std::pair<C, int64_t>& x, const std::pair<C, int64_t>& y) const {
-    const bool xn = is_nan(x.first), yn = is_nan(y.first);
-    if (xn || yn) {
-      if (xn && yn) return x.second < y.second;
-      return kDescending ? xn : yn;  // NaN is largest: first when descending, last when ascending
-    }
     if (x.first != y.first) return kDescending ? y.first < x.first : x.first < y.first;
     return x.second < y.second;
   }
 };
+
+// Puts the first k elements of [first, last) in order (all of them when k >= the range length).
+template <class It, class Cmp>
+void order_prefix(It first, It last, int64_t k, bool sorted, Cmp cmp) {
+  const int64_t len = last - first;
+  if (k <= 0 || len <= 1) return;
+  if (k >= len) std::sort(first, last, cmp);
+  else if (sorted) std::partial_sort(first, first + k, last, cmp);
+  else std::nth_element(first, first + k, last, cmp);
+}
 
 // Element offset of row `row` (a linear index over every dimension but `axis`) for one operand.
 inline int64_t row_offset(int64_t row, int ndim, const int64_t* shape, const int64_t* strides, int axis) {
@@ -67,10 +72,19 @@ void order_rows(const KernelArgs& args) {
       const T* src = reinterpret_cast<const T*>(in.data) + row_offset(r, nd, in.shape, in.strides, axis);
       T* vo = reinterpret_cast<T*>(vals.data) + row_offset(r, nd, vals.shape, vals.strides, axis);
       int64_t* io = reinterpret_cast<int64_t*>(idx.data) + row_offset(r, nd, idx.shape, idx.strides, axis);
-      for (int64_t j = 0; j < n; ++j) buf[static_cast<size_t>(j)] = {static_cast<C>(src[j * sin]), j};
-      if (k >= n) std::sort(buf.begin(), buf.end(), before);
-      else if (p.sorted) std::partial_sort(buf.begin(), buf.begin() + k, buf.end(), before);
-      else std::nth_element(buf.begin(), buf.begin() + k, buf.end(), before);
+      // NaN is larger than every number: NaNs go to the end (ascending) or the front (descending), in
+      // input order, and only the numbers are sorted, with a comparator free of NaN tests.
+      int64_t nan_count = 0;
+      if constexpr (std::is_floating_point_v<C>) {
+        for (int64_t j = 0; j < n; ++j) nan_count += is_nan(static_cast<C>(src[j * sin])) ? 1 : 0;
+      }
+      int64_t num_at = kDescending ? nan_count : 0, nan_at = kDescending ? 0 : n - nan_count;
+      for (int64_t j = 0; j < n; ++j) {
+        const C v = static_cast<C>(src[j * sin]);
+        buf[static_cast<size_t>(is_nan(v) ? nan_at++ : num_at++)] = {v, j};
+      }
+      auto nums = buf.begin() + (kDescending ? nan_count : 0);
+      order_prefix(nums, nums + (n - nan_count), kDescending ? k - nan_count : k, p.sorted, before);
       for (int64_t j = 0; j < k; ++j) {
         const int64_t pos = buf[static_cast<size_t>(j)].second;
         vo[j * sv] = src[pos * sin];  // copy the stored value, bit for bit (keeps NaN payloads)
