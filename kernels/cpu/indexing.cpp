@@ -120,7 +120,10 @@ void scatter_add_kernel(const KernelArgs& args) {
   const int64_t src_axis_bytes = args.in[0].strides[axis] * static_cast<int64_t>(sizeof(T));
   const int64_t idx_axis_bytes = args.in[1].strides[axis] * static_cast<int64_t>(sizeof(int64_t));
   // alpha is always applied: multiplying by 1 is exact in every dtype, and saves a branch.
-  const T alpha = convert<T>(p.alpha);
+  // Integer alpha wraps like the additions do (u8 with alpha -1 subtracts); the op checked it is integral.
+  T alpha;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) alpha = static_cast<T>(convert<int64_t>(p.alpha));
+  else alpha = convert<T>(p.alpha);
   // Rows: every coordinate but `axis`. Each row writes its own slice of out, so rows run in parallel
   // and the walk along `axis` inside a row is serial (duplicates accumulate in index order).
   int64_t shape[kMaxDims], so[kMaxDims], ss[kMaxDims], si[kMaxDims];

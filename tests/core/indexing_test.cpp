@@ -256,6 +256,9 @@ TEST_CASE("index_add adds alpha * src rows with duplicates", "[indexing][index_a
     }
     CHECK(to_vec(r) == expect);
   }
+  // integer alpha wraps like the additions: u8 with alpha -1 subtracts: 9 - 2 = 7, 2 - 2 = 0 (by hand)
+  CHECK(to_vec(index_add(make({9, 2, 5}, Shape{3}, DType::U8), 0, make({0, 1}, Shape{2}, DType::I64),
+                         make({2, 2}, Shape{2}, DType::U8), -1)) == std::vector<double>{7, 0, 5});
   // axis 0, float alpha, 0-d index
   Tensor t = make({1, 2, 3, 4}, Shape{2, 2}, DType::F64);
   Tensor r = index_add(t, 0, scalar_tensor(-1, DType::I64), make({10, 20}, Shape{1, 2}, DType::F64), 0.5);
