@@ -58,8 +58,9 @@ Shape infer_shape(const Tensor& t, const Shape& requested, const char* op) {
 // relative to each other (stride[d-1] == size[d] * stride[d]; size-1 axes never break a chunk). A
 // view exists iff the new shape can be cut into consecutive groups whose products equal those chunks'
 // element counts; each group then gets row-major strides scaled by the chunk's innermost stride.
-// This keeps e.g. reshaping a transposed 2x3x4 (as 4x3x2 with strides 1,4,12) to 4x6 a view, while
-// merging the two swapped axes of a plain transpose needs a copy. Works for negative and 0 strides.
+// So permute(2x3x4 contiguous, {2,0,1}) (shape 4x2x3, strides 1,12,4) reshaped to 4x6 stays a view
+// (strides 1,4), as does splitting any single axis of a transpose, while merging the two swapped axes
+// of a transpose needs a copy. Works for negative and 0 strides.
 // Returns false when no view exists.
 bool view_strides(const Shape& old_shape, const Strides& old_strides, const Shape& shape, int64_t numel,
                   Strides* out) {
