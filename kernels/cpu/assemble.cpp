@@ -56,27 +56,47 @@ template <class T>
 void triu_kernel(const KernelArgs& args) { triangle_kernel<T, true>(args); }
 
 // out [outer, total, inner] from in [outer, n, inner], both contiguous: input row i of the middle
-// axis is written counts[i] times in a row.
+// axis is written counts[i] times in a row. Work is split over input rows, each of which knows its
+// output position from a prefix sum, so no division happens per element.
 template <class T>
 void repeat_kernel(const KernelArgs& args) {
   const auto& p = *static_cast<const RepeatParams*>(args.params);
   const int64_t outer = args.out.shape[0], inner = args.out.shape[2];
-  // source[j] = the input row that output row j copies.
-  std::vector<int64_t> source(static_cast<size_t>(p.total));
-  for (int64_t i = 0, j = 0; i < p.n; ++i)
-    for (int64_t c = 0; c < p.counts[i]; ++c) source[static_cast<size_t>(j++)] = i;
-  T* o = reinterpret_cast<T*>(args.out.data);
-  const T* in = reinterpret_cast<const T*>(args.in[0].data);
-  parallel_for(outer * p.total, row_grain(inner), [&](int64_t begin, int64_t end) {
-    int64_t b = begin / p.total, j = begin % p.total;
-    for (int64_t r = begin; r < end; ++r) {
-      const T* src = in + (b * p.n + source[static_cast<size_t>(j)]) * inner;
-      T* dst = o + r * inner;
-      for (int64_t x = 0; x < inner; ++x) dst[x] = src[x];
-      if (++j == p.total) {
-        j = 0;
-        ++b;
+  std::vector<int64_t> first(static_cast<size_t>(p.n));  // output row of input row i's first copy
+  for (int64_t i = 0, acc = 0; i < p.n; ++i) {
+    first[static_cast<size_t>(i)] = acc;
+    acc += p.counts[i];
+  }
+  // Locals rather than members read through references: stores to T* must not force reloads.
+  T* const o = reinterpret_cast<T*>(args.out.data);
+  const T* const in = reinterpret_cast<const T*>(args.in[0].data);
+  const int64_t* const counts = p.counts;
+  const int64_t* const firsts = first.data();
+  const int64_t n = p.n, total = p.total;
+  const int64_t per_row = std::max<int64_t>(1, total / std::max<int64_t>(1, n)) * inner;
+  parallel_for(outer * n, row_grain(per_row), [=](int64_t begin, int64_t end) {
+    int64_t b = begin / n, i = begin % n;
+    for (int64_t r = begin; r < end;) {
+      // The input rows [i, stop) of batch b.
+      const int64_t stop = std::min(n, i + (end - r));
+      const T* src = in + r * inner;
+      T* const out_b = o + b * total * inner;
+      if (inner == 1) {
+        for (int64_t k = i; k < stop; ++k) {
+          const T v = src[k - i];
+          T* dst = out_b + firsts[k];
+          for (int64_t c = 0, m = counts[k]; c < m; ++c) dst[c] = v;
+        }
+      } else {
+        for (int64_t k = i; k < stop; ++k, src += inner) {
+          T* dst = out_b + firsts[k] * inner;
+          for (int64_t c = 0, m = counts[k]; c < m; ++c, dst += inner)
+            for (int64_t x = 0; x < inner; ++x) dst[x] = src[x];
+        }
       }
+      r += stop - i;
+      i = 0;
+      ++b;
     }
   });
 }
