@@ -11,6 +11,8 @@ apt_packages=(
   abi-dumper abi-compliance-checker elfutils vtable-dumper universal-ctags
   # the C tests under valgrind; python3 generates the argument tests
   valgrind python3
+  # build cache: rebuilds of unchanged sources in a fresh clone are nearly free
+  ccache
 )
 
 missing=()
