@@ -115,7 +115,8 @@ struct ExtremumReducer {
   using Acc = C;
   using Out = T;
   static C pick(C x, C a) {
-    if constexpr (kIsFloat<T>) return ((kMax ? x > a : x < a) || x != x) ? x : a;
+    // Bitwise | (not ||) keeps the select branch-free so the lane loops vectorise.
+    if constexpr (kIsFloat<T>) return ((kMax ? x > a : x < a) | (x != x)) ? x : a;
     else return (kMax ? x > a : x < a) ? x : a;
   }
   Acc init() const {

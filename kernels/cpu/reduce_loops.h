@@ -15,8 +15,9 @@ namespace tfl::cpu {
 
 // Elements per pool chunk below which splitting costs more than it saves.
 constexpr int64_t kReduceGrain = 32768;
-// Kept outputs processed together by the row-accumulating ("vertical") strategy.
-constexpr int64_t kVerticalTile = 256;
+// Kept outputs processed together by the row-accumulating ("vertical") strategy: wide enough that
+// each row is read as one long stream (narrow tiles revisit every page once per tile: TLB misses).
+constexpr int64_t kVerticalTile = 4096;
 
 // Kept and reduced dimensions with strides in bytes; size-1 dimensions dropped, mergeable ones merged.
 struct ReduceGeom {
