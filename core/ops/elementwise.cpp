@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "core/autograd/derivatives/elementwise.h"
+#include "core/autograd/variable.h"
 #include "core/dispatch.h"
 #include "core/ops/copy.h"
 #include "core/ops/elementwise_util.h"
@@ -66,10 +68,26 @@ Tensor logical_binary(int op, const Tensor& a, const Tensor& b) {
 }  // namespace
 
 // --- binary arithmetic ----------------------------------------------------------------------------
-Tensor add(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(add), a, b, kNum); }
-Tensor sub(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(sub), a, b, kNum); }
-Tensor mul(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(mul), a, b, kNum); }
-Tensor div(const Tensor& a, const Tensor& b) { return arith(TFL_OP_INDEX(div), a, b, kFlt); }
+Tensor add(const Tensor& a, const Tensor& b) {
+  Tensor out = arith(TFL_OP_INDEX(add), a, b, kNum);
+  if (autograd::needs_grad({a, b})) autograd::record_add(a, b, out);
+  return out;
+}
+Tensor sub(const Tensor& a, const Tensor& b) {
+  Tensor out = arith(TFL_OP_INDEX(sub), a, b, kNum);
+  if (autograd::needs_grad({a, b})) autograd::record_sub(a, b, out);
+  return out;
+}
+Tensor mul(const Tensor& a, const Tensor& b) {
+  Tensor out = arith(TFL_OP_INDEX(mul), a, b, kNum);
+  if (autograd::needs_grad({a, b})) autograd::record_mul(a, b, out);
+  return out;
+}
+Tensor div(const Tensor& a, const Tensor& b) {
+  Tensor out = arith(TFL_OP_INDEX(div), a, b, kFlt);
+  if (autograd::needs_grad({a, b})) autograd::record_div(a, b, out);
+  return out;
+}
 Tensor floor_divide(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(floor_divide), a, b, kNum); }
 Tensor remainder(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(remainder), a, b, kNum); }
 Tensor pow(const Tensor& a, const Tensor& b) { return binary_op(TFL_OP_INDEX(pow), a, b, kNum); }
@@ -157,7 +175,11 @@ Tensor isinf(const Tensor& a) { return unary_op(TFL_OP_INDEX(isinf), a, kBool); 
 Tensor isfinite(const Tensor& a) { return unary_op(TFL_OP_INDEX(isfinite), a, kBool); }
 
 // --- unary ----------------------------------------------------------------------------------------
-Tensor neg(const Tensor& a) { return unary_op(TFL_OP_INDEX(neg), a, kNum); }
+Tensor neg(const Tensor& a) {
+  Tensor out = unary_op(TFL_OP_INDEX(neg), a, kNum);
+  if (autograd::needs_grad({a})) autograd::record_neg(a, out);
+  return out;
+}
 Tensor abs(const Tensor& a) { return unary_op(TFL_OP_INDEX(abs), a, kNum); }
 Tensor sign(const Tensor& a) { return unary_op(TFL_OP_INDEX(sign), a, kNum); }
 Tensor square(const Tensor& a) { return unary_op(TFL_OP_INDEX(square), a, kNum); }
@@ -179,7 +201,11 @@ Tensor clip(const Tensor& a, std::optional<double> lo, std::optional<double> hi)
   return unary_op(TFL_OP_INDEX(clip), a, kNum, Tensor(), &p);
 }
 
-Tensor exp(const Tensor& a) { return unary_op(TFL_OP_INDEX(exp), a, kFlt); }
+Tensor exp(const Tensor& a) {
+  Tensor out = unary_op(TFL_OP_INDEX(exp), a, kFlt);
+  if (autograd::needs_grad({a})) autograd::record_exp(a, out);
+  return out;
+}
 Tensor expm1(const Tensor& a) { return unary_op(TFL_OP_INDEX(expm1), a, kFlt); }
 Tensor log(const Tensor& a) { return unary_op(TFL_OP_INDEX(log), a, kFlt); }
 Tensor log1p(const Tensor& a) { return unary_op(TFL_OP_INDEX(log1p), a, kFlt); }

@@ -1,6 +1,8 @@
 // Reduction and scan entry points: axis validation, result shapes and dtypes, kernel calls.
 #include "core/ops/reduce.h"
 
+#include "core/autograd/derivatives/reduce.h"
+#include "core/autograd/variable.h"
 #include "core/dispatch.h"
 #include "kernels/params_reduce.h"
 
@@ -108,7 +110,9 @@ Tensor scan(int op, const Tensor& a, int64_t axis) {
 
 Tensor sum(const Tensor& a, const AxisList& axes, bool keepdims) {
   check_defined(a, "sum", "a");
-  return reduce(TFL_OP_INDEX(sum), a, axes, keepdims, accumulate_dtype(a.dtype()));
+  Tensor out = reduce(TFL_OP_INDEX(sum), a, axes, keepdims, accumulate_dtype(a.dtype()));
+  if (autograd::needs_grad({a})) autograd::record_sum(a, axes, keepdims, out);
+  return out;
 }
 Tensor prod(const Tensor& a, const AxisList& axes, bool keepdims) {
   check_defined(a, "prod", "a");

@@ -4,6 +4,8 @@
 #include <limits>
 #include <utility>
 
+#include "core/autograd/derivatives/shape.h"
+#include "core/autograd/variable.h"
 #include "core/ops/copy.h"
 
 namespace tfl {
@@ -107,8 +109,16 @@ Tensor reshape_impl(const Tensor& t, const Shape& requested, const char* op, boo
 
 }  // namespace
 
-Tensor reshape(const Tensor& t, const Shape& shape) { return reshape_impl(t, shape, "reshape", true); }
-Tensor view(const Tensor& t, const Shape& shape) { return reshape_impl(t, shape, "view", false); }
+Tensor reshape(const Tensor& t, const Shape& shape) {
+  Tensor out = reshape_impl(t, shape, "reshape", true);
+  if (autograd::needs_grad({t})) autograd::record_reshape(t, out);
+  return out;
+}
+Tensor view(const Tensor& t, const Shape& shape) {
+  Tensor out = reshape_impl(t, shape, "view", false);
+  if (autograd::needs_grad({t})) autograd::record_reshape(t, out);
+  return out;
+}
 
 Tensor transpose(const Tensor& t, int64_t dim0, int64_t dim1) {
   check_defined(t, "transpose", "t");
@@ -230,8 +240,16 @@ Tensor broadcast_impl(const Tensor& t, const Shape& requested, bool allow_minus_
 }
 }  // namespace
 
-Tensor broadcast_to(const Tensor& t, const Shape& shape) { return broadcast_impl(t, shape, false, "broadcast_to"); }
-Tensor expand(const Tensor& t, const Shape& shape) { return broadcast_impl(t, shape, true, "expand"); }
+Tensor broadcast_to(const Tensor& t, const Shape& shape) {
+  Tensor out = broadcast_impl(t, shape, false, "broadcast_to");
+  if (autograd::needs_grad({t})) autograd::record_broadcast_to(t, out);
+  return out;
+}
+Tensor expand(const Tensor& t, const Shape& shape) {
+  Tensor out = broadcast_impl(t, shape, true, "expand");
+  if (autograd::needs_grad({t})) autograd::record_broadcast_to(t, out);
+  return out;
+}
 
 namespace {
 // Python's slice.indices + length: clamps start/stop into the axis and returns the element count.
