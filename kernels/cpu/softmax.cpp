@@ -24,8 +24,9 @@ void softmax_row(const T* x, T* y, int64_t len) {
   C sum = 0;
   if constexpr (kLog) {
     for (int64_t i = 0; i < len; ++i) sum += std::exp(static_cast<C>(x[i]) - mx);
-    const C shift = mx + std::log(sum);
-    for (int64_t i = 0; i < len; ++i) y[i] = static_cast<T>(static_cast<C>(x[i]) - shift);
+    // (x - max) - log(sum), not x - (max + log(sum)): the latter rounds log(sum) to the ulp of max.
+    const C lse = std::log(sum);
+    for (int64_t i = 0; i < len; ++i) y[i] = static_cast<T>((static_cast<C>(x[i]) - mx) - lse);
   } else if constexpr (std::is_same_v<T, C>) {
     for (int64_t i = 0; i < len; ++i) {
       y[i] = std::exp(x[i] - mx);
@@ -56,11 +57,11 @@ void softmax_slab(const T* x, T* y, int64_t len, int64_t inner, compute_t<T>* mx
     for (int64_t j = 0; j < inner; ++j) sum[j] += std::exp(static_cast<C>(row[j]) - mx[j]);
   }
   if constexpr (kLog) {
-    for (int64_t j = 0; j < inner; ++j) sum[j] = mx[j] + std::log(sum[j]);  // the shift
+    for (int64_t j = 0; j < inner; ++j) sum[j] = std::log(sum[j]);
     for (int64_t r = 0; r < len; ++r) {
       const T* row = x + r * inner;
       T* out = y + r * inner;
-      for (int64_t j = 0; j < inner; ++j) out[j] = static_cast<T>(static_cast<C>(row[j]) - sum[j]);
+      for (int64_t j = 0; j < inner; ++j) out[j] = static_cast<T>((static_cast<C>(row[j]) - mx[j]) - sum[j]);
     }
   } else {
     for (int64_t j = 0; j < inner; ++j) sum[j] = C(1) / sum[j];
