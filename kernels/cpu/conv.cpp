@@ -137,7 +137,11 @@ void conv2d_kernel(const KernelArgs& args) {
   auto wt_of = [&](int64_t pair) { return wt + (pair % g.groups) * g.og * g.k; };
   auto bias_of = [&](int64_t pair) { return bias + (pair % g.groups) * g.og; };
 
-  const bool small = g.og < 8 || g.k < 8 || g.og * g.k * g.p < (int64_t{1} << 16);
+  // Narrow products go to the plain loop only when there are enough pairs to occupy the pool;
+  // otherwise a single narrow but large product is better off on (threaded) BLAS.
+  const bool tiny = g.og * g.k * g.p < (int64_t{1} << 16);
+  const bool narrow = g.og < 8 || g.k < 8;
+  const bool small = tiny || (narrow && pairs >= num_threads());
   if (small) {
     const int64_t grain = std::max<int64_t>(1, 32768 / std::max<int64_t>(1, g.og * g.k * g.p));
     parallel_for(pairs, grain, [&](int64_t b, int64_t e) {

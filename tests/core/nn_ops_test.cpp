@@ -210,6 +210,9 @@ TEST_CASE("conv2d on the BLAS path, pointwise kernels and reduced-precision dtyp
   ConvCase pointwise{2, 16, 20, 20, 24, 1, 1, 1, {1, 1}, {0, 0}, {1, 1}};
   ConvCase pointwise_small{3, 4, 5, 5, 2, 1, 1, 2, {1, 1}, {0, 0}, {1, 1}};
   ConvCase depthwise{2, 6, 9, 9, 6, 3, 3, 6, {1, 1}, {1, 1}, {1, 1}};
+  // Narrow (one output channel per group) but not tiny: one pair goes to BLAS, many to the pool.
+  ConvCase narrow_single{1, 1, 100, 90, 1, 3, 3, 1, {1, 1}, {1, 1}, {1, 1}};
+  ConvCase narrow_many{4, 4, 100, 90, 4, 3, 3, 4, {1, 1}, {1, 1}, {2, 1}};
   for (DType dt : kFloatTypes) {
     INFO(dtype_name(dt));
     run_conv2d_case(big, dt, true, 11);
@@ -217,6 +220,8 @@ TEST_CASE("conv2d on the BLAS path, pointwise kernels and reduced-precision dtyp
     run_conv2d_case(pointwise, dt, true, 13);
     run_conv2d_case(pointwise_small, dt, true, 14);
     run_conv2d_case(depthwise, dt, true, 15);
+    run_conv2d_case(narrow_single, dt, true, 16);
+    run_conv2d_case(narrow_many, dt, false, 17);
   }
 }
 
