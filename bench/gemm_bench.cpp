@@ -18,8 +18,7 @@
 
 namespace {
 
-using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int, const float*, int, float, float*,
-                         int);
+using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int, const float*, int, float, float*, int);
 constexpr int kRowMajor = 101, kNoTrans = 111;
 const int kSizes[] = {256, 512, 1024, 2048};
 
@@ -98,8 +97,10 @@ double run_child(const char* coretype, int n, std::string* core) {
     char name[128];
     int m;
     double sec;
-    if (std::sscanf(line, "core %127s", name) == 1) *core = name;
-    else if (std::sscanf(line, "%d %lf", &m, &sec) == 2 && m == n) seconds = sec;
+    if (std::sscanf(line, "core %127s", name) == 1)
+      *core = name;
+    else if (std::sscanf(line, "%d %lf", &m, &sec) == 2 && m == n)
+      seconds = sec;
   }
   pclose(p);
   return seconds;
@@ -121,7 +122,9 @@ int main(int argc, char** argv) {
     tfl::Tensor a = tfl::from_buffer(av.data(), av.size() * sizeof(float), tfl::Shape{n, n}, tfl::DType::F32);
     tfl::Tensor b = tfl::from_buffer(bv.data(), bv.size() * sizeof(float), tfl::Shape{n, n}, tfl::DType::F32);
     std::vector<float> c(static_cast<size_t>(n) * n);
-    auto raw = [&] { sgemm(kRowMajor, kNoTrans, kNoTrans, n, n, n, 1.0f, av.data(), n, bv.data(), n, 0.0f, c.data(), n); };
+    auto raw = [&] {
+      sgemm(kRowMajor, kNoTrans, kNoTrans, n, n, n, 1.0f, av.data(), n, bv.data(), n, 0.0f, c.data(), n);
+    };
     auto ours = [&] { tfl::Tensor r = tfl::matmul(a, b); };
     raw();
     ours();

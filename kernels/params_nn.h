@@ -27,8 +27,8 @@ struct Pool2dParams {
   int64_t kernel[2];
   int64_t stride[2];
   int64_t padding[2];
-  int64_t dilation[2];      // max_pool2d only
-  bool count_include_pad;   // avg_pool2d only
+  int64_t dilation[2];     // max_pool2d only
+  bool count_include_pad;  // avg_pool2d only
   // max_pool2d only, may be null: a second contiguous (planes, OH, OW) output receiving the position
   // h * W + w of each maximum within its plane (PyTorch's return_indices convention).
   int64_t* indices;

@@ -19,8 +19,8 @@ Tensor reshaped(const Tensor& t, const Shape& shape) {
 DType matmul_dtype(const Tensor& a, const Tensor& b, const char* op) {
   DType dt = promote_types(a.dtype(), b.dtype(), op);
   if (dt == DType::Bool)
-    TFL_THROW(DTypeError, op, "not defined for bool operands (", dtype_name(a.dtype()), " and ",
-              dtype_name(b.dtype()), "); cast to a numeric dtype first");
+    TFL_THROW(DTypeError, op, "not defined for bool operands (", dtype_name(a.dtype()), " and ", dtype_name(b.dtype()),
+              "); cast to a numeric dtype first");
   return dt;
 }
 
@@ -31,8 +31,8 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const char* op) {
   if (a.device() != b.device())
     TFL_THROW(DeviceError, op, "operands are on ", a.device().str(), " and ", b.device().str());
   if (a.ndim() == 0 || b.ndim() == 0)
-    TFL_THROW(ShapeError, op, "operands must have at least 1 dimension, got shapes ", shape_str(a.shape()),
-              " and ", shape_str(b.shape()));
+    TFL_THROW(ShapeError, op, "operands must have at least 1 dimension, got shapes ", shape_str(a.shape()), " and ",
+              shape_str(b.shape()));
   const DType dt = matmul_dtype(a, b, op);
   // Reduced-precision floats multiply in f32 unless a device has a native kernel for them.
   const DType compute = has_kernel(kMatmul, a.device().type, dt) ? dt : compute_dtype(dt);

@@ -11,9 +11,7 @@ namespace {
 
 // The dtype kernel `op` runs in for inputs of dtype dt: dt itself when registered, else its compute
 // dtype (f16/bf16 -> f32), converted on the way in and out.
-DType kernel_dtype(int op, DType dt, Device device) {
-  return has_kernel(op, device.type, dt) ? dt : compute_dtype(dt);
-}
+DType kernel_dtype(int op, DType dt, Device device) { return has_kernel(op, device.type, dt) ? dt : compute_dtype(dt); }
 
 // The same tensor with metadata for a new row-major shape of equal numel; t must be contiguous.
 Tensor relabel(const Tensor& t, const Shape& shape) {
@@ -33,9 +31,12 @@ Tensor softmax_impl(const Tensor& x, int64_t axis, const char* name) {
   Tensor in = contiguous(cast_if_needed(x, compute));
   SoftmaxParams p{1, 1, 1};
   for (int d = 0; d < x.ndim(); ++d) {
-    if (d < ax) p.outer *= x.shape()[d];
-    else if (d == ax) p.len = x.shape()[d];
-    else p.inner *= x.shape()[d];
+    if (d < ax)
+      p.outer *= x.shape()[d];
+    else if (d == ax)
+      p.len = x.shape()[d];
+    else
+      p.inner *= x.shape()[d];
   }
   Tensor out = Tensor::empty(x.shape(), compute, x.device());
   KernelArgs args;
@@ -68,14 +69,11 @@ Tensor conv_impl(const Tensor& input, const Tensor& weight, const Tensor& bias, 
   if (groups < 1) TFL_THROW(InvalidArgumentError, name, "groups must be >= 1, got ", groups);
   if (c % groups != 0 || o % groups != 0)
     TFL_THROW(ShapeError, name, "groups = ", groups, " must divide both the input channels (", c,
-              ") and the output channels (", o, "); input ", shape_str(ui.shape()), ", weight ",
-              shape_str(uw.shape()));
+              ") and the output channels (", o, "); input ", shape_str(ui.shape()), ", weight ", shape_str(uw.shape()));
   if (cg * groups != c)
-    TFL_THROW(ShapeError, name, "weight ", shape_str(uw.shape()), " expects ", cg * groups,
-              " input channels (", cg, " per group x ", groups, " groups), input ", shape_str(ui.shape()),
-              " has ", c);
-  if (kh < 1 || kw < 1)
-    TFL_THROW(ShapeError, name, "weight ", shape_str(uw.shape()), " has an empty kernel");
+    TFL_THROW(ShapeError, name, "weight ", shape_str(uw.shape()), " expects ", cg * groups, " input channels (", cg,
+              " per group x ", groups, " groups), input ", shape_str(ui.shape()), " has ", c);
+  if (kh < 1 || kw < 1) TFL_THROW(ShapeError, name, "weight ", shape_str(uw.shape()), " has an empty kernel");
   if (bias.defined() && (bias.ndim() != 1 || bias.size(0) != o))
     TFL_THROW(ShapeError, name, "bias must have shape ", o, ", got ", shape_str(bias.shape()));
   const int64_t eh = dilation[0] * (kh - 1) + 1, ew = dilation[1] * (kw - 1) + 1;
@@ -90,8 +88,7 @@ Tensor conv_impl(const Tensor& input, const Tensor& weight, const Tensor& bias, 
   Tensor cw = contiguous(cast_if_needed(weight, compute));
   Tensor cb = bias.defined() ? contiguous(cast_if_needed(bias, compute)) : Tensor();
   Tensor out = Tensor::empty(Shape{n, o, oh, ow}, compute, input.device());
-  Conv2dParams p{{stride[0], stride[1]}, {padding[0], padding[1]}, {dilation[0], dilation[1]}, groups,
-                 bias.defined()};
+  Conv2dParams p{{stride[0], stride[1]}, {padding[0], padding[1]}, {dilation[0], dilation[1]}, groups, bias.defined()};
   KernelArgs args;
   args.out = make_arg(out.data_ptr(), compute, out.shape(), out.strides());
   args.in[0] = make_arg(ci.data_ptr(), compute, ci.shape(), ci.strides());
@@ -139,11 +136,11 @@ PoolGeometry pool_geometry(const Tensor& x, Size2 kernel, Size2* stride, Size2 p
   for (int i = 0; i < 2; ++i) {
     if (kernel[i] < 1 || stride->at(i) < 1 || dilation[i] < 1 || padding[i] < 0)
       TFL_THROW(InvalidArgumentError, name, "kernel, stride and dilation must be >= 1 and padding >= 0, got kernel ",
-                size2_str(kernel), ", stride ", size2_str(*stride), ", padding ", size2_str(padding),
-                ", dilation ", size2_str(dilation));
+                size2_str(kernel), ", stride ", size2_str(*stride), ", padding ", size2_str(padding), ", dilation ",
+                size2_str(dilation));
     if (padding[i] > kernel[i] / 2)
-      TFL_THROW(InvalidArgumentError, name, "padding ", size2_str(padding),
-                " must be at most half of the kernel ", size2_str(kernel));
+      TFL_THROW(InvalidArgumentError, name, "padding ", size2_str(padding), " must be at most half of the kernel ",
+                size2_str(kernel));
   }
   PoolGeometry g;
   g.h = x.size(-2);
@@ -197,8 +194,8 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
   check_rank(input, 3, 4, "conv2d", "a (N, C, H, W) or (C, H, W) input");
   check_rank(weight, 4, 4, "conv2d", "a (O, C / groups, KH, KW) weight");
   const bool batched = input.ndim() == 4;
-  Tensor out = conv_impl(batched ? input : unsqueeze0(input), weight, bias, stride, padding, dilation, groups,
-                         "conv2d", input, weight);
+  Tensor out = conv_impl(batched ? input : unsqueeze0(input), weight, bias, stride, padding, dilation, groups, "conv2d",
+                         input, weight);
   return batched ? out : squeeze0(out);
 }
 
@@ -213,9 +210,9 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, int
   // (N, C, L) as (N, C, 1, L): a 2-D convolution with a 1 x K kernel.
   Tensor in4 = in3.as_strided(Shape{in3.size(0), in3.size(1), 1, in3.size(2)},
                               Strides{in3.strides()[0], in3.strides()[1], 0, in3.strides()[2]}, in3.offset());
-  Tensor w4 = weight.as_strided(Shape{weight.size(0), weight.size(1), 1, weight.size(2)},
-                                Strides{weight.strides()[0], weight.strides()[1], 0, weight.strides()[2]},
-                                weight.offset());
+  Tensor w4 =
+      weight.as_strided(Shape{weight.size(0), weight.size(1), 1, weight.size(2)},
+                        Strides{weight.strides()[0], weight.strides()[1], 0, weight.strides()[2]}, weight.offset());
   Tensor out = conv_impl(in4, w4, bias, {1, stride}, {0, padding}, {1, dilation}, groups, "conv1d", input, weight);
   Shape s{out.size(0), out.size(1), out.size(3)};
   out = relabel(out, s);
@@ -231,8 +228,9 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Size2 ker
   idx_shape[idx_shape.size() - 2] = g.oh;
   idx_shape[idx_shape.size() - 1] = g.ow;
   Tensor indices = Tensor::empty(idx_shape, DType::I64, input.device());
-  Pool2dParams p{{kernel[0], kernel[1]}, {stride[0], stride[1]}, {padding[0], padding[1]},
-                 {dilation[0], dilation[1]}, false, indices.data<int64_t>()};
+  Pool2dParams p{
+      {kernel[0], kernel[1]}, {stride[0], stride[1]}, {padding[0], padding[1]}, {dilation[0], dilation[1]}, false,
+      indices.data<int64_t>()};
   Tensor out = run_pool("max_pool2d", input, g, kernel_dtype(kMax, input.dtype(), input.device()), &p);
   return {out, indices};
 }
@@ -241,8 +239,12 @@ Tensor max_pool2d(const Tensor& input, Size2 kernel, Size2 stride, Size2 padding
   static const int kMax = op_index("max_pool2d");
   PoolGeometry g = pool_geometry(input, kernel, &stride, padding, dilation, "max_pool2d");
   if (input.dtype() == DType::Bool) TFL_THROW(DTypeError, "max_pool2d", "not defined for bool tensors");
-  Pool2dParams p{{kernel[0], kernel[1]}, {stride[0], stride[1]}, {padding[0], padding[1]},
-                 {dilation[0], dilation[1]}, false, nullptr};
+  Pool2dParams p{{kernel[0], kernel[1]},
+                 {stride[0], stride[1]},
+                 {padding[0], padding[1]},
+                 {dilation[0], dilation[1]},
+                 false,
+                 nullptr};
   return run_pool("max_pool2d", input, g, kernel_dtype(kMax, input.dtype(), input.device()), &p);
 }
 
@@ -250,8 +252,8 @@ Tensor avg_pool2d(const Tensor& input, Size2 kernel, Size2 stride, Size2 padding
   static const int kAvg = op_index("avg_pool2d");
   PoolGeometry g = pool_geometry(input, kernel, &stride, padding, Size2{1, 1}, "avg_pool2d");
   DType compute = float_pool_dtype(input, kAvg, "avg_pool2d");
-  Pool2dParams p{{kernel[0], kernel[1]}, {stride[0], stride[1]}, {padding[0], padding[1]}, {1, 1},
-                 count_include_pad, nullptr};
+  Pool2dParams p{
+      {kernel[0], kernel[1]}, {stride[0], stride[1]}, {padding[0], padding[1]}, {1, 1}, count_include_pad, nullptr};
   return run_pool("avg_pool2d", input, g, compute, &p);
 }
 
@@ -267,8 +269,7 @@ Tensor adaptive_avg_pool2d(const Tensor& input, Size2 output_size) {
   g.w = input.size(-1);
   g.planes = input.ndim() == 4 ? input.size(0) * input.size(1) : input.size(0);
   if ((g.h == 0 || g.w == 0) && g.planes > 0 && output_size[0] * output_size[1] > 0)
-    TFL_THROW(ShapeError, "adaptive_avg_pool2d", "input ", shape_str(input.shape()),
-              " has an empty spatial dimension");
+    TFL_THROW(ShapeError, "adaptive_avg_pool2d", "input ", shape_str(input.shape()), " has an empty spatial dimension");
   g.oh = output_size[0];
   g.ow = output_size[1];
   Pool2dParams p{};

@@ -12,9 +12,9 @@ namespace tfl::cpu {
 namespace {
 
 struct ConvGeometry {
-  int64_t n, c, h, w;    // input
-  int64_t o, cg, kh, kw;  // weight
-  int64_t oh, ow;         // output
+  int64_t n, c, h, w;        // input
+  int64_t o, cg, kh, kw;     // weight
+  int64_t oh, ow;            // output
   int64_t groups, og, k, p;  // per group: og output channels, k = cg*kh*kw, p = oh*ow
   int64_t sh, sw, ph, pw, dh, dw;
 };

@@ -47,8 +47,8 @@ void max_pool_kernel(const KernelArgs& args) {
   const T* in = reinterpret_cast<const T*>(args.in[0].data);
   T* out = reinterpret_cast<T*>(args.out.data);
   int64_t* indices = p.indices;
-  const C lowest = std::numeric_limits<C>::has_infinity ? -std::numeric_limits<C>::infinity()
-                                                         : std::numeric_limits<C>::lowest();
+  const C lowest =
+      std::numeric_limits<C>::has_infinity ? -std::numeric_limits<C>::infinity() : std::numeric_limits<C>::lowest();
   for_each_output_row(d, p.kernel[0] * p.kernel[1], [&](int64_t plane, int64_t oy) {
     const T* src = in + plane * d.h * d.w;
     int64_t y0 = oy * p.stride[0] - p.padding[0];
@@ -116,7 +116,8 @@ void adaptive_avg_pool_kernel(const KernelArgs& args) {
   const PlaneDims d = plane_dims(args);
   const T* in = reinterpret_cast<const T*>(args.in[0].data);
   T* out = reinterpret_cast<T*>(args.out.data);
-  const int64_t window = std::max<int64_t>(1, (d.h / std::max<int64_t>(1, d.oh) + 1) * (d.w / std::max<int64_t>(1, d.ow) + 1));
+  const int64_t window =
+      std::max<int64_t>(1, (d.h / std::max<int64_t>(1, d.oh) + 1) * (d.w / std::max<int64_t>(1, d.ow) + 1));
   for_each_output_row(d, window, [&](int64_t plane, int64_t oy) {
     const T* src = in + plane * d.h * d.w;
     const int64_t y0 = cell_start(oy, d.h, d.oh), y1 = cell_end(oy, d.h, d.oh);

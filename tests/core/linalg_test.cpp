@@ -1,6 +1,7 @@
 // Tests of matmul, dot and outer against naive loops written here.
-#include <catch2/catch.hpp>
+#include "core/ops/linalg.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -8,7 +9,6 @@
 
 #include "core/ops/copy.h"
 #include "core/ops/creation.h"
-#include "core/ops/linalg.h"
 
 using namespace tfl;
 
@@ -108,8 +108,7 @@ void check_close(const Tensor& got, const Host& want, double tol) {
 }
 
 // The values a strided view of base (row-major values `base`) shows, gathered by hand.
-Host gather(const std::vector<double>& base, std::vector<int64_t> shape, std::vector<int64_t> strides,
-            int64_t offset) {
+Host gather(const std::vector<double>& base, std::vector<int64_t> shape, std::vector<int64_t> strides, int64_t offset) {
   Host h{shape, {}};
   const int64_t n = numel_of(shape);
   for (int64_t e = 0; e < n; ++e) {
@@ -129,13 +128,13 @@ const DType kAllMatmulTypes[] = {DType::F32, DType::F64, DType::F16, DType::BF16
 
 TEST_CASE("matmul shape cases match a naive loop in every dtype", "[linalg][matmul]") {
   const std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> cases = {
-      {{5}, {5}},                    // dot -> 0-d
-      {{3, 5}, {5}},                 // matrix-vector
-      {{5}, {5, 4}},                 // vector-matrix
-      {{3, 5}, {5, 4}},              // 2-D
+      {{5}, {5}},        // dot -> 0-d
+      {{3, 5}, {5}},     // matrix-vector
+      {{5}, {5, 4}},     // vector-matrix
+      {{3, 5}, {5, 4}},  // 2-D
       {{1, 1}, {1, 1}},
-      {{2, 3, 5}, {5, 4}},           // batched x shared matrix
-      {{3, 5}, {2, 5, 4}},           // shared matrix x batched
+      {{2, 3, 5}, {5, 4}},  // batched x shared matrix
+      {{3, 5}, {2, 5, 4}},  // shared matrix x batched
       {{2, 3, 5}, {2, 5, 4}},
       {{2, 1, 3, 5}, {3, 5, 4}},     // broadcast batch -> 2x3
       {{4, 1, 2, 5}, {1, 3, 5, 2}},  // both broadcast
@@ -144,9 +143,9 @@ TEST_CASE("matmul shape cases match a naive loop in every dtype", "[linalg][matm
       {{0, 5}, {5, 4}},              // empty rows
       {{3, 0}, {0, 4}},              // empty sum -> zeros
       {{3, 5}, {5, 0}},
-      {{0, 3, 5}, {5, 4}},           // empty batch
-      {{2, 3, 0}, {0, 4}},           // batched empty sums
-      {{0}, {0}},                    // empty dot -> 0
+      {{0, 3, 5}, {5, 4}},  // empty batch
+      {{2, 3, 0}, {0, 4}},  // batched empty sums
+      {{0}, {0}},           // empty dot -> 0
   };
   for (DType dt : kAllMatmulTypes) {
     for (size_t c = 0; c < cases.size(); ++c) {
@@ -195,14 +194,14 @@ TEST_CASE("matmul reads transposed, stepped, negative-stride and broadcast views
   // Each view reads an (r, c) matrix out of a 200-element base buffer.
   auto views_for = [](int64_t r, int64_t c) {
     return std::vector<View>{
-        {{r, c}, {c, 1}, 0},                      // contiguous
-        {{r, c}, {1, r}, 0},                      // transposed (column-major)
-        {{r, c}, {2 * c, 2}, 1},                  // stepped rows and columns
-        {{r, c}, {-c, 1}, (r - 1) * c},           // rows reversed
-        {{r, c}, {1, -r}, (c - 1) * r},           // columns reversed, column-major
-        {{r, c}, {0, 1}, 3},                      // one row repeated (stride 0)
-        {{r, c}, {c + 3, 1}, 2},                  // padded rows (leading dimension > c)
-        {{r, c}, {1, r + 2}, 0},                  // padded columns
+        {{r, c}, {c, 1}, 0},             // contiguous
+        {{r, c}, {1, r}, 0},             // transposed (column-major)
+        {{r, c}, {2 * c, 2}, 1},         // stepped rows and columns
+        {{r, c}, {-c, 1}, (r - 1) * c},  // rows reversed
+        {{r, c}, {1, -r}, (c - 1) * r},  // columns reversed, column-major
+        {{r, c}, {0, 1}, 3},             // one row repeated (stride 0)
+        {{r, c}, {c + 3, 1}, 2},         // padded rows (leading dimension > c)
+        {{r, c}, {1, r + 2}, 0},         // padded columns
     };
   };
   for (DType dt : {DType::F32, DType::F64, DType::I32, DType::F16}) {
@@ -262,8 +261,8 @@ TEST_CASE("matmul promotes mixed dtypes", "[linalg][matmul]") {
 TEST_CASE("matmul errors name the op and quote both shapes", "[linalg][matmul][errors]") {
   Tensor a = zeros(Shape{2, 3}), b = zeros(Shape{4, 5});
   REQUIRE_THROWS_AS(matmul(a, b), ShapeError);
-  REQUIRE_THROWS_WITH(matmul(a, b), Catch::Contains("[matmul]") && Catch::Contains("2x3") &&
-                                        Catch::Contains("4x5") && Catch::Contains("not aligned"));
+  REQUIRE_THROWS_WITH(matmul(a, b), Catch::Contains("[matmul]") && Catch::Contains("2x3") && Catch::Contains("4x5") &&
+                                        Catch::Contains("not aligned"));
   REQUIRE_THROWS_WITH(matmul(zeros(Shape{3}), zeros(Shape{4})), Catch::Contains("3") && Catch::Contains("4"));
   REQUIRE_THROWS_AS(matmul(zeros(Shape{2, 3, 4}), zeros(Shape{3, 4, 5})), ShapeError);
   REQUIRE_THROWS_WITH(matmul(zeros(Shape{2, 3, 4}), zeros(Shape{3, 4, 5})),

@@ -1,6 +1,5 @@
 // Tests of softmax, log_softmax, conv1d/conv2d and the 2-D pools against naive loops written here.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -44,17 +43,23 @@ void check_close(const Tensor& got, const Shape& shape, const std::vector<double
   REQUIRE(g.size() == want.size());
   for (size_t i = 0; i < g.size(); ++i) {
     INFO("element " << i << ": got " << g[i] << ", want " << want[i]);
-    if (std::isnan(want[i])) CHECK(std::isnan(g[i]));
-    else CHECK(std::abs(g[i] - want[i]) <= tol * (1.0 + std::abs(want[i])));
+    if (std::isnan(want[i]))
+      CHECK(std::isnan(g[i]));
+    else
+      CHECK(std::abs(g[i] - want[i]) <= tol * (1.0 + std::abs(want[i])));
   }
 }
 
 double tol_for(DType dt) {
   switch (dt) {
-    case DType::F64: return 1e-12;
-    case DType::F32: return 2e-6;
-    case DType::F16: return 2e-3;
-    default: return 1.6e-2;  // bf16
+    case DType::F64:
+      return 1e-12;
+    case DType::F32:
+      return 2e-6;
+    case DType::F16:
+      return 2e-3;
+    default:
+      return 1.6e-2;  // bf16
   }
 }
 
@@ -86,7 +91,7 @@ std::vector<double> ref_softmax(const std::vector<double>& x, const std::vector<
 TEST_CASE("softmax and log_softmax match double math along every axis", "[nn][softmax]") {
   const std::vector<std::pair<std::vector<int64_t>, int>> cases = {
       {{7}, 0}, {{3, 5}, -1}, {{3, 5}, 0}, {{2, 3, 4}, 1}, {{2, 3, 4}, 2}, {{2, 3, 4}, -3},
-      {{}, 0}, {{0, 5}, 1}, {{3, 0}, 1}, {{4, 1}, 1}, {{2, 300}, 1}};
+      {{}, 0},  {{0, 5}, 1},  {{3, 0}, 1}, {{4, 1}, 1},    {{2, 300}, 1}};
   for (DType dt : kFloatTypes) {
     for (size_t c = 0; c < cases.size(); ++c) {
       INFO(dtype_name(dt) << " case " << c);
@@ -163,7 +168,9 @@ std::vector<double> ref_conv2d(const std::vector<double>& in, const std::vector<
   return out;
 }
 
-int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d) { return (in + 2 * p - d * (k - 1) - 1) / s + 1; }
+int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d) {
+  return (in + 2 * p - d * (k - 1) - 1) / s + 1;
+}
 
 void run_conv2d_case(const ConvCase& k, DType dt, bool with_bias, uint32_t seed) {
   const int64_t oh = out_size(k.h, k.kh, k.stride[0], k.padding[0], k.dilation[0]);
@@ -235,7 +242,8 @@ TEST_CASE("conv2d handles unbatched, empty and non-contiguous inputs", "[nn][con
   std::vector<double> hwc(in.size());
   for (int c = 0; c < 3; ++c)
     for (int y = 0; y < 5; ++y)
-      for (int x = 0; x < 4; ++x) hwc[static_cast<size_t>((y * 4 + x) * 3 + c)] = in[static_cast<size_t>((c * 5 + y) * 4 + x)];
+      for (int x = 0; x < 4; ++x)
+        hwc[static_cast<size_t>((y * 4 + x) * 3 + c)] = in[static_cast<size_t>((c * 5 + y) * 4 + x)];
   Tensor view = make(hwc, Shape{60}, DType::F64).as_strided(Shape{1, 3, 5, 4}, Shape{0, 1, 12, 3}, 0);
   check_close(conv2d(view, w), Shape{1, 2, 4, 3}, want, 1e-12);
   CHECK(conv2d(zeros(Shape{0, 3, 5, 4}), zeros(Shape{2, 3, 2, 2})).shape() == Shape{0, 2, 4, 3});
@@ -254,7 +262,8 @@ TEST_CASE("conv1d matches direct convolution", "[nn][conv]") {
             INFO("groups " << groups << " stride " << s << " padding " << p << " dilation " << d << " "
                            << dtype_name(dt));
             const int64_t n = 2, c = 3, l = 11, o = 6, kk = 3;
-            std::vector<double> in = rounded(reals(n * c * l, seed), dt), wt = rounded(reals(o * (c / groups) * kk, seed + 1), dt);
+            std::vector<double> in = rounded(reals(n * c * l, seed), dt),
+                                wt = rounded(reals(o * (c / groups) * kk, seed + 1), dt);
             std::vector<double> b = rounded(reals(o, seed + 2), dt);
             ++seed;
             // conv1d is conv2d of height 1 in the reference.
@@ -267,7 +276,9 @@ TEST_CASE("conv1d matches direct convolution", "[nn][conv]") {
             Tensor r2 = conv1d(make(std::vector<double>(in.begin(), in.begin() + c * l), Shape{c, l}, dt),
                                make(wt, Shape{o, c / groups, kk}, dt), make(b, Shape{o}, dt), s, p, d, groups);
             check_close(r2, Shape{o, ol}, std::vector<double>(want.begin(), want.begin() + o * ol),
-                        dt == DType::F64 ? 1e-12 : dt == DType::F32 ? 1e-5 : tol_for(dt) * 4);
+                        dt == DType::F64   ? 1e-12
+                        : dt == DType::F32 ? 1e-5
+                                           : tol_for(dt) * 4);
           }
 }
 
@@ -337,7 +348,8 @@ TEST_CASE("max_pool2d matches a naive loop, indices included", "[nn][pool]") {
         for (int64_t d : {1, 2})
           for (DType dt : {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8}) {
             PoolCase k{6, 7, 6, kernel, {s == 0 ? kernel[0] : s, s == 0 ? kernel[1] : s}, {p, p}, {d, 1}};
-            const int64_t oh = out_size(k.h, kernel[0], k.stride[0], p, d), ow = out_size(k.w, kernel[1], k.stride[1], p, 1);
+            const int64_t oh = out_size(k.h, kernel[0], k.stride[0], p, d),
+                          ow = out_size(k.w, kernel[1], k.stride[1], p, 1);
             INFO(dtype_name(dt) << " s " << s << " p " << p << " d " << d);
             // Small integers, with ties, in every dtype (u8: non-negative).
             std::vector<double> in = reals(k.planes * k.h * k.w, seed++, dt == DType::U8 ? 0 : -6, 6);
@@ -393,7 +405,8 @@ TEST_CASE("avg_pool2d matches a naive loop with and without padding in the count
 }
 
 TEST_CASE("adaptive_avg_pool2d uses PyTorch's cell boundaries", "[nn][pool]") {
-  for (auto [h, w, oh, ow] : std::vector<std::array<int64_t, 4>>{{7, 5, 3, 2}, {4, 4, 4, 4}, {5, 6, 1, 1}, {3, 2, 5, 4}, {10, 9, 4, 7}})
+  for (auto [h, w, oh, ow] :
+       std::vector<std::array<int64_t, 4>>{{7, 5, 3, 2}, {4, 4, 4, 4}, {5, 6, 1, 1}, {3, 2, 5, 4}, {10, 9, 4, 7}})
     for (DType dt : kFloatTypes) {
       std::vector<double> in = rounded(reals(3 * h * w, static_cast<uint32_t>(h * 100 + w)), dt), want;
       for (int64_t p = 0; p < 3; ++p)
@@ -416,7 +429,8 @@ TEST_CASE("adaptive_avg_pool2d uses PyTorch's cell boundaries", "[nn][pool]") {
 TEST_CASE("pool errors", "[nn][pool][errors]") {
   Tensor x = zeros(Shape{1, 2, 5, 5});
   REQUIRE_THROWS_AS(max_pool2d(x, {2, 2}, {1, 1}, {2, 0}), InvalidArgumentError);
-  REQUIRE_THROWS_WITH(max_pool2d(x, {2, 2}, {1, 1}, {2, 0}), Catch::Contains("[max_pool2d]") && Catch::Contains("half"));
+  REQUIRE_THROWS_WITH(max_pool2d(x, {2, 2}, {1, 1}, {2, 0}),
+                      Catch::Contains("[max_pool2d]") && Catch::Contains("half"));
   REQUIRE_THROWS_AS(max_pool2d(x, {0, 2}), InvalidArgumentError);
   REQUIRE_THROWS_AS(max_pool2d(zeros(Shape{5, 5}), {2, 2}), ShapeError);
   REQUIRE_THROWS_WITH(max_pool2d(zeros(Shape{5, 5}), {2, 2}), Catch::Contains("5x5"));
