@@ -59,9 +59,10 @@ Strides contiguous_strides(const Shape& s) {
 }
 
 bool is_contiguous(const Shape& s, const Strides& st) {
+  // No elements: trivially contiguous, whatever the strides of the other dimensions.
+  if (shape_numel(s) == 0) return true;
   int64_t expected = 1;
   for (int i = s.size() - 1; i >= 0; --i) {
-    if (s[i] == 0) return true;
     if (s[i] != 1 && st[i] != expected) return false;
     expected *= s[i];
   }
