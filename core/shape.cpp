@@ -47,6 +47,18 @@ int64_t shape_numel(const Shape& s) {
   return n;
 }
 
+int64_t checked_numel(const Shape& s, const char* op) {
+  for (int64_t d : s)
+    if (d < 0) TFL_THROW(ShapeError, op, "negative dimension in shape ", shape_str(s));
+  for (int64_t d : s)
+    if (d == 0) return 0;  // checked first: {2^62, 4, 0} has no elements and must not overflow
+  int64_t n = 1;
+  for (int64_t d : s)
+    if (__builtin_mul_overflow(n, d, &n))
+      TFL_THROW(ShapeError, op, "shape ", shape_str(s), " has more than 2^63 elements");
+  return n;
+}
+
 Strides contiguous_strides(const Shape& s) {
   Strides st;
   st.resize(s.size());

@@ -49,6 +49,13 @@ TEST_CASE("shape_numel and shape_str", "[shape]") {
   CHECK(shape_numel(Shape{}) == 1);
   CHECK(shape_numel(Shape{2, 3, 4}) == 24);
   CHECK(shape_numel(Shape{2, 0, 4}) == 0);
+  CHECK(checked_numel(Shape{2, 3, 4}, "t") == 24);
+  CHECK(checked_numel(Shape{}, "t") == 1);
+  CHECK(checked_numel(Shape{int64_t{1} << 62, 4, 0}, "t") == 0);  // no overflow before the zero is seen
+  CHECK(checked_numel(Shape{int64_t{1} << 62, 1}, "t") == int64_t{1} << 62);
+  REQUIRE_THROWS_WITH(checked_numel(Shape{int64_t{1} << 62, 2}, "view"),
+                      Contains("[view]") && Contains("more than 2^63"));
+  REQUIRE_THROWS_WITH(checked_numel(Shape{3, -1}, "view"), Contains("negative dimension") && Contains("3x-1"));
   CHECK(shape_str(Shape{}) == "scalar");
   CHECK(shape_str(Shape{5}) == "5");
   CHECK(shape_str(Shape{2, 3, 4}) == "2x3x4");
