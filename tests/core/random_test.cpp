@@ -225,7 +225,7 @@ TEST_CASE("results are identical with 1, 2 and 3 threads", "[random][threads]") 
 
 // --- distributions ----------------------------------------------------------------------------------------
 
-TEST_CASE("rand is uniform on [0, 1) for every float dtype", "[random][stats]") {
+TEST_CASE("rand is uniform on 0..1, 1 excluded, for every float dtype", "[random][stats]") {
   const int64_t n = 1000000;
   Generator g(31337);
   // Uniform[0,1): mean 1/2, variance 1/12; standard error of the mean sqrt(1/12/n) = 2.9e-4.
@@ -262,7 +262,7 @@ TEST_CASE("rand is uniform on [0, 1) for every float dtype", "[random][stats]") 
   }
 }
 
-TEST_CASE("uniform stays inside [low, high)", "[random][stats]") {
+TEST_CASE("uniform stays inside low..high, high excluded", "[random][stats]") {
   Generator g(8);
   auto v = dense_values<float>(uniform(Shape{1000000}, -3.0, 5.0, DType::F32, &g));
   double m, var;
