@@ -42,6 +42,9 @@ bool Dims::operator==(const Dims& o) const {
 }
 
 int64_t shape_numel(const Shape& s) {
+  // Zero first: a 0-size shape may have other sizes whose product overflows (see checked_numel).
+  for (int64_t d : s)
+    if (d == 0) return 0;
   int64_t n = 1;
   for (int64_t d : s) n *= d;
   return n;
@@ -65,7 +68,9 @@ Strides contiguous_strides(const Shape& s) {
   int64_t acc = 1;
   for (int i = s.size() - 1; i >= 0; --i) {
     st[i] = acc;
-    acc *= s[i] > 0 ? s[i] : 1;
+    // Wrapping product: it can only overflow for a 0-size shape (checked_numel bounds the others),
+    // whose strides are never used to address memory.
+    acc = static_cast<int64_t>(static_cast<uint64_t>(acc) * static_cast<uint64_t>(s[i] > 0 ? s[i] : 1));
   }
   return st;
 }

@@ -68,6 +68,8 @@ void check_uniform_args(double low, double high, DType dtype, const char* op) {
   if (!std::isfinite(low) || !std::isfinite(high))
     TFL_THROW(InvalidArgumentError, op, "low and high must be finite, got ", low, " and ", high);
   if (!(low < high)) TFL_THROW(InvalidArgumentError, op, "low must be < high, got low=", low, ", high=", high);
+  if (!std::isfinite(high - low))
+    TFL_THROW(InvalidArgumentError, op, "the width high - low overflows (low=", low, ", high=", high, ")");
   const double m = max_finite(dtype);
   if (low < -m || high > m)
     TFL_THROW(InvalidArgumentError, op, "bounds [", low, ", ", high, ") exceed the finite range of ",

@@ -471,6 +471,8 @@ TEST_CASE("random ops reject invalid arguments", "[random][errors]") {
   REQUIRE_THROWS_WITH(uniform(Shape{2}, 2.0, 1.0), Contains("[uniform]") && Contains("low must be < high"));
   REQUIRE_THROWS_AS(uniform(Shape{2}, 0.0, INFINITY), InvalidArgumentError);
   REQUIRE_THROWS_AS(uniform(Shape{2}, NAN, 1.0), InvalidArgumentError);
+  REQUIRE_THROWS_WITH(uniform(Shape{2}, -1e308, 1e308, DType::F64), Contains("overflows"));
+  CHECK(uniform(Shape{2}, -3.4e38, 3.4e38, DType::F32).numel() == 2);  // wide but finite in double
   REQUIRE_THROWS_WITH(uniform(Shape{2}, 0.0, 70000.0, DType::F16), Contains("finite range of float16"));
   REQUIRE_THROWS_WITH(uniform(Shape{2}, 1.0001, 1.0002, DType::F16), Contains("no float16 value"));
   REQUIRE_THROWS_WITH(uniform_(zeros(Shape{2}), 3.0, 1.0), Contains("[uniform_]"));
