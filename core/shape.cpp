@@ -42,8 +42,23 @@ bool Dims::operator==(const Dims& o) const {
 }
 
 int64_t shape_numel(const Shape& s) {
+  // Zero first: a 0-size shape may have other sizes whose product overflows (see checked_numel).
+  for (int64_t d : s)
+    if (d == 0) return 0;
   int64_t n = 1;
   for (int64_t d : s) n *= d;
+  return n;
+}
+
+int64_t checked_numel(const Shape& s, const char* op) {
+  for (int64_t d : s)
+    if (d < 0) TFL_THROW(ShapeError, op, "negative dimension in shape ", shape_str(s));
+  for (int64_t d : s)
+    if (d == 0) return 0;  // checked first: {2^62, 4, 0} has no elements and must not overflow
+  int64_t n = 1;
+  for (int64_t d : s)
+    if (__builtin_mul_overflow(n, d, &n))
+      TFL_THROW(ShapeError, op, "shape ", shape_str(s), " has more than 2^63 elements");
   return n;
 }
 
@@ -53,15 +68,18 @@ Strides contiguous_strides(const Shape& s) {
   int64_t acc = 1;
   for (int i = s.size() - 1; i >= 0; --i) {
     st[i] = acc;
-    acc *= s[i] > 0 ? s[i] : 1;
+    // Wrapping product: it can only overflow for a 0-size shape (checked_numel bounds the others),
+    // whose strides are never used to address memory.
+    acc = static_cast<int64_t>(static_cast<uint64_t>(acc) * static_cast<uint64_t>(s[i] > 0 ? s[i] : 1));
   }
   return st;
 }
 
 bool is_contiguous(const Shape& s, const Strides& st) {
+  // No elements: trivially contiguous, whatever the strides of the other dimensions.
+  if (shape_numel(s) == 0) return true;
   int64_t expected = 1;
   for (int i = s.size() - 1; i >= 0; --i) {
-    if (s[i] == 0) return true;
     if (s[i] != 1 && st[i] != expected) return false;
     expected *= s[i];
   }

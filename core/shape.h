@@ -49,6 +49,9 @@ using Strides = Dims;
 
 // Product of the sizes; 1 for a 0-d shape.
 int64_t shape_numel(const Shape& s);
+// shape_numel for shapes from outside (new tensors, views): ShapeError naming `op` if a size is negative
+// or the product does not fit in int64.
+int64_t checked_numel(const Shape& s, const char* op);
 // Row-major (C-order) strides for s.
 Strides contiguous_strides(const Shape& s);
 // True iff a tensor with this shape and strides visits memory in row-major order with no gaps

@@ -10,11 +10,15 @@ namespace {
 // (0 when the tensor has no elements). Throws on negative strides reaching below the offset.
 void check_view_bounds(const Shape& shape, const Strides& strides, int64_t offset, size_t itemsize,
                        size_t storage_bytes, const char* op) {
-  if (shape_numel(shape) == 0) return;
+  if (checked_numel(shape, op) == 0) return;
   int64_t lo = offset, hi = offset;
   for (int i = 0; i < shape.size(); ++i) {
-    int64_t span = (shape[i] - 1) * strides[i];
-    if (span < 0) lo += span; else hi += span;
+    int64_t span;
+    // Checked arithmetic: user-chosen sizes and strides must not overflow (UB) past the test below.
+    if (__builtin_mul_overflow(shape[i] - 1, strides[i], &span) ||
+        (span < 0 ? __builtin_add_overflow(lo, span, &lo) : __builtin_add_overflow(hi, span, &hi)))
+      TFL_THROW(IndexError, op, "view of shape ", shape_str(shape), " with stride ", strides[i],
+                " in dimension ", i, " spans more than 2^63 elements");
   }
   int64_t capacity = static_cast<int64_t>(storage_bytes / itemsize);
   if (lo < 0 || hi >= capacity)
@@ -24,9 +28,7 @@ void check_view_bounds(const Shape& shape, const Strides& strides, int64_t offse
 }  // namespace
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
-  for (int64_t d : shape)
-    if (d < 0) TFL_THROW(ShapeError, "empty", "negative dimension in shape ", shape_str(shape));
-  int64_t n = shape_numel(shape);
+  int64_t n = checked_numel(shape, "empty");
   size_t itemsize = dtype_size(dtype);
   if (n > 0 && static_cast<uint64_t>(n) > std::numeric_limits<uint64_t>::max() / 2 / itemsize)
     TFL_THROW(OutOfMemoryError, "empty", "shape ", shape_str(shape), " is too large");
@@ -48,23 +50,27 @@ Tensor Tensor::from_external(void* data, const Shape& shape, const Strides& stri
   Strides strides;
   size_t bytes = 0;
   storage_guard([&] {
-    if (data == nullptr && shape_numel(shape) > 0)
+    const int64_t numel = checked_numel(shape, "from_external");
+    if (data == nullptr && numel > 0)
       TFL_THROW(InvalidArgumentError, "from_external", "data is NULL for a non-empty shape ", shape_str(shape));
     strides = strides_in.empty() && !shape.empty() ? contiguous_strides(shape) : strides_in;
     if (strides.size() != shape.size())
       TFL_THROW(ShapeError, "from_external", "strides have ", strides.size(), " entries for shape ",
                 shape_str(shape));
+    if (numel == 0) return 0;  // no elements: nothing is reachable, 0 bytes
     // Storage extent: the span from the lowest to the highest reachable element.
     int64_t lo = 0, hi = 0;
     for (int i = 0; i < shape.size(); ++i) {
-      if (shape[i] < 0) TFL_THROW(ShapeError, "from_external", "negative dimension in ", shape_str(shape));
-      if (shape[i] == 0) { lo = hi = 0; break; }
-      int64_t span = (shape[i] - 1) * strides[i];
-      if (span < 0) lo += span; else hi += span;
+      int64_t span;
+      if (__builtin_mul_overflow(shape[i] - 1, strides[i], &span) ||
+          (span < 0 ? __builtin_add_overflow(lo, span, &lo) : __builtin_add_overflow(hi, span, &hi)))
+        TFL_THROW(InvalidArgumentError, "from_external", "shape ", shape_str(shape), " with stride ", strides[i],
+                  " in dimension ", i, " spans more than 2^63 elements");
     }
     if (lo < 0)
       TFL_THROW(NotImplementedError, "from_external", "negative strides are not supported for external memory");
-    bytes = shape_numel(shape) == 0 ? 0 : static_cast<size_t>(hi + 1) * dtype_size(dtype);
+    if (__builtin_mul_overflow(static_cast<size_t>(hi) + 1, dtype_size(dtype), &bytes))
+      TFL_THROW(InvalidArgumentError, "from_external", "shape ", shape_str(shape), " spans more bytes than size_t holds");
     return 0;
   });
   auto storage = Storage::wrap_external(data, bytes, device, deleter, user_data);

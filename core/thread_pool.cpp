@@ -2,7 +2,6 @@
 #include "core/thread_pool.h"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -36,33 +35,46 @@ class ThreadPool {
     std::lock_guard<std::mutex> run_lock(run_mu_);  // one parallel region at a time
     int64_t max_chunks = (n + grain - 1) / grain;
     int64_t chunks = std::min<int64_t>(size_, max_chunks);
+    uint64_t gen;
     {
       std::lock_guard<std::mutex> lock(mu_);
       fn_ = fn;
       ctx_ = ctx;
       n_ = n;
       chunks_ = chunks;
-      next_chunk_.store(0);
+      next_chunk_ = 0;
       pending_ = chunks;
       error_ = nullptr;
-      ++generation_;
+      gen = ++generation_;
     }
     cv_.notify_all();
-    work();  // the caller is one of the threads
+    work(gen);  // the caller is one of the threads
     std::unique_lock<std::mutex> lock(mu_);
     done_cv_.wait(lock, [this] { return pending_ == 0; });
     if (error_) std::rethrow_exception(error_);
   }
 
  private:
-  void work() {
+  // Claims and runs chunks of region `gen` until none is left. Claims happen under mu_ and check the
+  // generation: a worker that wakes late for a finished region must not take (or read the job of) the
+  // next one while run() is still setting it up.
+  void work(uint64_t gen) {
     t_in_pool_task = true;
     for (;;) {
-      int64_t c = next_chunk_.fetch_add(1);
-      if (c >= chunks_) break;
-      int64_t begin = n_ * c / chunks_, end = n_ * (c + 1) / chunks_;
+      int64_t begin, end;
+      detail::RangeFn fn;
+      void* ctx;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (generation_ != gen || next_chunk_ >= chunks_) break;
+        int64_t c = next_chunk_++;
+        begin = n_ * c / chunks_;
+        end = n_ * (c + 1) / chunks_;
+        fn = fn_;
+        ctx = ctx_;
+      }
       try {
-        fn_(ctx_, begin, end);
+        fn(ctx, begin, end);
       } catch (...) {
         std::lock_guard<std::mutex> lock(mu_);
         if (!error_) error_ = std::current_exception();
@@ -82,7 +94,7 @@ class ThreadPool {
         if (stop_) return;
         seen = generation_;
       }
-      work();
+      work(seen);
     }
   }
 
@@ -106,7 +118,7 @@ class ThreadPool {
   detail::RangeFn fn_ = nullptr;
   void* ctx_ = nullptr;
   int64_t n_ = 0, chunks_ = 0, pending_ = 0;
-  std::atomic<int64_t> next_chunk_{0};
+  int64_t next_chunk_ = 0;  // guarded by mu_
   std::exception_ptr error_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "core/dispatch.h"
 #include "kernels/params.h"
+#include "kernels/params_creation.h"
 
 namespace tfl {
 
@@ -62,15 +63,16 @@ Tensor from_buffer(const void* data, size_t nbytes, const Shape& shape, DType dt
 }
 
 namespace {
-// Writes value(i) for i in [0, n) into a new 1-D tensor of dtype, computing in double.
-template <class F>
-Tensor generate_1d(int64_t n, DType dtype, const char* op, F value) {
+// A new 1-D tensor of n values start + i * step (the last replaced by `last` when use_last).
+Tensor range_1d(int64_t n, double start, double step, bool use_last, double last, DType dtype, const char* op) {
+  static const int kRange = op_index("range");
+  if (dtype == DType::Bool) TFL_THROW(DTypeError, op, "bool ranges are not supported");
   Tensor t = Tensor::empty(Shape{n}, dtype);
-  dispatch_all_types(dtype, op, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* p = t.data<T>();
-    for (int64_t i = 0; i < n; ++i) p[i] = static_cast<T>(static_cast<compute_t<T>>(value(i)));
-  });
+  RangeParams p{start, step, use_last, last};
+  KernelArgs args;
+  args.out = make_arg(t.data_ptr(), t.dtype(), t.shape(), t.strides());
+  args.params = &p;
+  find_kernel(kRange, t.device().type, dtype)(args);
   return t;
 }
 }  // namespace
@@ -81,8 +83,12 @@ Tensor arange(double start, double stop, double step, DType dtype) {
               ", ", stop, ", ", step, ")");
   if (dtype == DType::Bool) TFL_THROW(DTypeError, "arange", "bool ranges are not supported");
   double len = std::ceil((stop - start) / step);
+  // Checked before the cast: a double beyond int64's range converts with undefined behaviour.
+  if (!(len < 4611686018427387904.0))  // 2^62; also catches an infinite (stop - start) / step
+    TFL_THROW(InvalidArgumentError, "arange", "the range [", start, ", ", stop, ") in steps of ", step,
+              " has too many elements");
   int64_t n = len > 0 ? static_cast<int64_t>(len) : 0;
-  return generate_1d(n, dtype, "arange", [&](int64_t i) { return start + static_cast<double>(i) * step; });
+  return range_1d(n, start, step, false, 0.0, dtype, "arange");
 }
 
 Tensor linspace(double start, double stop, int64_t num, bool endpoint, DType dtype) {
@@ -90,24 +96,20 @@ Tensor linspace(double start, double stop, int64_t num, bool endpoint, DType dty
   if (dtype == DType::Bool) TFL_THROW(DTypeError, "linspace", "bool ranges are not supported");
   int64_t div = endpoint ? num - 1 : num;
   double step = div > 0 ? (stop - start) / static_cast<double>(div) : 0.0;
-  return generate_1d(num, dtype, "linspace", [&](int64_t i) {
-    // The last point is exactly stop (as NumPy), not start + (num-1)*step with rounding error.
-    return (endpoint && i == num - 1 && num > 1) ? stop : start + static_cast<double>(i) * step;
-  });
+  return range_1d(num, start, step, endpoint && num > 1, stop, dtype, "linspace");
 }
 
 Tensor eye(int64_t n, int64_t m, int64_t k, DType dtype) {
+  static const int kEye = op_index("eye");
   if (m < 0) m = n;
   if (n < 0) TFL_THROW(InvalidArgumentError, "eye", "n must be >= 0, got ", n);
   Tensor t = zeros(Shape{n, m}, dtype);
-  dispatch_all_types(dtype, "eye", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* p = t.data<T>();
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t j = i + k;
-      if (j >= 0 && j < m) p[i * m + j] = static_cast<T>(static_cast<compute_t<T>>(1));
-    }
-  });
+  if (k >= m || k <= -n) return t;  // the diagonal misses the matrix (and |k| stays small below)
+  EyeParams p{k};
+  KernelArgs args;
+  args.out = make_arg(t.data_ptr(), t.dtype(), t.shape(), t.strides());
+  args.params = &p;
+  find_kernel(kEye, t.device().type, dtype)(args);
   return t;
 }
 
