@@ -23,8 +23,8 @@ Ins one(const Shape& s, uint64_t seed) { return Ins{random_input(s, seed)}; }
 TFL_GRAD_CASE(GradCase{"concat", "concat axis 1 of 2x2, transposed 3x2 view, 2x1",
                        [] { return Ins{random_input({2, 2}, 201), random_input({3, 2}, 202), random_input({2, 1}, 203)}; },
                        [](const Ins& x) { return concat({x[0], transpose(x[1], 0, 1), x[2]}, -1); }});
-TFL_GRAD_CASE(GradCase{"concat", "concat f64 with a constant int32 (promoted, no gradient)", [] { return one({3}, 204); },
-                       [](const Ins& x) { return concat({arange(0, 2, 1, DType::I32), x[0]}); }});
+TFL_GRAD_CASE(GradCase{"concat", "concat f64 after a constant f32 (promoted)", [] { return one({3}, 204); },
+                       [](const Ins& x) { return concat({arange(0, 2, 1, DType::F32), x[0]}); }});
 TFL_GRAD_CASE(GradCase{"stack", "stack axis 1 of two 2x3 (one flipped)",
                        [] { return Ins{random_input({2, 3}, 205), random_input({2, 3}, 206)}; },
                        [](const Ins& x) { return stack({x[0], flip(x[1], {1})}, 1); }});
