@@ -99,6 +99,7 @@ TEST_CASE("matmul second derivative w.r.t. W matches 2 x^T x V", "[autograd][lin
   Tensor wt = random_input({4, 2}, 312);
   autograd::BackwardOptions opt;
   opt.create_graph = true;
+  opt.retain_graph = true;  // the second differentiation runs through the forward graph again
   Tensor y = matmul(x, wt);
   Tensor gw = autograd::grad({sum(mul(y, y))}, {wt}, {}, opt)[0];  // 2 x^T x W
   Tensor v = random_input({4, 2}, 313, -1.0, 1.0, false);

@@ -23,6 +23,7 @@ inline Tensor recorded_gradient(const std::function<Tensor(const std::vector<Ten
   Tensor w = random_input(y.shape(), 4242, 0.5, 1.5, false);
   autograd::BackwardOptions opt;
   opt.create_graph = true;
+  opt.retain_graph = true;  // the second differentiation runs through the forward graph again
   return autograd::grad({y}, {inputs[which]}, {w}, opt, /*unused_as_zeros=*/true)[0];
 }
 
