@@ -45,6 +45,17 @@ typedef struct tfl_tensor tfl_tensor;
 /// the user_data given there.
 typedef void (*tfl_deleter_fn)(void* data, void* user_data);
 
+/// A GradientTape (opaque, reference-counted): records the ops run while it is active so gradients can
+/// be asked for later. It belongs to the thread that created it.
+typedef struct tfl_tape tfl_tape;
+
+/// A gradient hook, registered with tfl_tensor_register_hook and run during a backward pass with the
+/// gradient flowing into the tensor. `grad` is borrowed for the duration of the call (tfl_tensor_retain it
+/// to keep it). To replace the gradient, set *replacement to a new reference of the same shape (the
+/// library takes it over and releases it); leave it NULL to keep the gradient. A status other than TFL_OK
+/// aborts the backward pass, which then fails with that status (any *replacement is released).
+typedef tfl_status (*tfl_tensor_hook_fn)(tfl_tensor** replacement, const tfl_tensor* grad, void* user_data);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,6 +29,17 @@ VALID = {
     "int64_t": "0",
     "tfl_dtype": "TFL_DTYPE_F32",
     "tfl_deleter_fn": "NULL",
+    # Autograd. Arrays of handles are C99 compound literals; an out array of handles ("[]": see
+    # valid_value) has room for the 16 elements its capacity argument claims.
+    "bool": "false",
+    "bool *": "(bool[1]){false}",
+    "char *": "(char *)buffer",
+    "const tfl_tensor *const *": "(const tfl_tensor *const[2]){x, x}",
+    "tfl_tensor **[]": "(tfl_tensor *[16]){NULL}",
+    "tfl_tensor_hook_fn": "NULL",
+    "tfl_tape **": "(tfl_tape *[1]){NULL}",
+    # Never dereferenced: each case makes another argument NULL, and NULL checks come first.
+    "tfl_tape *": "(tfl_tape *)buffer",
 }
 
 
@@ -40,6 +51,8 @@ def valid_value(fn, p):
             if q.get("array_len") == p["name"]:
                 return "16" if q["out"] else "2"
         return "24"
+    if p["out"] and p.get("array_len") and p["type"] + "[]" in VALID:
+        return VALID[p["type"] + "[]"]
     if p["type"] not in VALID:
         raise SystemExit(f"gen_argument_tests.py: no test value for type '{p['type']}' of {fn['name']}({p['name']}); add one")
     return VALID[p["type"]]
