@@ -95,12 +95,145 @@ typedef enum tfl_device_type {
   TFL_DEVICE_CUDA = 1
 } tfl_device_type;
 
+/// A GradientTape (opaque, reference-counted): records the ops run while it is active so gradients can
+/// be asked for later. It belongs to the thread that created it.
+typedef struct tfl_tape tfl_tape;
 /// An n-dimensional array (opaque, reference-counted).
 typedef struct tfl_tensor tfl_tensor;
 
 /// Releases memory handed to tfl_tensor_from_external; called exactly once with the data pointer and
 /// the user_data given there.
 typedef void (*tfl_deleter_fn)(void* data, void* user_data);
+/// A gradient hook, registered with tfl_tensor_register_hook and run during a backward pass with the
+/// gradient flowing into the tensor. `grad` is borrowed for the duration of the call (tfl_tensor_retain it
+/// to keep it). To replace the gradient, set *replacement to a new reference of the same shape (the
+/// library takes it over and releases it); leave it NULL to keep the gradient. A status other than TFL_OK
+/// aborts the backward pass, which then fails with that status (any *replacement is released).
+typedef tfl_status (*tfl_tensor_hook_fn)(tfl_tensor** replacement, const tfl_tensor* grad, void* user_data);
+
+/* ---- autograd ---------------------------------------------------------------------------------- */
+
+/// Gradients of outputs with respect to inputs, d(sum_i outputs[i] * grad_outputs[i])/d(inputs[j]),
+/// without touching any tensor's accumulated gradient.
+/// @param[out] out Receives ninputs new references, out[j] for inputs[j]; an entry is NULL when the
+///             outputs do not depend on that input (unless unused_as_zeros). Release each with
+///             tfl_tensor_release. On failure every entry out[0..ninputs) is NULL.
+/// @param out_capacity Length of out; must be at least ninputs.
+/// @param outputs Tensors that require grad.
+/// @param noutputs Number of outputs, at least 1.
+/// @param inputs Tensors to differentiate with respect to (each requiring grad).
+/// @param ninputs Number of inputs.
+/// @param grad_outputs NULL, or noutputs gradients weighting the outputs; a NULL entry (or a NULL array)
+///                     means an implicit 1 for a one-element output.
+/// @param retain_graph Keep the graph's saved tensors so that it can be run backward again.
+/// @param create_graph Record this computation, so the results can be differentiated again.
+/// @param unused_as_zeros Give zeros instead of NULL for inputs the outputs do not depend on.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arrays or elements, a too small out_capacity, or an
+///         output that does not require grad; TFL_ERR_SHAPE for a grad_outputs entry of the wrong shape;
+///         any status returned by a gradient hook.
+TFL_NODISCARD tfl_status tfl_autograd_grad(TFL_OUT TFL_ARRAY(out_capacity) tfl_tensor **out, size_t out_capacity, TFL_ARRAY(noutputs) const tfl_tensor *const *outputs, size_t noutputs, TFL_ARRAY(ninputs) const tfl_tensor *const *inputs, size_t ninputs, TFL_NULLABLE TFL_ARRAY(noutputs) const tfl_tensor *const *grad_outputs, bool retain_graph, bool create_graph, bool unused_as_zeros);
+
+/// Whether ops record their backward on the calling thread (see tfl_grad_set_enabled).
+/// @param[out] out Receives the flag.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_grad_enabled(TFL_OUT bool *out);
+
+/// Turns recording of ops for autograd on or off for the calling thread (a no-grad scope is
+/// `tfl_grad_enabled(&prev); tfl_grad_set_enabled(false); ... tfl_grad_set_enabled(prev);`). Each thread
+/// starts with recording on; other threads are not affected. While off, results of ops do not require
+/// grad and nothing is saved for backward.
+/// @param enabled Whether ops record their backward.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_grad_set_enabled(bool enabled);
+
+/// Removes a tensor hook (or, later, a module hook) so that it no longer runs.
+/// @param handle A handle from tfl_tensor_register_hook.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT when no such hook is registered (never was, already removed,
+///         or the graph node or tensor it was attached to is gone).
+TFL_NODISCARD tfl_status tfl_hook_remove(int64_t handle);
+
+/// Runs the backward pass from t and accumulates d(sum(t * grad_output))/d(leaf) into the gradient of
+/// every leaf that requires grad. Gradient hooks run during the pass; a hook's failure ends it.
+/// @param t A tensor that requires grad.
+/// @param grad_output Gradient with t's shape, or NULL for an implicit 1 (t must have one element).
+/// @param retain_graph Keep the graph's saved tensors so that it can be run backward again.
+/// @param create_graph Record the backward pass itself, for higher-order gradients (implies retain_graph).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t, when t does not require grad, when the graph was
+///         already freed by an earlier backward pass, or when a saved tensor was modified in place;
+///         TFL_ERR_SHAPE when grad_output's shape differs from t's or it is NULL and t has several
+///         elements; any status returned by a gradient hook (the message names the hook).
+TFL_NODISCARD tfl_status tfl_tensor_backward(const tfl_tensor *t, TFL_NULLABLE const tfl_tensor *grad_output, bool retain_graph, bool create_graph);
+
+/// A new tensor sharing t's memory but cut from the graph: it does not require grad, and no gradient
+/// flows through it. Writes through either are seen by both.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_detach(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// The gradient accumulated into a tensor by backward passes (leaves, and non-leaves after
+/// tfl_tensor_retain_grad).
+/// @param[out] out New reference to the gradient, or NULL (with TFL_OK) when t has no gradient yet;
+///             release with tfl_tensor_release. The gradient is shared: later backward passes
+///             accumulate into a new tensor, so the one returned here does not change.
+/// @param t Tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_grad(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Renders the recorded graph that produced t as Graphviz DOT text: one box per op application
+/// labelled with the op name and its outputs' shapes and dtypes, one ellipse ("parameter") per leaf
+/// that requires grad, edges in data-flow direction. To size the buffer, call with out = NULL and
+/// capacity = 0 first; *out_len then receives the length.
+/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the text in bytes, without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @param t The root of the graph (a tensor that does not require grad gives an empty digraph).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a capacity that is neither 0 nor large
+///         enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_tensor_graph_dot(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, const tfl_tensor *t);
+
+/// Whether a tensor is a leaf of the graph (not the result of a recorded op). Tensors that do not
+/// require grad are leaves.
+/// @param[out] out Receives the flag.
+/// @param t Tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_is_leaf(TFL_OUT bool *out, const tfl_tensor *t);
+
+/// Registers a hook that sees (and may replace) the gradient flowing into t during every later
+/// backward pass, before it is accumulated or propagated. Hooks run in registration order, on the
+/// thread running the backward pass. The hook lives as long as t's place in the graph (t itself for a
+/// leaf) or until tfl_hook_remove; user_data must stay valid that long.
+/// @param[out] out Receives the hook's handle for tfl_hook_remove.
+/// @param t A tensor that requires grad.
+/// @param fn The callback (see tfl_tensor_hook_fn).
+/// @param user_data Passed to fn unchanged.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, t or fn, or when t does not require grad.
+TFL_NODISCARD tfl_status tfl_tensor_register_hook(TFL_OUT int64_t *out, TFL_IN tfl_tensor *t, tfl_tensor_hook_fn fn, TFL_IN TFL_NULLABLE void *user_data);
+
+/// Whether gradients flow to a tensor: a leaf with requires_grad set, or the result of a recorded op.
+/// @param[out] out Receives the flag.
+/// @param t Tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_requires_grad(TFL_OUT bool *out, const tfl_tensor *t);
+
+/// Makes backward passes also store the gradient of a non-leaf tensor (read it with tfl_tensor_grad).
+/// Does nothing for leaves, which keep theirs anyway.
+/// @param t A tensor that requires grad.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t or when t does not require grad.
+TFL_NODISCARD tfl_status tfl_tensor_retain_grad(TFL_IN tfl_tensor *t);
+
+/// Replaces the accumulated gradient of a tensor, or clears it (e.g. between optimizer steps).
+/// @param t Tensor.
+/// @param grad The new gradient (same shape as t; the tensor is shared, not copied), or NULL to clear.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_SHAPE when grad's shape differs from t's.
+TFL_NODISCARD tfl_status tfl_tensor_set_grad(TFL_IN tfl_tensor *t, TFL_NULLABLE const tfl_tensor *grad);
+
+/// Makes a tensor a leaf that accumulates gradients (or stops it from doing so).
+/// @param t A leaf tensor (one not computed by a recorded op).
+/// @param requires_grad Whether backward passes accumulate into t's gradient.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t or when t is not a leaf; TFL_ERR_DTYPE when
+///         requires_grad is true and t is not floating point.
+TFL_NODISCARD tfl_status tfl_tensor_set_requires_grad(TFL_IN tfl_tensor *t, bool requires_grad);
 
 /* ---- errors ------------------------------------------------------------------------------------ */
 
@@ -140,6 +273,60 @@ const char *tfl_version(void);
 /// library whose ABI version is older than the header they were generated from.
 /// @return The ABI version number.
 int32_t tfl_version_abi(void);
+
+/* ---- tape -------------------------------------------------------------------------------------- */
+
+/// Starts a tape: from now until tfl_tape_stop (or the last release), ops on the calling thread are
+/// recorded even inside a no-grad scope, and watched tensors become sources of gradients. A tape
+/// belongs to the thread that created it: watch, stop and release it there. Tapes nest (an inner
+/// tape's gradient, taken while an outer one records, is itself recorded) and stop in reverse order.
+/// @param[out] out New tape; release with tfl_tape_release.
+/// @param persistent Whether tfl_tape_gradient may be called more than once.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_tape_create(TFL_OUT tfl_tape **out, bool persistent);
+
+/// Gradients of target with respect to each source, d(sum(target * output_gradient))/d(sources[j]).
+/// A non-persistent tape answers once.
+/// @param[out] out Receives nsources new references, out[j] for sources[j]; an entry is NULL when the
+///             target does not depend on that source (unless unconnected_zeros). Release each with
+///             tfl_tensor_release. On failure every entry out[0..nsources) is NULL.
+/// @param out_capacity Length of out; must be at least nsources.
+/// @param tape The tape that recorded target.
+/// @param target The tensor to differentiate.
+/// @param sources Tensors that were watched or require grad.
+/// @param nsources Number of sources.
+/// @param unconnected_zeros Give zeros instead of NULL for sources the target does not depend on.
+/// @param output_gradient Weights of a target with several elements (target's shape), or NULL for an
+///                        implicit 1 (target must then have one element).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, a too small out_capacity, or
+///         a second call on a non-persistent tape; TFL_ERR_SHAPE when output_gradient's shape differs
+///         from target's or it is NULL and target has several elements; any status returned by a
+///         gradient hook.
+TFL_NODISCARD tfl_status tfl_tape_gradient(TFL_OUT TFL_ARRAY(out_capacity) tfl_tensor **out, size_t out_capacity, TFL_IN tfl_tape *tape, const tfl_tensor *target, TFL_ARRAY(nsources) const tfl_tensor *const *sources, size_t nsources, bool unconnected_zeros, TFL_NULLABLE const tfl_tensor *output_gradient);
+
+/// Drops a reference. The last one stops the tape if it is still recording (when tapes are released
+/// out of order, recording state is left as it is) and makes watched tensors stop requiring grad.
+/// @param tape Tape handle, or NULL (ignored).
+void tfl_tape_release(TFL_IN TFL_NULLABLE tfl_tape *tape);
+
+/// Adds a reference to a tape.
+/// @param tape Tape handle.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if tape is NULL.
+TFL_NODISCARD tfl_status tfl_tape_retain(TFL_IN tfl_tape *tape);
+
+/// Ends recording and restores the calling thread's previous grad mode; gradients can still be
+/// asked for. Stopping a stopped tape does nothing.
+/// @param tape The tape; tapes must stop in the reverse order of their creation.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL tape or when a tape created later still records.
+TFL_NODISCARD tfl_status tfl_tape_stop(TFL_IN tfl_tape *tape);
+
+/// Makes a tensor a source of gradients for this tape's lifetime (it requires grad until the tape is
+/// released). Tensors that already require grad need no watching.
+/// @param tape A recording tape.
+/// @param t A floating-point tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a stopped tape; TFL_ERR_DTYPE for a
+///         tensor that is not floating point.
+TFL_NODISCARD tfl_status tfl_tape_watch(TFL_IN tfl_tape *tape, const tfl_tensor *t);
 
 /* ---- tensor ------------------------------------------------------------------------------------ */
 

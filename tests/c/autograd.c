@@ -112,7 +112,7 @@ static void test_leaf_state(void) {
   OK(tfl_tensor_zeros(&ints, &three, 1, TFL_DTYPE_I32));
   CHECK(tfl_tensor_set_requires_grad(ints, true) == TFL_ERR_DTYPE);
   CHECK(strstr(tfl_last_error_message(), "tfl_tensor_set_requires_grad") != NULL);
-  CHECK(strstr(tfl_last_error_message(), "i32") != NULL);
+  CHECK(strstr(tfl_last_error_message(), "int32") != NULL);
   CHECK(tfl_tensor_retain_grad(ints) == TFL_ERR_INVALID_ARGUMENT);
 
   /* set_grad: a gradient of the right shape is stored, a wrong shape refused, NULL clears. */
@@ -368,7 +368,7 @@ static void test_dot(void) {
   CHECK(strlen(text) == len);
   CHECK(strncmp(text, "digraph", 7) == 0);
   CHECK(strstr(text, "parameter") != NULL);
-  CHECK(strstr(text, "2 f32") != NULL);
+  CHECK(strstr(text, "2 float32") != NULL);
   free(text);
   tfl_tensor_release(x);
 }
