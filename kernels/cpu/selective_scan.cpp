@@ -19,24 +19,21 @@ namespace {
 // loops run over the state index n and vectorise. The decay factors exp(delta_t * A[d, n]) for all
 // t are computed up front into one L*N buffer, so the exponentials run through one vectorised call.
 
+// decay[t * N + n] = exp(delta[t * stride] * a[n]); `arg` is scratch of the same size. The exponent
+// goes to a separate buffer because exp_f32 runs a scalar loop when its output aliases its input
+// (the compiler's overlap check cannot prove the in-place case safe).
 template <class T>
-void exp_inplace(T* x, int64_t n) {
-  if constexpr (std::is_same_v<T, float>) {
-    exp_f32(x, x, n);
-  } else {
-    for (int64_t i = 0; i < n; ++i) x[i] = std::exp(x[i]);
-  }
-}
-
-// decay[t * N + n] = exp(delta[t * stride] * a[n]).
-template <class T>
-void fill_decay(const T* delta, int64_t stride, const T* a, int64_t len, int64_t n_state, T* decay) {
+void fill_decay(const T* delta, int64_t stride, const T* a, int64_t len, int64_t n_state, T* arg, T* decay) {
   for (int64_t t = 0; t < len; ++t) {
     const T dt = delta[t * stride];
-    T* row = decay + t * n_state;
+    T* row = arg + t * n_state;
     for (int64_t n = 0; n < n_state; ++n) row[n] = dt * a[n];
   }
-  exp_inplace(decay, len * n_state);
+  if constexpr (std::is_same_v<T, float>) {
+    exp_f32(decay, arg, len * n_state);
+  } else {
+    for (int64_t i = 0; i < len * n_state; ++i) decay[i] = std::exp(arg[i]);
+  }
 }
 
 // <x, y> with eight independent partial sums in a fixed order: the compiler keeps them in vector
@@ -99,13 +96,13 @@ void selective_scan_kernel(const KernelArgs& args) {
   const int64_t len = p.len, dim = p.dim, ns = p.state;
   T* y_all = static_cast<T*>(p.y);
   parallel_for(p.batch * dim, lane_grain(len, ns), [&](int64_t begin, int64_t end) {
-    std::vector<T> decay(static_cast<size_t>(len * ns));
+    std::vector<T> decay(static_cast<size_t>(len * ns)), arg(decay.size());
     std::vector<T> h(static_cast<size_t>(ns));
     for (int64_t i = begin; i < end; ++i) {
       const int64_t b = i / dim, d = i % dim;
       const Lane<T> l = lane<T>(b, d, len, dim, ns, p.u, p.delta, p.A, p.B, p.C, p.D);
       T* y = y_all + b * len * dim + d;
-      fill_decay(l.delta, dim, l.a, len, ns, decay.data());
+      fill_decay(l.delta, dim, l.a, len, ns, arg.data(), decay.data());
       std::fill(h.begin(), h.end(), T(0));
       T* hp = h.data();
       for (int64_t t = 0; t < len; ++t) {
@@ -151,7 +148,7 @@ void selective_scan_backward_kernel(const KernelArgs& args) {
   T* ddelta_all = static_cast<T*>(p.ddelta);
 
   parallel_for(batch * blocks, 1, [&](int64_t begin, int64_t end) {
-    std::vector<T> decay(static_cast<size_t>(plane)), hs(static_cast<size_t>(plane));
+    std::vector<T> decay(static_cast<size_t>(plane)), hs(static_cast<size_t>(plane)), arg(static_cast<size_t>(plane));
     std::vector<T> gh(static_cast<size_t>(ns)), ga(static_cast<size_t>(ns)), zero(static_cast<size_t>(ns), T(0));
     std::vector<T> gh_t(static_cast<size_t>(ns)), w(static_cast<size_t>(ns));
     for (int64_t task = begin; task < end; ++task) {
@@ -164,7 +161,7 @@ void selective_scan_backward_kernel(const KernelArgs& args) {
         const T* gy = gy_all + row;
         T* du = du_all + row;
         T* ddelta = ddelta_all + row;
-        fill_decay(l.delta, dim, l.a, len, ns, decay.data());
+        fill_decay(l.delta, dim, l.a, len, ns, arg.data(), decay.data());
         for (int64_t t = 0; t < len; ++t) {
           const T dtu = l.delta[t * dim] * l.u[t * dim];
           const T* et = decay.data() + t * ns;
