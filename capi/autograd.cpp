@@ -21,11 +21,6 @@ extern "C" const char* tfl_last_error_message(void);
 
 namespace {
 
-// Fails with TFL_ERR_INVALID_ARGUMENT when any element of a handle array is NULL.
-#define TFL_CHECK_ELEMENTS(arr, n)                                                                 \
-  for (size_t i_ = 0; i_ < (n); ++i_)                                                              \
-  TFL_CHECK_ARG((arr)[i_] != nullptr, #arr, "element " + std::to_string(i_) + " is NULL")
-
 // Throws the core error whose code equals `st`, so a hook's status comes out of the backward unchanged.
 [[noreturn]] void throw_status(tfl_status st, const std::string& msg) {
   switch (st) {
@@ -210,11 +205,9 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_autograd_grad(TFL_OUT TFL_ARRAY(out_capac
   TFL_CHECK_ARG(out_capacity >= ninputs, "out_capacity",
                 std::to_string(out_capacity) + " is less than ninputs (" + std::to_string(ninputs) + ")");
   for (size_t i = 0; i < ninputs; ++i) out[i] = nullptr;
-  TFL_CHECK_ARG(outputs != nullptr, "outputs", "must not be NULL");
+  TFL_CHECK_TENSOR_ARRAY(outputs, noutputs);
   TFL_CHECK_ARG(noutputs > 0, "noutputs", "must be at least 1");
-  TFL_CHECK_ARG(inputs != nullptr || ninputs == 0, "inputs", "must not be NULL");
-  TFL_CHECK_ELEMENTS(outputs, noutputs);
-  TFL_CHECK_ELEMENTS(inputs, ninputs);
+  TFL_CHECK_TENSOR_ARRAY(inputs, ninputs);
   tfl::autograd::BackwardOptions opt;
   opt.retain_graph = retain_graph;
   opt.create_graph = create_graph;

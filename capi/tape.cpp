@@ -94,9 +94,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tape_gradient(TFL_OUT TFL_ARRAY(out_capac
   for (size_t i = 0; i < nsources; ++i) out[i] = nullptr;
   TFL_CHECK_ARG(tape != nullptr, "tape", "must not be NULL");
   TFL_CHECK_TENSOR(target);
-  TFL_CHECK_ARG(sources != nullptr || nsources == 0, "sources", "must not be NULL");
-  for (size_t i = 0; i < nsources; ++i)
-    TFL_CHECK_ARG(sources[i] != nullptr, "sources", "element " + std::to_string(i) + " is NULL");
+  TFL_CHECK_TENSOR_ARRAY(sources, nsources);
   std::vector<tfl::Tensor> grads =
       tape->impl.gradient(from_handle(target), from_handles(sources, nsources), unconnected_zeros,
                           output_gradient ? from_handle(output_gradient) : tfl::Tensor());

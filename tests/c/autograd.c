@@ -373,6 +373,169 @@ static void test_dot(void) {
   tfl_tensor_release(x);
 }
 
+/* y = sum(x * x + w * x) for x = [1, 2, 3], w = [4, 5, 6]; dy/dx = 2x + w = [6, 9, 12]. */
+typedef struct {
+  tfl_tensor *x, *w, *xx, *wx, *c, *y;
+} expression;
+
+static expression build(void) {
+  const float xv[3] = {1, 2, 3}, wv[3] = {4, 5, 6};
+  expression e;
+  e.x = vec(xv, 3);
+  e.w = vec(wv, 3);
+  e.xx = e.wx = e.c = e.y = NULL;
+  OK(tfl_tensor_set_requires_grad(e.x, true));
+  OK(tfl_tensor_mul(&e.xx, e.x, e.x));
+  OK(tfl_tensor_mul(&e.wx, e.w, e.x));
+  OK(tfl_tensor_add(&e.c, e.xx, e.wx));
+  OK(tfl_tensor_sum(&e.y, e.c));
+  return e;
+}
+
+static void release_expression(expression* e) {
+  tfl_tensor_release(e->y);
+  tfl_tensor_release(e->c);
+  tfl_tensor_release(e->wx);
+  tfl_tensor_release(e->xx);
+  tfl_tensor_release(e->w);
+  tfl_tensor_release(e->x);
+}
+
+static void test_expression(void) {
+  const float dx[3] = {6, 9, 12}, dx2[3] = {12, 18, 24}, ones[3] = {1, 1, 1};
+  bool flag = true;
+  expression e = build();
+  OK(tfl_tensor_is_leaf(&flag, e.y));
+  CHECK(!flag);
+  OK(tfl_tensor_requires_grad(&flag, e.y));
+  CHECK(flag);
+  OK(tfl_tensor_requires_grad(&flag, e.w));
+  CHECK(!flag);
+  /* requires_grad of a computed tensor follows its inputs. */
+  CHECK(tfl_tensor_set_requires_grad(e.y, false) == TFL_ERR_INVALID_ARGUMENT);
+  CHECK(strstr(tfl_last_error_message(), "leaf") != NULL);
+
+  /* The graph as DOT names each op. */
+  size_t len = 0;
+  OK(tfl_tensor_graph_dot(NULL, &len, 0, e.y));
+  char* text = (char*)malloc(len + 1);
+  OK(tfl_tensor_graph_dot(text, &len, len + 1, e.y));
+  CHECK(strstr(text, "\"mul\\n3 float32") != NULL);
+  CHECK(strstr(text, "\"add\\n3 float32") != NULL);
+  CHECK(strstr(text, "\"sum\\nscalar float32") != NULL);
+  CHECK(strstr(text, "parameter") != NULL);
+  free(text);
+
+  /* backward with retain_graph twice accumulates; a retained non-leaf gradient is kept. */
+  OK(tfl_tensor_retain_grad(e.c));
+  OK(tfl_tensor_backward(e.y, NULL, true, false));
+  CHECK(grad_equals(e.x, dx, 3));
+  CHECK(grad_equals(e.c, ones, 3));
+  tfl_tensor* none = (tfl_tensor*)&flag;
+  OK(tfl_tensor_grad(&none, e.w));
+  CHECK(none == NULL);
+  OK(tfl_tensor_backward(e.y, NULL, false, false));
+  CHECK(grad_equals(e.x, dx2, 3));
+  /* The graph is freed now: running it again is an error. */
+  CHECK(tfl_tensor_backward(e.y, NULL, false, false) != TFL_OK);
+  release_expression(&e);
+
+  /* A hook doubling the gradient of x * x: dy/dx = 2 * 2x + w = [8, 13, 18]. */
+  const float hooked[3] = {8, 13, 18};
+  int calls = 0;
+  int64_t h = 0;
+  e = build();
+  OK(tfl_tensor_register_hook(&h, e.xx, double_hook, &calls));
+  OK(tfl_tensor_backward(e.y, NULL, true, false));
+  CHECK(calls == 1);
+  CHECK(grad_equals(e.x, hooked, 3));
+  OK(tfl_hook_remove(h));
+  OK(tfl_tensor_set_grad(e.x, NULL));
+  OK(tfl_tensor_backward(e.y, NULL, true, false));
+  CHECK(calls == 1);
+  CHECK(grad_equals(e.x, dx, 3));
+  /* A failing hook in the middle of the graph ends the pass with its status, leaking nothing. */
+  int failed = 0;
+  OK(tfl_tensor_set_grad(e.x, NULL));
+  OK(tfl_tensor_register_hook(&h, e.wx, failing_hook, &failed));
+  CHECK(tfl_tensor_backward(e.y, NULL, false, false) == TFL_ERR_IO);
+  CHECK(failed == 1);
+  CHECK(strstr(tfl_last_error_message(), "hook") != NULL);
+  release_expression(&e);
+
+  /* tfl_autograd_grad with create_graph: d/dx sum(x*x*x) = 3x^2 = [3, 12, 27], then its own
+   * backward gives d/dx sum(3x^2) = 6x = [6, 12, 18]. .grad is untouched by the first call. */
+  const float xv[3] = {1, 2, 3}, first[3] = {3, 12, 27}, second[3] = {6, 12, 18};
+  tfl_tensor* x = vec(xv, 3);
+  tfl_tensor *x2 = NULL, *x3 = NULL, *y = NULL, *gy = NULL;
+  OK(tfl_tensor_set_requires_grad(x, true));
+  OK(tfl_tensor_mul(&x2, x, x));
+  OK(tfl_tensor_mul(&x3, x2, x));
+  OK(tfl_tensor_sum(&y, x3));
+  const tfl_tensor* outputs[1] = {y};
+  const tfl_tensor* inputs[1] = {x};
+  tfl_tensor* g[1] = {NULL};
+  OK(tfl_autograd_grad(g, 1, outputs, 1, inputs, 1, NULL, false, true, false));
+  CHECK(equals(g[0], first, 3));
+  OK(tfl_tensor_grad(&none, x));
+  CHECK(none == NULL);
+  OK(tfl_tensor_requires_grad(&flag, g[0]));
+  CHECK(flag);
+  OK(tfl_tensor_sum(&gy, g[0]));
+  OK(tfl_tensor_backward(gy, NULL, false, false));
+  CHECK(grad_equals(x, second, 3));
+  tfl_tensor_release(gy);
+  tfl_tensor_release(g[0]);
+  tfl_tensor_release(y);
+  tfl_tensor_release(x3);
+  tfl_tensor_release(x2);
+  tfl_tensor_release(x);
+}
+
+static void test_recording_switch(void) {
+  /* With recording off, results do not require grad; a tape records anyway. */
+  const float v[2] = {1, 2}, twice[2] = {2, 4};
+  tfl_tensor* x = vec(v, 2);
+  tfl_tensor *sq = NULL, *y = NULL;
+  bool flag = true;
+  OK(tfl_tensor_set_requires_grad(x, true));
+  OK(tfl_grad_set_enabled(false));
+  OK(tfl_tensor_mul(&sq, x, x));
+  OK(tfl_tensor_requires_grad(&flag, sq));
+  CHECK(!flag);
+  tfl_tensor_release(sq);
+  OK(tfl_grad_set_enabled(true));
+  OK(tfl_tensor_mul(&sq, x, x));
+  OK(tfl_tensor_requires_grad(&flag, sq));
+  CHECK(flag);
+  tfl_tensor_release(sq);
+  OK(tfl_tensor_set_requires_grad(x, false));
+
+  /* A persistent tape over y = sum(x * x) with x watched: dy/dx = 2x, asked twice. */
+  tfl_tape* tape = NULL;
+  OK(tfl_grad_set_enabled(false));
+  OK(tfl_tape_create(&tape, true));
+  OK(tfl_tape_watch(tape, x));
+  OK(tfl_tensor_mul(&sq, x, x));
+  OK(tfl_tensor_sum(&y, sq));
+  OK(tfl_tape_stop(tape));
+  OK(tfl_grad_enabled(&flag));
+  CHECK(!flag);
+  OK(tfl_grad_set_enabled(true));
+  const tfl_tensor* sources[1] = {x};
+  tfl_tensor* g[1] = {NULL};
+  for (int round = 0; round < 2; ++round) {
+    OK(tfl_tape_gradient(g, 1, tape, y, sources, 1, false, NULL));
+    CHECK(equals(g[0], twice, 2));
+    tfl_tensor_release(g[0]);
+    g[0] = NULL;
+  }
+  tfl_tape_release(tape);
+  tfl_tensor_release(y);
+  tfl_tensor_release(sq);
+  tfl_tensor_release(x);
+}
+
 int main(void) {
   test_leaf_state();
   test_backward_on_leaves();
@@ -380,6 +543,8 @@ int main(void) {
   test_grad_mode();
   test_tape();
   test_dot();
+  test_expression();
+  test_recording_switch();
   printf("%d checks passed, %d failed\n", passes, failures);
   return failures == 0 ? 0 : 1;
 }
