@@ -139,15 +139,15 @@ void OneCycleLR::locate(int64_t epoch, const Phase** phase, double* pct) const {
 }
 
 double OneCycleLR::lr_at(int64_t epoch, double) const {
-  const Phase* ph;
-  double pct;
+  const Phase* ph = &phases_.back();
+  double pct = 0.0;
   locate(epoch, &ph, &pct);
   return anneal(ph->start_lr, ph->end_lr, pct);
 }
 
 double OneCycleLR::momentum_at(int64_t epoch) const {
-  const Phase* ph;
-  double pct;
+  const Phase* ph = &phases_.back();
+  double pct = 0.0;
   locate(epoch, &ph, &pct);
   return anneal(ph->start_m, ph->end_m, pct);
 }

@@ -352,7 +352,7 @@ TEST_CASE("state_dict round trip resumes bit-identically", "[optim]") {
       b->step();
     }
     for (size_t k = 0; k < pa.size(); ++k) CHECK(bit_equal(pa[k], pb[k]));
-    CHECK(a->state(1).step == 2);
+    CHECK(a->state(1).step == 5);  // 6 steps, one without a gradient
     CHECK(b->state(1).step == a->state(1).step);
   }
 }
