@@ -45,6 +45,27 @@ void sgd_step(const KernelArgs& a) {
   });
 }
 
+// One contiguous run of Adam; restrict pointers and a compile-time amsgrad flag let it vectorise.
+template <class T, bool kAmsgrad>
+void adam_run(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, T* __restrict vmax,
+              int64_t n, bool l2, bool decoupled, T wd, T decay, T b1c, T b2, T b2c, T step_size, T inv_bc2_sqrt,
+              T eps) {
+  const T wd_l2 = l2 ? wd : T(0), dec = decoupled ? decay : T(1);
+  for (int64_t i = 0; i < n; ++i) {
+    const T gi = g[i] + wd_l2 * p[i];
+    const T mi = m[i] + b1c * (gi - m[i]);
+    const T vi = b2 * v[i] + b2c * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    T vd = vi;
+    if constexpr (kAmsgrad) {
+      vd = vmax[i] > vi ? vmax[i] : vi;
+      vmax[i] = vd;
+    }
+    p[i] = p[i] * dec - step_size * mi / (std::sqrt(vd) * inv_bc2_sqrt + eps);
+  }
+}
+
 template <class T>
 void adam_step(const KernelArgs& a) {
   const auto& hp = *static_cast<const AdamStepParams*>(a.params);
@@ -61,22 +82,14 @@ void adam_step(const KernelArgs& a) {
   const T eps = static_cast<T>(hp.eps), wd = static_cast<T>(hp.weight_decay);
   const T decay = static_cast<T>(1.0 - hp.lr * hp.weight_decay);
   const bool l2 = !hp.decoupled && hp.weight_decay != 0.0, decoupled = hp.decoupled && hp.weight_decay != 0.0;
+  const T* gb = g;
   parallel_for(length(a), kOptimGrain, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) {
-      T pi = p[i];
-      T gi = l2 ? g[i] + wd * pi : g[i];
-      if (decoupled) pi *= decay;
-      T mi = m[i] + b1c * (gi - m[i]);
-      T vi = b2 * v[i] + b2c * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      T vd = vi;
-      if (vmax) {
-        vd = vmax[i] > vi ? vmax[i] : vi;
-        vmax[i] = vd;
-      }
-      p[i] = pi - step_size * mi / (std::sqrt(vd) * inv_bc2_sqrt + eps);
-    }
+    if (vmax)
+      adam_run<T, true>(p + b, gb + b, m + b, v + b, vmax + b, e - b, l2, decoupled, wd, decay, b1c, b2, b2c,
+                        step_size, inv_bc2_sqrt, eps);
+    else
+      adam_run<T, false>(p + b, gb + b, m + b, v + b, nullptr, e - b, l2, decoupled, wd, decay, b1c, b2, b2c,
+                         step_size, inv_bc2_sqrt, eps);
   });
 }
 
