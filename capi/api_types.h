@@ -45,6 +45,25 @@ typedef struct tfl_tensor tfl_tensor;
 /// the user_data given there.
 typedef void (*tfl_deleter_fn)(void* data, void* user_data);
 
+/// How tfl_tensor_pad fills the border.
+typedef enum tfl_pad_mode {
+  TFL_PAD_CONSTANT = 0, ///< a constant value
+  TFL_PAD_REFLECT = 1   ///< the mirror image without repeating the edge (numpy.pad "reflect")
+} tfl_pad_mode;
+
+/// Counters of the host memory allocator, read with tfl_memory_stat or tfl_memory_stats (which
+/// indexes its output array by these values).
+typedef enum tfl_memory_counter {
+  TFL_MEMORY_LIVE_BYTES = 0,   ///< bytes in use by tensors (rounded to the allocator's size classes)
+  TFL_MEMORY_PEAK_BYTES = 1,   ///< highest live bytes since start or the last tfl_memory_reset_peak
+  TFL_MEMORY_ALLOCATIONS = 2,  ///< successful allocations
+  TFL_MEMORY_FREES = 3,        ///< frees
+  TFL_MEMORY_CACHE_HITS = 4,   ///< allocations served from the cache
+  TFL_MEMORY_CACHE_MISSES = 5, ///< allocations that went to the system
+  TFL_MEMORY_CACHED_BYTES = 6, ///< bytes held in the cache, free for reuse
+  TFL_MEMORY_LIMIT_BYTES = 7   ///< the limit set with tfl_memory_set_limit (0: none)
+} tfl_memory_counter;
+
 #ifdef __cplusplus
 }
 #endif

@@ -321,3 +321,132 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_contiguous(TFL_OUT tfl_tensor** ou
   *out = to_handle(tfl::contiguous(from_handle(t)));
   TFL_CAPI_END
 }
+
+/// Creates a tensor without initialising its elements (their values are unspecified until written).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param shape Sizes of the dimensions.
+/// @param ndim Number of dimensions.
+/// @param dtype Element type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL pointers or a bad dtype; TFL_ERR_SHAPE for negative sizes;
+///         TFL_ERR_OUT_OF_MEMORY.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_empty(TFL_OUT tfl_tensor** out, TFL_ARRAY(ndim) const int64_t* shape,
+                                                     size_t ndim, tfl_dtype dtype) {
+  TFL_CAPI_BEGIN
+  TFL_CHECK_OUT(out);
+  TFL_CHECK_SHAPE(shape, ndim);
+  TFL_CHECK_DTYPE(dtype);
+  *out = to_handle(tfl::empty(tfl::checked_shape(shape, ndim, "tfl_tensor_empty"), to_dtype(dtype)));
+  TFL_CAPI_END
+}
+
+/// Creates an uninitialised tensor with t's shape, dtype and device.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor to take the shape, dtype and device from.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_empty_like(TFL_OUT tfl_tensor** out, const tfl_tensor* t) {
+  TFL_TENSOR_OP1(t, tfl::empty_like(from_handle(t)))
+}
+
+/// Creates a tensor of zeros with t's shape, dtype and device.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor to take the shape, dtype and device from.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_zeros_like(TFL_OUT tfl_tensor** out, const tfl_tensor* t) {
+  TFL_TENSOR_OP1(t, tfl::zeros_like(from_handle(t)))
+}
+
+/// Creates a tensor of ones with t's shape, dtype and device.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor to take the shape, dtype and device from.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_ones_like(TFL_OUT tfl_tensor** out, const tfl_tensor* t) {
+  TFL_TENSOR_OP1(t, tfl::ones_like(from_handle(t)))
+}
+
+/// Creates a tensor filled with value (converted to t's dtype) with t's shape, dtype and device.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor to take the shape, dtype and device from.
+/// @param value Fill value.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_full_like(TFL_OUT tfl_tensor** out, const tfl_tensor* t, double value) {
+  TFL_TENSOR_OP1(t, tfl::full_like(from_handle(t), value))
+}
+
+/// Creates a 0-d tensor holding value (converted to dtype).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param value The value.
+/// @param dtype Element type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad dtype.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_scalar(TFL_OUT tfl_tensor** out, double value, tfl_dtype dtype) {
+  TFL_CAPI_BEGIN
+  TFL_CHECK_OUT(out);
+  TFL_CHECK_DTYPE(dtype);
+  *out = to_handle(tfl::scalar_tensor(value, to_dtype(dtype)));
+  TFL_CAPI_END
+}
+
+/// Creates the 1-D tensor of num evenly spaced values from start to stop (numpy.linspace).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param start First value.
+/// @param stop Last value (included when endpoint is true).
+/// @param num Number of values, >= 0.
+/// @param endpoint Whether stop is the last value.
+/// @param dtype Element type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype, num < 0 or non-finite bounds;
+///         TFL_ERR_DTYPE for a dtype linspace does not support.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_linspace(TFL_OUT tfl_tensor** out, double start, double stop, int64_t num,
+                                                        bool endpoint, tfl_dtype dtype) {
+  TFL_CAPI_BEGIN
+  TFL_CHECK_OUT(out);
+  TFL_CHECK_DTYPE(dtype);
+  *out = to_handle(tfl::linspace(start, stop, num, endpoint, to_dtype(dtype)));
+  TFL_CAPI_END
+}
+
+/// Creates an n x m matrix with ones on diagonal k and zeros elsewhere (numpy.eye).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param n Number of rows, >= 0.
+/// @param m Number of columns, >= 0, or any negative value for n.
+/// @param k Diagonal: 0 is the main one, k > 0 above it, k < 0 below it.
+/// @param dtype Element type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or n < 0.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_eye(TFL_OUT tfl_tensor** out, int64_t n, int64_t m, int64_t k,
+                                                   tfl_dtype dtype) {
+  TFL_CAPI_BEGIN
+  TFL_CHECK_OUT(out);
+  TFL_CHECK_DTYPE(dtype);
+  *out = to_handle(tfl::eye(n, m, k, to_dtype(dtype)));
+  TFL_CAPI_END
+}
+
+/// A new contiguous tensor with the same values (never a view of t).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_clone(TFL_OUT tfl_tensor** out, const tfl_tensor* t) {
+  TFL_TENSOR_OP1(t, tfl::clone(from_handle(t)))
+}
+
+/// Sets every element of t (any layout) to value, converted to t's dtype; every view of t's memory
+/// sees the change.
+/// @param t Tensor, modified in place.
+/// @param value Fill value.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_fill_inplace(TFL_IN tfl_tensor* t, double value) {
+  TFL_CAPI_BEGIN
+  TFL_CHECK_TENSOR(t);
+  tfl::fill_(from_handle(t), value);
+  TFL_CAPI_END
+}
+
+/// Writes src, broadcast to t's shape and converted to t's dtype, into t in place.
+/// @param t Destination, modified in place.
+/// @param src Source values, broadcastable to t's shape.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if src does not broadcast to t.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_copy_inplace(TFL_IN tfl_tensor* t, const tfl_tensor* src) {
+  TFL_CAPI_BEGIN
+  TFL_CHECK_TENSOR(t);
+  TFL_CHECK_TENSOR(src);
+  tfl::copy_(from_handle(t), from_handle(src));
+  TFL_CAPI_END
+}

@@ -95,6 +95,25 @@ typedef enum tfl_device_type {
   TFL_DEVICE_CUDA = 1
 } tfl_device_type;
 
+/// How tfl_tensor_pad fills the border.
+typedef enum tfl_pad_mode {
+  TFL_PAD_CONSTANT = 0, /**< a constant value */
+  TFL_PAD_REFLECT = 1 /**< the mirror image without repeating the edge (numpy.pad "reflect") */
+} tfl_pad_mode;
+
+/// Counters of the host memory allocator, read with tfl_memory_stat or tfl_memory_stats (which
+/// indexes its output array by these values).
+typedef enum tfl_memory_counter {
+  TFL_MEMORY_LIVE_BYTES = 0, /**< bytes in use by tensors (rounded to the allocator's size classes) */
+  TFL_MEMORY_PEAK_BYTES = 1, /**< highest live bytes since start or the last tfl_memory_reset_peak */
+  TFL_MEMORY_ALLOCATIONS = 2, /**< successful allocations */
+  TFL_MEMORY_FREES = 3, /**< frees */
+  TFL_MEMORY_CACHE_HITS = 4, /**< allocations served from the cache */
+  TFL_MEMORY_CACHE_MISSES = 5, /**< allocations that went to the system */
+  TFL_MEMORY_CACHED_BYTES = 6, /**< bytes held in the cache, free for reuse */
+  TFL_MEMORY_LIMIT_BYTES = 7 /**< the limit set with tfl_memory_set_limit (0: none) */
+} tfl_memory_counter;
+
 /// An n-dimensional array (opaque, reference-counted).
 typedef struct tfl_tensor tfl_tensor;
 
@@ -141,6 +160,1485 @@ const char *tfl_version(void);
 /// @return The ABI version number.
 int32_t tfl_version_abi(void);
 
+/* ---- memory ------------------------------------------------------------------------------------ */
+
+/// Empties the allocator's event log.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_memory_clear_events(void);
+
+/// Returns every cached free block to the system (memory in use by tensors is not touched).
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_memory_empty_cache(void);
+
+/// Number of events in the allocator's event log.
+/// @param[out] out Receives the count.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_memory_event_count(TFL_OUT size_t *out);
+
+/// Restarts the peak from the current live bytes.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_memory_reset_peak(void);
+
+/// Turns the allocator's event log (one record per allocation and free, with the op that made it) on
+/// or off; records already taken are kept.
+/// @param enabled true to record events.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_memory_set_event_log(bool enabled);
+
+/// Caps the live bytes: an allocation that would exceed the limit fails with TFL_ERR_OUT_OF_MEMORY.
+/// @param bytes The limit in bytes, or 0 for none.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for a negative limit.
+TFL_NODISCARD tfl_status tfl_memory_set_limit(int64_t bytes);
+
+/// Reads one counter of the host memory allocator.
+/// @param[out] out Receives the value.
+/// @param counter Which counter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL or counter is not a known tfl_memory_counter.
+TFL_NODISCARD tfl_status tfl_memory_stat(TFL_OUT int64_t *out, tfl_memory_counter counter);
+
+/// Reads the counters of the host memory allocator at one instant: out[c] receives counter c (a
+/// tfl_memory_counter) for c < capacity; slots for numbers this library does not know receive -1, so a
+/// program built against a newer header can pass a larger array.
+/// @param[out] out Array of capacity values.
+/// @param capacity Length of out.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL while capacity > 0.
+TFL_NODISCARD tfl_status tfl_memory_stats(TFL_OUT TFL_ARRAY(capacity) int64_t *out, size_t capacity);
+
+/* ---- ops_elementwise --------------------------------------------------------------------------- */
+
+/// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_add(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_add_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise t + scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_add_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise atan2(a, b) in radians (integer operands give f32), broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_atan2(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes atan2(a, b) in radians into an existing tensor (broadcasting and promotion as in tfl_tensor_atan2).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_atan2_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise atan2(t, scalar) (integer t gives f32); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_atan2_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a / b (true division: integer operands give f32), broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_div(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes a / b into an existing tensor (broadcasting and promotion as in tfl_tensor_div).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_div_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise scalar / t (integer t gives f32); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_div_rscalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise t / scalar (integer t gives f32); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_div_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a == b as a bool tensor; a and b broadcast and promote first.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_eq(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise t == scalar as a bool tensor.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_eq_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise floor(a / b) (integers: x // 0 is 0), broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote or either is bool; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_floor_divide(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes floor(a / b) into an existing tensor (broadcasting and promotion as in tfl_tensor_floor_divide).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_floor_divide_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise floor(scalar / t); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_floor_divide_rscalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise floor(t / scalar); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_floor_divide_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a >= b as a bool tensor; a and b broadcast and promote first.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_ge(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise t >= scalar as a bool tensor.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_ge_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a > b as a bool tensor; a and b broadcast and promote first.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_gt(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise t > scalar as a bool tensor.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_gt_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a <= b as a bool tensor; a and b broadcast and promote first.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_le(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise t <= scalar as a bool tensor.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_le_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise logical and as a bool tensor: any dtypes, non-zero (and NaN) counts as true.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast.
+TFL_NODISCARD tfl_status tfl_tensor_logical_and(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise logical or as a bool tensor: any dtypes, non-zero (and NaN) counts as true.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast.
+TFL_NODISCARD tfl_status tfl_tensor_logical_or(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise logical xor as a bool tensor: any dtypes, non-zero (and NaN) counts as true.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast.
+TFL_NODISCARD tfl_status tfl_tensor_logical_xor(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise a < b as a bool tensor; a and b broadcast and promote first.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_lt(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise t < scalar as a bool tensor.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_lt_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise max(a, b) (a NaN in either operand gives NaN), broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_maximum(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes max(a, b) into an existing tensor (broadcasting and promotion as in tfl_tensor_maximum).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_maximum_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise max(t, scalar); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_maximum_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise min(a, b) (a NaN in either operand gives NaN), broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_minimum(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes min(a, b) into an existing tensor (broadcasting and promotion as in tfl_tensor_minimum).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_minimum_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise min(t, scalar); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_minimum_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a * b, broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_mul(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes a * b into an existing tensor (broadcasting and promotion as in tfl_tensor_mul).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_mul_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise t * scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_mul_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a != b as a bool tensor; a and b broadcast and promote first.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_ne(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise t != scalar as a bool tensor.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_ne_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a ** b (integer overflow wraps), broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_pow(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes a ** b into an existing tensor (broadcasting and promotion as in tfl_tensor_pow).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_pow_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise scalar ** t; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_pow_rscalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise t ** scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_pow_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a - floor(a / b) * b, which has the sign of b (integers: x % 0 is 0), broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote or either is bool; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_remainder(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes a - floor(a / b) * b, which has the sign of b into an existing tensor (broadcasting and promotion as in tfl_tensor_remainder).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_remainder_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise scalar - floor(scalar / t) * t; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_remainder_rscalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise t - floor(t / scalar) * scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_remainder_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise a - b, broadcasting a and b (NumPy rules) and promoting their dtypes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if the dtypes
+///         do not promote; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_sub(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Writes a - b into an existing tensor (broadcasting and promotion as in tfl_tensor_sub).
+/// @param dst Destination: must have the result's shape and dtype; may be a or b.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast to dst's shape; TFL_ERR_DTYPE if
+///         the dtypes do not promote to dst's dtype.
+TFL_NODISCARD tfl_status tfl_tensor_sub_out(TFL_IN tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Elementwise scalar - t; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_sub_rscalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise t - scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor operand.
+/// @param scalar Scalar operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported or the scalar does not fit it.
+TFL_NODISCARD tfl_status tfl_tensor_sub_scalar(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double scalar);
+
+/// Elementwise cond ? a : b; cond, a and b broadcast together, and a and b promote.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param cond Bool tensor choosing a (true) or b (false).
+/// @param a Values where cond is true.
+/// @param b Values where cond is false.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_DTYPE if cond is not bool
+///         or a and b do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_where(TFL_OUT tfl_tensor **out, const tfl_tensor *cond, const tfl_tensor *a, const tfl_tensor *b);
+
+/* ---- ops_indexing ------------------------------------------------------------------------------ */
+
+/// The i64 positions that would sort t along axis (stable; NaN last in ascending order).
+/// @param[out] out New i64 tensor of t's shape; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axis Axis to sort (negative counts from the end).
+/// @param descending Largest first.
+/// @param stable Accepted for compatibility; the sort is always stable.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_argsort(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, bool descending, bool stable);
+
+/// Picks elements along axis by index (torch.gather): out[i][j] = t[index[i][j]][j] for axis 0.
+/// Indices may be negative (counting from the end of the axis).
+/// @param[out] out New tensor with index's shape and t's dtype; release with tfl_tensor_release.
+/// @param t Source tensor.
+/// @param axis Axis to index (negative counts from the end).
+/// @param index i32 or i64 tensor of t's rank, no larger than t off axis.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if index is not i32/i64;
+///         TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_INDEX for an index or axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_gather(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, const tfl_tensor *index);
+
+/// A copy of t with alpha * src added at the positions index along axis (torch.index_add).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Destination values.
+/// @param axis Axis to index (negative counts from the end).
+/// @param index 1-D i32 or i64 tensor.
+/// @param src Values: t's shape with the axis size replaced by index's length, and t's dtype.
+/// @param alpha Scale of src; must be integral for integer dtypes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a non-integral alpha with integers;
+///         TFL_ERR_DTYPE for a wrong index or src dtype; TFL_ERR_SHAPE if the shapes do not fit;
+///         TFL_ERR_INDEX for an index or axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_index_add(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, const tfl_tensor *index, const tfl_tensor *src, double alpha);
+
+/// tfl_tensor_index_add in place: t (and every view of its memory) is modified; nothing is written
+/// when the call fails.
+/// @param t Destination, modified in place.
+/// @param axis Axis to index (negative counts from the end).
+/// @param index 1-D i32 or i64 tensor.
+/// @param src Values: t's shape with the axis size replaced by index's length, and t's dtype.
+/// @param alpha Scale of src; must be integral for integer dtypes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a non-integral alpha with integers;
+///         TFL_ERR_DTYPE for a wrong index or src dtype; TFL_ERR_SHAPE if the shapes do not fit;
+///         TFL_ERR_INDEX for an index or axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_index_add_inplace(TFL_IN tfl_tensor *t, int64_t axis, const tfl_tensor *index, const tfl_tensor *src, double alpha);
+
+/// Slices of t along axis picked by a 1-D index (repeats allowed).
+/// @param[out] out New tensor: t's shape with the axis size replaced by index's length; release with
+///             tfl_tensor_release.
+/// @param t Source tensor.
+/// @param axis Axis to index (negative counts from the end).
+/// @param index 1-D i32 or i64 tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if index is not i32/i64;
+///         TFL_ERR_SHAPE if index is not 1-D; TFL_ERR_INDEX for an index or axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_index_select(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, const tfl_tensor *index);
+
+/// Elements of t where mask is true, as a 1-D tensor in row-major order of the broadcast of t and mask.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Source tensor.
+/// @param mask Bool tensor broadcastable with t.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if mask is not bool;
+///         TFL_ERR_SHAPE if the shapes do not broadcast.
+TFL_NODISCARD tfl_status tfl_tensor_masked_select(TFL_OUT tfl_tensor **out, const tfl_tensor *t, const tfl_tensor *mask);
+
+/// One-hot encoding: shape indices.shape + [num_classes], 1 at each index and 0 elsewhere.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param indices i32 or i64 tensor of class values in [0, num_classes).
+/// @param num_classes Number of classes.
+/// @param dtype Element type of the result.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or num_classes < 0;
+///         TFL_ERR_DTYPE if indices is not i32/i64; TFL_ERR_INDEX for a class value out of range.
+TFL_NODISCARD tfl_status tfl_tensor_one_hot(TFL_OUT tfl_tensor **out, const tfl_tensor *indices, int64_t num_classes, tfl_dtype dtype);
+
+/// A copy of t with src added at index along axis (torch.scatter_add); duplicate indices accumulate.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Destination values.
+/// @param axis Axis to index (negative counts from the end).
+/// @param index i32 or i64 tensor of t's rank, no larger than src, and no larger than t off axis.
+/// @param src Values to add, with t's dtype and rank.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for a wrong index or src
+///         dtype; TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_INDEX for an index or axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_scatter_add(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, const tfl_tensor *index, const tfl_tensor *src);
+
+/// tfl_tensor_scatter_add in place: t (and every view of its memory) is modified; nothing is written
+/// when the call fails.
+/// @param t Destination, modified in place.
+/// @param axis Axis to index (negative counts from the end).
+/// @param index i32 or i64 tensor of t's rank.
+/// @param src Values to add, with t's dtype and rank.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for a wrong index or src
+///         dtype; TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_INDEX for an index or axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_scatter_add_inplace(TFL_IN tfl_tensor *t, int64_t axis, const tfl_tensor *index, const tfl_tensor *src);
+
+/// Sorts along axis, stably (equal elements keep their order); NaN sorts as larger than every number.
+/// @param[out] out_values New tensor of sorted values (t's dtype); release with tfl_tensor_release.
+/// @param[out] out_indices New i64 tensor of the values' positions along axis; release with
+///             tfl_tensor_release.
+/// @param t Input tensor (a 0-d t counts as one element).
+/// @param axis Axis to sort (negative counts from the end).
+/// @param descending Largest first.
+/// @param stable Accepted for compatibility; the sort is always stable.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_sort(TFL_OUT tfl_tensor **out_values, TFL_OUT tfl_tensor **out_indices, const tfl_tensor *t, int64_t axis, bool descending, bool stable);
+
+/// Elements of the row-major flattened t at the given indices (numpy.take without axis).
+/// @param[out] out New tensor with index's shape and t's dtype; release with tfl_tensor_release.
+/// @param t Source tensor.
+/// @param index i32 or i64 tensor of flat indices (negative counts from the end).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if index is not i32/i64;
+///         TFL_ERR_INDEX for an index out of range.
+TFL_NODISCARD tfl_status tfl_tensor_take(TFL_OUT tfl_tensor **out, const tfl_tensor *t, const tfl_tensor *index);
+
+/// numpy.take_along_axis: like tfl_tensor_gather, but t and indices broadcast against each other on
+/// every axis other than axis.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Source tensor.
+/// @param indices i32 or i64 tensor of t's rank.
+/// @param axis Axis to index (negative counts from the end).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if indices is not i32/i64;
+///         TFL_ERR_SHAPE if the shapes do not broadcast; TFL_ERR_INDEX for an index or axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_take_along_axis(TFL_OUT tfl_tensor **out, const tfl_tensor *t, const tfl_tensor *indices, int64_t axis);
+
+/// The k largest (or smallest) elements along axis and their positions.
+/// @param[out] out_values New tensor: t's shape with the axis size k, t's dtype; release with
+///             tfl_tensor_release.
+/// @param[out] out_indices New i64 tensor of the values' positions along axis; release with
+///             tfl_tensor_release.
+/// @param t Input tensor.
+/// @param k Number of elements, in [0, size of axis].
+/// @param axis Axis to search (negative counts from the end).
+/// @param largest true for the largest elements (NaN counts as largest), false for the smallest.
+/// @param sorted true to order the results (largest first, or smallest first); false allows any order.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or k out of range; TFL_ERR_INDEX for an axis
+///         out of range.
+TFL_NODISCARD tfl_status tfl_tensor_topk(TFL_OUT tfl_tensor **out_values, TFL_OUT tfl_tensor **out_indices, const tfl_tensor *t, int64_t k, int64_t axis, bool largest, bool sorted);
+
+/* ---- ops_linalg_nn ----------------------------------------------------------------------------- */
+
+/// Mean over the windows [floor(i * H / OH), ceil((i + 1) * H / OH)) (likewise for w) that tile the input
+/// into output_h x output_w cells (torch.nn.functional.adaptive_avg_pool2d).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param input Float tensor (N, C, H, W) or (C, H, W).
+/// @param output_h Output height, >= 1.
+/// @param output_w Output width, >= 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad output size; TFL_ERR_SHAPE if input
+///         is not 3-D or 4-D; TFL_ERR_DTYPE for non-floats.
+TFL_NODISCARD tfl_status tfl_tensor_adaptive_avg_pool2d(TFL_OUT tfl_tensor **out, const tfl_tensor *input, int64_t output_h, int64_t output_w);
+
+/// Mean over each window (torch.nn.functional.avg_pool2d), zero-padded.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param input Float tensor (N, C, H, W) or (C, H, W).
+/// @param kernel_h Window height, >= 1.
+/// @param kernel_w Window width, >= 1.
+/// @param stride_h Vertical stride; 0 means kernel_h.
+/// @param stride_w Horizontal stride; 0 means kernel_w.
+/// @param pad_h Padding above and below, at most kernel_h / 2.
+/// @param pad_w Padding left and right, at most kernel_w / 2.
+/// @param count_include_pad Whether the divisor counts padded positions.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad kernel, stride or padding;
+///         TFL_ERR_SHAPE if input is not 3-D or 4-D or the window does not fit; TFL_ERR_DTYPE for non-floats.
+TFL_NODISCARD tfl_status tfl_tensor_avg_pool2d(TFL_OUT tfl_tensor **out, const tfl_tensor *input, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, bool count_include_pad);
+
+/// 1-D cross-correlation (torch.nn.functional.conv1d). Output (N, O, OL) with
+/// OL = (L + 2 * padding - dilation * (K - 1) - 1) / stride + 1.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param input Float tensor (N, C, L) or (C, L).
+/// @param weight Float tensor (O, C / groups, K).
+/// @param bias Tensor (O), or NULL for none.
+/// @param stride Stride, >= 1.
+/// @param padding Zero padding on both sides, >= 0.
+/// @param dilation Dilation, >= 1.
+/// @param groups Number of channel groups; divides C and O.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad stride, padding, dilation or groups;
+///         TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_DTYPE for non-float or mismatched dtypes.
+TFL_NODISCARD tfl_status tfl_tensor_conv1d(TFL_OUT tfl_tensor **out, const tfl_tensor *input, const tfl_tensor *weight, TFL_NULLABLE const tfl_tensor *bias, int64_t stride, int64_t padding, int64_t dilation, int64_t groups);
+
+/// 2-D cross-correlation (torch.nn.functional.conv2d). Output (N, O, OH, OW) with
+/// OH = (H + 2 * pad_h - dilation_h * (KH - 1) - 1) / stride_h + 1, likewise OW.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param input Float tensor (N, C, H, W) or (C, H, W).
+/// @param weight Float tensor (O, C / groups, KH, KW).
+/// @param bias Tensor (O), or NULL for none.
+/// @param stride_h Vertical stride, >= 1.
+/// @param stride_w Horizontal stride, >= 1.
+/// @param pad_h Zero padding above and below, >= 0.
+/// @param pad_w Zero padding left and right, >= 0.
+/// @param dilation_h Vertical dilation, >= 1.
+/// @param dilation_w Horizontal dilation, >= 1.
+/// @param groups Number of channel groups; divides C and O.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad stride, padding, dilation or groups;
+///         TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_DTYPE for non-float or mismatched dtypes.
+TFL_NODISCARD tfl_status tfl_tensor_conv2d(TFL_OUT tfl_tensor **out, const tfl_tensor *input, const tfl_tensor *weight, TFL_NULLABLE const tfl_tensor *bias, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w, int64_t groups);
+
+/// numpy.dot: 0-d operands multiply elementwise, 1-D and 2-D ones behave as matmul, and otherwise the
+/// last axis of a is summed against the second-to-last axis of b (no broadcasting).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand.
+/// @param b Right operand.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for mismatched sizes;
+///         TFL_ERR_DTYPE for bool or dtypes that do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_dot(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// log(softmax(x)) along axis, finite where softmax underflows to 0.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param x Float tensor (a 0-d x is one element).
+/// @param axis Axis to normalise (negative counts from the end).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for a non-float x;
+///         TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_log_softmax(TFL_OUT tfl_tensor **out, const tfl_tensor *x, int64_t axis);
+
+/// Matrix product with numpy.matmul semantics: 1-D operands act as a row (left) or column (right)
+/// vector and their added axis is removed; N-D operands are stacks of matrices with broadcast batch axes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param a Left operand (at least 1-D).
+/// @param b Right operand (at least 1-D).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for 0-d operands, mismatched
+///         inner sizes or batch axes that do not broadcast; TFL_ERR_DTYPE for bool or dtypes that do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_matmul(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// Maximum over each window (torch.nn.functional.max_pool2d), padding with -infinity; NaN propagates.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param input Tensor (N, C, H, W) or (C, H, W) of a numeric dtype.
+/// @param kernel_h Window height, >= 1.
+/// @param kernel_w Window width, >= 1.
+/// @param stride_h Vertical stride; 0 means kernel_h.
+/// @param stride_w Horizontal stride; 0 means kernel_w.
+/// @param pad_h Padding above and below, at most kernel_h / 2.
+/// @param pad_w Padding left and right, at most kernel_w / 2.
+/// @param dilation_h Vertical dilation, >= 1.
+/// @param dilation_w Horizontal dilation, >= 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad kernel, stride, padding or dilation;
+///         TFL_ERR_SHAPE if input is not 3-D or 4-D or the window does not fit; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_max_pool2d(TFL_OUT tfl_tensor **out, const tfl_tensor *input, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w);
+
+/// tfl_tensor_max_pool2d that also returns where each maximum came from.
+/// @param[out] out_values New tensor of the maxima; release with tfl_tensor_release.
+/// @param[out] out_indices New i64 tensor of positions h * W + w within each input plane; release with
+///             tfl_tensor_release.
+/// @param input Tensor (N, C, H, W) or (C, H, W) of a numeric dtype.
+/// @param kernel_h Window height, >= 1.
+/// @param kernel_w Window width, >= 1.
+/// @param stride_h Vertical stride; 0 means kernel_h.
+/// @param stride_w Horizontal stride; 0 means kernel_w.
+/// @param pad_h Padding above and below, at most kernel_h / 2.
+/// @param pad_w Padding left and right, at most kernel_w / 2.
+/// @param dilation_h Vertical dilation, >= 1.
+/// @param dilation_w Horizontal dilation, >= 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad kernel, stride, padding or dilation;
+///         TFL_ERR_SHAPE if input is not 3-D or 4-D or the window does not fit; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_max_pool2d_with_indices(TFL_OUT tfl_tensor **out_values, TFL_OUT tfl_tensor **out_indices, const tfl_tensor *input, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t pad_h, int64_t pad_w, int64_t dilation_h, int64_t dilation_w);
+
+/// Outer product of the flattened operands: out[i, j] = a[i] * b[j].
+/// @param[out] out New 2-D tensor; release with tfl_tensor_release.
+/// @param a Left operand (flattened).
+/// @param b Right operand (flattened).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for dtypes that do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_outer(TFL_OUT tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
+
+/// exp(x) / sum(exp(x)) along axis, computed without overflow.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param x Float tensor (a 0-d x is one element).
+/// @param axis Axis to normalise (negative counts from the end).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for a non-float x;
+///         TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_softmax(TFL_OUT tfl_tensor **out, const tfl_tensor *x, int64_t axis);
+
+/* ---- ops_reduce -------------------------------------------------------------------------------- */
+
+/// Logical and of every element of t as a 0-d tensor; a bool result for any dtype (non-zero and NaN are true; empty gives true).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_all(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Logical and over the given axes; a bool result for any dtype (non-zero and NaN are true; empty gives true).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_all_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
+
+/// Logical or of every element of t as a 0-d tensor; a bool result for any dtype (non-zero and NaN are true; empty gives false).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_any(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Logical or over the given axes; a bool result for any dtype (non-zero and NaN are true; empty gives false).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_any_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
+
+/// i64 row-major flat index of the first maximum of t (the first NaN for floats).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param keepdims false: a 0-d result; true: every axis kept with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for an empty t.
+TFL_NODISCARD tfl_status tfl_tensor_argmax(TFL_OUT tfl_tensor **out, const tfl_tensor *t, bool keepdims);
+
+/// i64 index of the first maximum along one axis (the first NaN for floats).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axis Axis to reduce; negative counts from the end.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_SHAPE if the axis has size 0.
+TFL_NODISCARD tfl_status tfl_tensor_argmax_axis(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, bool keepdims);
+
+/// i64 row-major flat index of the first minimum of t (the first NaN for floats).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param keepdims false: a 0-d result; true: every axis kept with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for an empty t.
+TFL_NODISCARD tfl_status tfl_tensor_argmin(TFL_OUT tfl_tensor **out, const tfl_tensor *t, bool keepdims);
+
+/// i64 index of the first minimum along one axis (the first NaN for floats).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axis Axis to reduce; negative counts from the end.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_SHAPE if the axis has size 0.
+TFL_NODISCARD tfl_status tfl_tensor_argmin_axis(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, bool keepdims);
+
+/// Inclusive running product along one axis; same shape as t, dtype as for tfl_tensor_prod.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axis Axis to scan; negative counts from the end.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_cumprod(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis);
+
+/// Inclusive running sum along one axis; same shape as t, dtype as for tfl_tensor_sum.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axis Axis to scan; negative counts from the end.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_cumsum(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis);
+
+/// log(sum(exp(t))) of every element of t as a 0-d tensor; computed without overflow; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_logsumexp(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// log(sum(exp(t))) over the given axes; computed without overflow; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_logsumexp_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
+
+/// Maximum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_max(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Maximum over the given axes; keeps the dtype; NaN propagates.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_max_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
+
+/// Mean of every element of t as a 0-d tensor; integer and bool inputs give f32; an empty reduction gives NaN.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_mean(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Mean over the given axes; integer and bool inputs give f32; an empty reduction gives NaN.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_mean_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
+
+/// Minimum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_min(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Minimum over the given axes; keeps the dtype; NaN propagates.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_min_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
+
+/// Product of every element of t as a 0-d tensor; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_prod(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Product over the given axes; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_prod_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
+
+/// Standard deviation of every element of t as a 0-d tensor; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param correction Subtracted from the element count in the divisor (1: the unbiased estimator).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_std(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double correction);
+
+/// Standard deviation over the given axes; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param correction Subtracted from the element count in the divisor (1: the unbiased estimator).
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_std_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, double correction, bool keepdims);
+
+/// Sum of every element of t as a 0-d tensor; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_sum(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Sum over the given axes; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_sum_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
+
+/// Variance of every element of t as a 0-d tensor; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param correction Subtracted from the element count in the divisor (1: the unbiased estimator).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_var(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double correction);
+
+/// Variance over the given axes; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reduce (negative counts from the end; no duplicates). An empty list
+///             (naxes == 0) reduces every axis.
+/// @param naxes Number of axes.
+/// @param correction Subtracted from the element count in the divisor (1: the unbiased estimator).
+/// @param keepdims Keep each reduced axis with size 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
+///         axis; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_var_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, double correction, bool keepdims);
+
+/* ---- ops_shape --------------------------------------------------------------------------------- */
+
+/// A read-only view of t broadcast to shape (numpy.broadcast_to): broadcast axes have stride 0, so do
+/// not write through it.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param shape Target sizes: at least t's rank; each aligned axis of t is 1 or equal.
+/// @param ndim Number of target dimensions.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if t does not broadcast to shape.
+TFL_NODISCARD tfl_status tfl_tensor_broadcast_to(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim);
+
+/// Splits t along axis into views of ceil(size / chunks) elements, the last possibly smaller, so fewer
+/// than `chunks` pieces may come back (torch.chunk). Ownership of the pieces and the count query work
+/// as in tfl_tensor_split.
+/// @param[out] out Array of capacity handles receiving the pieces; NULL only when capacity is 0.
+/// @param[out] out_count Receives the number of pieces.
+/// @param capacity Length of out.
+/// @param t Input tensor.
+/// @param chunks Requested number of pieces, >= 1.
+/// @param axis Axis to split (negative counts from the end).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a too small capacity or chunks < 1;
+///         TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_chunk(TFL_OUT TFL_ARRAY(capacity) tfl_tensor **out, TFL_OUT size_t *out_count, size_t capacity, const tfl_tensor *t, int64_t chunks, int64_t axis);
+
+/// Joins tensors along an existing axis; dtypes promote. Empty pieces are allowed.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param tensors The pieces (borrowed), all of the same rank (>= 1) and equal sizes off axis.
+/// @param ntensors Number of pieces, >= 1.
+/// @param axis Axis to join along (negative counts from the end).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments (or a NULL element) or no pieces;
+///         TFL_ERR_SHAPE if the sizes do not match; TFL_ERR_INDEX for an axis out of range; TFL_ERR_DTYPE
+///         if the dtypes do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_concat(TFL_OUT tfl_tensor **out, TFL_ARRAY(ntensors) const tfl_tensor *const *tensors, size_t ntensors, int64_t axis);
+
+/// Like tfl_tensor_broadcast_to, where -1 keeps the size of the aligned axis of t (PyTorch expand).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param shape Target sizes, -1 allowed where aligned with an axis of t.
+/// @param ndim Number of target dimensions.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if t does not broadcast to shape.
+TFL_NODISCARD tfl_status tfl_tensor_expand(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim);
+
+/// Merges the axes start_dim..end_dim (inclusive) into one; a 0-d t gives shape [1]. A view when
+/// possible, otherwise a copy.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param start_dim First axis to merge (negative counts from the end).
+/// @param end_dim Last axis to merge (-1: the last axis).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range or
+///         start_dim after end_dim.
+TFL_NODISCARD tfl_status tfl_tensor_flatten(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t start_dim, int64_t end_dim);
+
+/// A view with the order of elements reversed along every axis (negative strides).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_flip(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// A view with the order of elements reversed along the given axes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to reverse (negative counts from the end; no duplicates).
+/// @param naxes Number of axes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a repeated axis; TFL_ERR_INDEX for an axis
+///         out of range.
+TFL_NODISCARD tfl_status tfl_tensor_flip_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes);
+
+/// A view with the last two axes swapped (a batched matrix transpose).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor with at least 2 dimensions.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if t has fewer than 2 dimensions.
+TFL_NODISCARD tfl_status tfl_tensor_matrix_transpose(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// A padded copy of t (numpy.pad order: the first pair belongs to axis 0).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param widths (before, after) pairs, flattened: widths[2 * i] and widths[2 * i + 1] pad axis i. Either
+///               one pair per axis or a single pair for every axis.
+/// @param nwidths Number of entries in widths: 2 * ndim, or 2.
+/// @param mode TFL_PAD_CONSTANT or TFL_PAD_REFLECT (mirror without repeating the edge).
+/// @param value Fill value for TFL_PAD_CONSTANT (converted to t's dtype), ignored otherwise.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an odd nwidths, a bad mode or a negative
+///         width; TFL_ERR_SHAPE for a wrong number of pairs, or reflect widths not smaller than the axis.
+TFL_NODISCARD tfl_status tfl_tensor_pad(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(nwidths) const int64_t *widths, size_t nwidths, tfl_pad_mode mode, double value);
+
+/// A view with the axes reordered: result axis i is input axis dims[i].
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param dims A permutation of the axes (negative values count from the end).
+/// @param ndims Number of entries in dims; must equal t's ndim.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or dims that are not a permutation;
+///         TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_permute(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(ndims) const int64_t *dims, size_t ndims);
+
+/// t as a 1-D tensor in row-major order (numpy.ravel): a view when possible, otherwise a copy.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_ravel(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Each element of the flattened t repeated (numpy.repeat without axis); a 1-D result.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param repeats One count for every element, or one count per element.
+/// @param nrepeats Number of counts: 1 or numel.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a negative count; TFL_ERR_SHAPE for a
+///         wrong number of counts.
+TFL_NODISCARD tfl_status tfl_tensor_repeat(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(nrepeats) const int64_t *repeats, size_t nrepeats);
+
+/// Each element along axis repeated (numpy.repeat with axis).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param repeats One count for every element along axis, or one count per element.
+/// @param nrepeats Number of counts: 1 or the axis size.
+/// @param axis Axis to repeat along (negative counts from the end).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a negative count; TFL_ERR_SHAPE for a
+///         wrong number of counts; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_repeat_axis(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(nrepeats) const int64_t *repeats, size_t nrepeats, int64_t axis);
+
+/// The tensor with a new shape and the same elements in row-major order: a view when the strides
+/// allow it, otherwise a copy.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param shape New sizes; one of them may be -1, inferred from the element count.
+/// @param ndim Number of new dimensions.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the element counts differ.
+TFL_NODISCARD tfl_status tfl_tensor_reshape(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim);
+
+/// t rolled as if flattened (numpy.roll without axis): element i moves to (i + shift) mod numel; the
+/// shape is kept.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param shift Positions to move (negative moves backwards).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_roll(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t shift);
+
+/// t rolled along the given axes (numpy.roll with axis); repeated axes add up.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param shifts One shift per axis, or a single shift for all of them.
+/// @param nshifts Number of shifts: naxes or 1.
+/// @param axes Axes to roll along (negative counts from the end).
+/// @param naxes Number of axes, >= 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, no axis or a shift count that does not
+///         match; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_roll_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(nshifts) const int64_t *shifts, size_t nshifts, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes);
+
+/// The view t[start:stop:step] along one axis, with Python semantics: negative bounds count from the
+/// end and out-of-range bounds clamp.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axis Axis to slice (negative counts from the end).
+/// @param start First index, or NULL for the default of the step's direction (Python's omitted bound).
+/// @param stop End index (excluded), or NULL for the default.
+/// @param step Non-zero step; negative walks backwards.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or step 0; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_slice(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, TFL_NULLABLE const int64_t *start, TFL_NULLABLE const int64_t *stop, int64_t step);
+
+/// Splits t along axis into consecutive views of the given sizes.
+///
+/// Ownership (the same for tfl_tensor_split_sections and tfl_tensor_chunk): the caller passes an array
+/// of capacity handles. On success *out_count is the number of pieces and out[0 .. *out_count) each
+/// hold one new reference, released with tfl_tensor_release; the other slots are NULL. On failure every
+/// slot is NULL and no reference was created. To learn the number of pieces first, pass out = NULL and
+/// capacity = 0: the call sets *out_count and returns TFL_OK without creating anything. When capacity
+/// is too small the call fails with TFL_ERR_INVALID_ARGUMENT and still sets *out_count.
+/// @param[out] out Array of capacity handles receiving the pieces; NULL only when capacity is 0.
+/// @param[out] out_count Receives the number of pieces.
+/// @param capacity Length of out.
+/// @param t Input tensor.
+/// @param sizes Sizes of the pieces along axis; they must sum to the axis size.
+/// @param nsizes Number of pieces.
+/// @param axis Axis to split (negative counts from the end).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a too small capacity; TFL_ERR_SHAPE if the
+///         sizes do not sum to the axis size; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_split(TFL_OUT TFL_ARRAY(capacity) tfl_tensor **out, TFL_OUT size_t *out_count, size_t capacity, const tfl_tensor *t, TFL_ARRAY(nsizes) const int64_t *sizes, size_t nsizes, int64_t axis);
+
+/// Splits t along axis into `sections` equal views (numpy.split with an integer). Ownership of the
+/// pieces and the count query work as in tfl_tensor_split.
+/// @param[out] out Array of capacity handles receiving the pieces; NULL only when capacity is 0.
+/// @param[out] out_count Receives the number of pieces (sections).
+/// @param capacity Length of out.
+/// @param t Input tensor.
+/// @param sections Number of pieces; must divide the axis size.
+/// @param axis Axis to split (negative counts from the end).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a too small capacity or sections < 1;
+///         TFL_ERR_SHAPE if sections does not divide the axis size; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_split_sections(TFL_OUT TFL_ARRAY(capacity) tfl_tensor **out, TFL_OUT size_t *out_count, size_t capacity, const tfl_tensor *t, int64_t sections, int64_t axis);
+
+/// A view without any size-1 axis.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_squeeze(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// A view without the given axes, each of which must have size 1.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axes Axes to drop (negative counts from the end).
+/// @param naxes Number of axes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range;
+///         TFL_ERR_SHAPE if an axis does not have size 1.
+TFL_NODISCARD tfl_status tfl_tensor_squeeze_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes);
+
+/// Joins equally shaped tensors along a new axis; dtypes promote.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param tensors The pieces (borrowed), all of the same shape.
+/// @param ntensors Number of pieces, >= 1.
+/// @param axis Position of the new axis in [-ndim - 1, ndim].
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments (or a NULL element) or no pieces;
+///         TFL_ERR_SHAPE if the shapes differ; TFL_ERR_INDEX for an axis out of range; TFL_ERR_DTYPE if the
+///         dtypes do not promote.
+TFL_NODISCARD tfl_status tfl_tensor_stack(TFL_OUT tfl_tensor **out, TFL_ARRAY(ntensors) const tfl_tensor *const *tensors, size_t ntensors, int64_t axis);
+
+/// The whole tensor repeated reps[i] times along axis i (numpy.tile): shorter reps get leading 1s and a
+/// tensor of lower rank gets leading size-1 axes.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param reps Repetitions per axis, each >= 0.
+/// @param nreps Number of entries in reps.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a negative count; TFL_ERR_SHAPE if the
+///         result would have too many dimensions.
+TFL_NODISCARD tfl_status tfl_tensor_tile(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(nreps) const int64_t *reps, size_t nreps);
+
+/// A view with two axes swapped.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param dim0 First axis (negative counts from the end).
+/// @param dim1 Second axis.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_transpose(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t dim0, int64_t dim1);
+
+/// The lower triangle of the last two axes (batched over the others), zeros elsewhere.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor with at least 2 dimensions.
+/// @param k Diagonal: 0 is the main one, k > 0 above it, k < 0 below it.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if t has fewer than 2 dimensions.
+TFL_NODISCARD tfl_status tfl_tensor_tril(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t k);
+
+/// The upper triangle of the last two axes (batched over the others), zeros elsewhere.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor with at least 2 dimensions.
+/// @param k Diagonal: 0 is the main one, k > 0 above it, k < 0 below it.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if t has fewer than 2 dimensions.
+TFL_NODISCARD tfl_status tfl_tensor_triu(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t k);
+
+/// A view with a new size-1 axis at position axis of the result.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param axis Position in [-ndim - 1, ndim].
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range.
+TFL_NODISCARD tfl_status tfl_tensor_unsqueeze(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis);
+
+/// Like tfl_tensor_reshape, but always a view (sharing t's memory), never a copy.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param shape New sizes; one of them may be -1.
+/// @param ndim Number of new dimensions.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if the element counts differ
+///         or t's strides do not allow a view.
+TFL_NODISCARD tfl_status tfl_tensor_view(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim);
+
+/* ---- ops_unary --------------------------------------------------------------------------------- */
+
+/// |t| elementwise; integer dtypes are kept (abs(INT_MIN) wraps).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_abs(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Rounds up elementwise; the identity on integers.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_ceil(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// min(max(t, lo), hi) elementwise, like numpy.clip (lo > hi gives hi). NaN in t stays NaN.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param lo Lower bound, or -INFINITY for none.
+/// @param hi Upper bound, or INFINITY for none.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INVALID_ARGUMENT for a NaN bound; TFL_ERR_DTYPE for bool t or a
+///         non-integral bound with an integer t.
+TFL_NODISCARD tfl_status tfl_tensor_clip(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double lo, double hi);
+
+/// Cosine (radians) elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_cos(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// t where t > 0, else alpha * (e ** t - 1), elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param alpha Scale of the negative part (PyTorch's default is 1).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_elu(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double alpha);
+
+/// e ** t elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_exp(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// e ** t - 1, accurate near 0 elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_expm1(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Rounds down elementwise; the identity on integers.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_floor(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// t * Phi(t) elementwise (Phi: the standard normal CDF); integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param approximate false for the exact erf form, true for the tanh approximation.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_gelu(TFL_OUT tfl_tensor **out, const tfl_tensor *t, bool approximate);
+
+/// True where t is neither NaN nor infinite (integer and bool elements are always finite); a bool tensor.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_isfinite(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// True where t is +-infinity (integer and bool elements are always finite); a bool tensor.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_isinf(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// True where t is NaN (integer and bool elements are always finite); a bool tensor.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_isnan(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// t where t > 0, else slope * t, elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param slope Slope for negative inputs (PyTorch's default is 0.01).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_leaky_relu(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double slope);
+
+/// Natural logarithm elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_log(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// log(1 + t), accurate near 0 elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_log1p(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Elementwise logical not as a bool tensor: any dtype, non-zero (and NaN) counts as true.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_logical_not(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// -t elementwise; integer dtypes are kept (INT_MIN wraps).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_neg(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// max(t, 0) elementwise; integer dtypes are kept.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_relu(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Rounds to the nearest integer elementwise, halves to even (numpy.round); the identity on integers.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_round(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// 1 / sqrt(t) elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_rsqrt(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// 1 / (1 + e ** -t) elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_sigmoid(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// -1, 0 or 1 elementwise (NaN stays NaN); integer dtypes are kept.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_sign(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// t * sigmoid(t) elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_silu(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Sine (radians) elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_sin(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// log(1 + e ** (beta * t)) / beta elementwise, or t where beta * t > threshold
+/// (torch.nn.functional.softplus); integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @param beta Sharpness (PyTorch's default is 1).
+/// @param threshold Above it the result is t itself (PyTorch's default is 20).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_softplus(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double beta, double threshold);
+
+/// Square root elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_sqrt(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// t * t elementwise; integer dtypes are kept (overflow wraps).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bool.
+TFL_NODISCARD tfl_status tfl_tensor_square(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Tangent (radians) elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_tan(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Hyperbolic tangent elementwise; integer and bool inputs give f32.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Input tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
+TFL_NODISCARD tfl_status tfl_tensor_tanh(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/* ---- random ------------------------------------------------------------------------------------ */
+
+/// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
+/// @param seed Any 64-bit value.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_random_seed(uint64_t seed);
+
+/// Restores a state read with tfl_random_state.
+/// @param seed Seed.
+/// @param offset Offset of the next counter block.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_random_set_state(uint64_t seed, uint64_t offset);
+
+/// State of the default generator: its seed and the offset of the next unused counter block. Passing
+/// both to tfl_random_set_state later replays the draws made from here on.
+/// @param[out] out_seed Receives the seed.
+/// @param[out] out_offset Receives the offset.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_random_state(TFL_OUT uint64_t *out_seed, TFL_OUT uint64_t *out_offset);
+
+/// Samples 1 with probability p and 0 otherwise, independently per element.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param shape Sizes of the dimensions.
+/// @param ndim Number of dimensions.
+/// @param p Probability in [0, 1].
+/// @param dtype A float type or TFL_DTYPE_BOOL.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or p outside [0, 1];
+///         TFL_ERR_SHAPE for negative sizes; TFL_ERR_DTYPE for another dtype.
+TFL_NODISCARD tfl_status tfl_tensor_bernoulli(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, double p, tfl_dtype dtype);
+
+/// One Bernoulli sample per element of a tensor of probabilities.
+/// @param[out] out New tensor of p's shape; release with tfl_tensor_release.
+/// @param p Float tensor of probabilities in [0, 1].
+/// @param dtype Result type: a float type or TFL_DTYPE_BOOL.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or a probability outside [0, 1];
+///         TFL_ERR_DTYPE for a non-float p or another result dtype.
+TFL_NODISCARD tfl_status tfl_tensor_bernoulli_probs(TFL_OUT tfl_tensor **out, const tfl_tensor *p, tfl_dtype dtype);
+
+/// Samples from the normal distribution with the given mean and standard deviation.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param shape Sizes of the dimensions.
+/// @param ndim Number of dimensions.
+/// @param mean Mean, finite.
+/// @param std Standard deviation, finite and >= 0.
+/// @param dtype A float type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or bad parameters; TFL_ERR_SHAPE
+///         for negative sizes; TFL_ERR_DTYPE for a non-float dtype.
+TFL_NODISCARD tfl_status tfl_tensor_normal(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, double mean, double std, tfl_dtype dtype);
+
+/// Overwrites t with normal samples (any layout without overlapping elements).
+/// @param t Float tensor, modified in place.
+/// @param mean Mean, finite.
+/// @param std Standard deviation, finite and >= 0.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or bad parameters; TFL_ERR_DTYPE for a
+///         non-float t.
+TFL_NODISCARD tfl_status tfl_tensor_normal_inplace(TFL_IN tfl_tensor *t, double mean, double std);
+
+/// Samples uniform in [0, 1).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param shape Sizes of the dimensions.
+/// @param ndim Number of dimensions.
+/// @param dtype A float type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad dtype; TFL_ERR_SHAPE for negative
+///         sizes; TFL_ERR_DTYPE for a non-float dtype.
+TFL_NODISCARD tfl_status tfl_tensor_rand(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, tfl_dtype dtype);
+
+/// Samples uniform in [0, 1) with t's shape and dtype.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor giving shape and dtype (a float type).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for a non-float t.
+TFL_NODISCARD tfl_status tfl_tensor_rand_like(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Samples integers uniform in [low, high), without modulo bias.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param shape Sizes of the dimensions.
+/// @param ndim Number of dimensions.
+/// @param low Lower bound (included), within dtype's range.
+/// @param high Upper bound (excluded), > low, within dtype's range.
+/// @param dtype TFL_DTYPE_I32, TFL_DTYPE_I64 or TFL_DTYPE_U8.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or bad bounds; TFL_ERR_SHAPE for
+///         negative sizes; TFL_ERR_DTYPE for another dtype.
+TFL_NODISCARD tfl_status tfl_tensor_randint(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, int64_t low, int64_t high, tfl_dtype dtype);
+
+/// Samples from the standard normal distribution.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param shape Sizes of the dimensions.
+/// @param ndim Number of dimensions.
+/// @param dtype A float type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad dtype; TFL_ERR_SHAPE for negative
+///         sizes; TFL_ERR_DTYPE for a non-float dtype.
+TFL_NODISCARD tfl_status tfl_tensor_randn(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, tfl_dtype dtype);
+
+/// Samples from the standard normal distribution with t's shape and dtype.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor giving shape and dtype (a float type).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for a non-float t.
+TFL_NODISCARD tfl_status tfl_tensor_randn_like(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Samples uniform in [low, high).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param shape Sizes of the dimensions.
+/// @param ndim Number of dimensions.
+/// @param low Lower bound (included), finite.
+/// @param high Upper bound (excluded), finite, > low.
+/// @param dtype A float type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or bad bounds; TFL_ERR_SHAPE for
+///         negative sizes; TFL_ERR_DTYPE for a non-float dtype.
+TFL_NODISCARD tfl_status tfl_tensor_uniform(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, double low, double high, tfl_dtype dtype);
+
+/// Overwrites t with samples uniform in [low, high) (any layout without overlapping elements).
+/// @param t Float tensor, modified in place.
+/// @param low Lower bound (included), finite.
+/// @param high Upper bound (excluded), finite, > low.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or bad bounds; TFL_ERR_DTYPE for a non-float t.
+TFL_NODISCARD tfl_status tfl_tensor_uniform_inplace(TFL_IN tfl_tensor *t, double low, double high);
+
 /* ---- tensor ------------------------------------------------------------------------------------ */
 
 /// Creates the 1-D tensor [start, start + step, ...) below stop (like numpy.arange).
@@ -152,11 +1650,23 @@ int32_t tfl_version_abi(void);
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for step 0 or non-finite bounds; TFL_ERR_DTYPE for bool.
 TFL_NODISCARD tfl_status tfl_tensor_arange(TFL_OUT tfl_tensor **out, double start, double stop, double step, tfl_dtype dtype);
 
+/// A new contiguous tensor with the same values (never a view of t).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_clone(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
 /// The tensor itself (a new reference) when row-major contiguous, otherwise a contiguous copy.
 /// @param[out] out New reference; release with tfl_tensor_release.
 /// @param t Tensor.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
 TFL_NODISCARD tfl_status tfl_tensor_contiguous(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Writes src, broadcast to t's shape and converted to t's dtype, into t in place.
+/// @param t Destination, modified in place.
+/// @param src Source values, broadcastable to t's shape.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if src does not broadcast to t.
+TFL_NODISCARD tfl_status tfl_tensor_copy_inplace(TFL_IN tfl_tensor *t, const tfl_tensor *src);
 
 /// Copies the elements, in row-major order, into a caller buffer (any layout of t).
 /// @param[out] out Destination buffer.
@@ -184,6 +1694,37 @@ TFL_NODISCARD tfl_status tfl_tensor_device(TFL_OUT tfl_device_type *out_type, TF
 /// @param t Tensor.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
 TFL_NODISCARD tfl_status tfl_tensor_dtype(TFL_OUT tfl_dtype *out, const tfl_tensor *t);
+
+/// Creates a tensor without initialising its elements (their values are unspecified until written).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param shape Sizes of the dimensions.
+/// @param ndim Number of dimensions.
+/// @param dtype Element type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL pointers or a bad dtype; TFL_ERR_SHAPE for negative sizes;
+///         TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_empty(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, tfl_dtype dtype);
+
+/// Creates an uninitialised tensor with t's shape, dtype and device.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor to take the shape, dtype and device from.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_empty_like(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/// Creates an n x m matrix with ones on diagonal k and zeros elsewhere (numpy.eye).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param n Number of rows, >= 0.
+/// @param m Number of columns, >= 0, or any negative value for n.
+/// @param k Diagonal: 0 is the main one, k > 0 above it, k < 0 below it.
+/// @param dtype Element type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or n < 0.
+TFL_NODISCARD tfl_status tfl_tensor_eye(TFL_OUT tfl_tensor **out, int64_t n, int64_t m, int64_t k, tfl_dtype dtype);
+
+/// Sets every element of t (any layout) to value, converted to t's dtype; every view of t's memory
+/// sees the change.
+/// @param t Tensor, modified in place.
+/// @param value Fill value.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_fill_inplace(TFL_IN tfl_tensor *t, double value);
 
 /// Creates a tensor by copying row-major host data.
 /// @param[out] out New tensor; release with tfl_tensor_release.
@@ -217,12 +1758,30 @@ TFL_NODISCARD tfl_status tfl_tensor_from_external(TFL_OUT tfl_tensor **out, TFL_
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL pointers or a bad dtype; TFL_ERR_SHAPE for negative sizes; TFL_ERR_OUT_OF_MEMORY.
 TFL_NODISCARD tfl_status tfl_tensor_full(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, double value, tfl_dtype dtype);
 
+/// Creates a tensor filled with value (converted to t's dtype) with t's shape, dtype and device.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor to take the shape, dtype and device from.
+/// @param value Fill value.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_full_like(TFL_OUT tfl_tensor **out, const tfl_tensor *t, double value);
+
 /// Value of the element at a row-major flat index, converted to double.
 /// @param[out] out Receives the value.
 /// @param t Tensor.
 /// @param index Flat index in [0, numel).
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX when index is out of range.
 TFL_NODISCARD tfl_status tfl_tensor_item_at(TFL_OUT double *out, const tfl_tensor *t, int64_t index);
+
+/// Creates the 1-D tensor of num evenly spaced values from start to stop (numpy.linspace).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param start First value.
+/// @param stop Last value (included when endpoint is true).
+/// @param num Number of values, >= 0.
+/// @param endpoint Whether stop is the last value.
+/// @param dtype Element type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype, num < 0 or non-finite bounds;
+///         TFL_ERR_DTYPE for a dtype linspace does not support.
+TFL_NODISCARD tfl_status tfl_tensor_linspace(TFL_OUT tfl_tensor **out, double start, double stop, int64_t num, bool endpoint, tfl_dtype dtype);
 
 /// Number of dimensions.
 /// @param[out] out Receives the count.
@@ -244,6 +1803,12 @@ TFL_NODISCARD tfl_status tfl_tensor_numel(TFL_OUT int64_t *out, const tfl_tensor
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL pointers or a bad dtype; TFL_ERR_SHAPE for negative sizes.
 TFL_NODISCARD tfl_status tfl_tensor_ones(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, tfl_dtype dtype);
 
+/// Creates a tensor of ones with t's shape, dtype and device.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor to take the shape, dtype and device from.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_ones_like(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
 /// Drops a reference; the tensor's memory is freed (or returned to the cache) with its last view.
 /// @param t Tensor handle, or NULL (ignored).
 void tfl_tensor_release(TFL_IN TFL_NULLABLE tfl_tensor *t);
@@ -252,6 +1817,13 @@ void tfl_tensor_release(TFL_IN TFL_NULLABLE tfl_tensor *t);
 /// @param t Tensor handle.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if t is NULL.
 TFL_NODISCARD tfl_status tfl_tensor_retain(TFL_IN tfl_tensor *t);
+
+/// Creates a 0-d tensor holding value (converted to dtype).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param value The value.
+/// @param dtype Element type.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad dtype.
+TFL_NODISCARD tfl_status tfl_tensor_scalar(TFL_OUT tfl_tensor **out, double value, tfl_dtype dtype);
 
 /// Copies the sizes of the dimensions into a caller array.
 /// @param[out] out Receives ndim sizes.
@@ -281,6 +1853,12 @@ TFL_NODISCARD tfl_status tfl_tensor_to_dtype(TFL_OUT tfl_tensor **out, const tfl
 /// @param dtype Element type.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL pointers or a bad dtype; TFL_ERR_SHAPE for negative sizes.
 TFL_NODISCARD tfl_status tfl_tensor_zeros(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, tfl_dtype dtype);
+
+/// Creates a tensor of zeros with t's shape, dtype and device.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor to take the shape, dtype and device from.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_zeros_like(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
 
 #ifdef __cplusplus
 }  /* extern "C" */

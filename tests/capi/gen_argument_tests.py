@@ -29,10 +29,23 @@ VALID = {
     "int64_t": "0",
     "tfl_dtype": "TFL_DTYPE_F32",
     "tfl_deleter_fn": "NULL",
+    "bool": "false",
+    "uint64_t": "1",
+    "uint64_t *": "&o_u64",
+    "tfl_pad_mode": "TFL_PAD_CONSTANT",
+    "tfl_memory_counter": "TFL_MEMORY_LIVE_BYTES",
+    "const tfl_tensor *const *": "xs",
+}
+# Out-arrays (TFL_OUT with TFL_ARRAY) get an array of 16 slots instead of the single-value form.
+VALID_ARRAY_OUT = {
+    "tfl_tensor **": "o_tensors",
+    "int64_t *": "i64buf",
 }
 
 
 def valid_value(fn, p):
+    if p["out"] and p.get("array_len") and p["type"] in VALID_ARRAY_OUT:
+        return VALID_ARRAY_OUT[p["type"]]
     if p["type"] == "size_t":
         # An array length gets the length of the array passed with it; other sizes are byte counts
         # matching the 2x3 f32 tensor (24 bytes).
@@ -87,13 +100,19 @@ def main():
         "  size_t o_size = 0; int32_t o_i32 = 0; double o_double = 0; tfl_dtype o_dtype = TFL_DTYPE_F32;",
         "  tfl_device_type o_device = TFL_DEVICE_CPU; const char* o_str = NULL; void* o_ptr = NULL;",
         "  tfl_tensor* o_tensor = NULL;",
+        "  tfl_tensor* o_tensors[16] = {NULL};",
+        "  uint64_t o_u64 = 0;",
         "  tfl_tensor* x = NULL;",
         "  if (tfl_tensor_zeros(&x, dims, 2, TFL_DTYPE_F32) != TFL_OK) { fprintf(stderr, \"setup failed\\n\"); return 1; }",
+        "  const tfl_tensor* xs[2] = {x, x};",
+        "  (void)o_u64; (void)xs;",
         "  (void)o_size; (void)o_i32; (void)o_double; (void)o_dtype; (void)o_device; (void)o_str; (void)o_ptr;",
     ]
     for fn, arg, expr, value in cases:
         out.append(f'  expect("{fn}", "{arg}", "{value}", {expr});')
         out.append("  tfl_tensor_release(o_tensor); o_tensor = NULL;")
+        if "o_tensors" in expr:
+            out.append("  for (int i = 0; i < 16; ++i) { tfl_tensor_release(o_tensors[i]); o_tensors[i] = NULL; }")
     out += [
         "  tfl_tensor_release(x);",
         '  printf("%d passed, %d failed\\n", passed, failed);',
