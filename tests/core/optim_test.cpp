@@ -337,7 +337,7 @@ TEST_CASE("state_dict round trip resumes bit-identically", "[optim]") {
     for (auto& [k, t] : a->state_dict()) saved.emplace_back(k, clone(t));
     std::vector<Tensor> pb;
     for (auto& p : pa) {
-      pb.push_back(clone(p));
+      pb.push_back(ag::detach(clone(p)));
       ag::set_requires_grad(pb.back(), true);
     }
     for (int t = 3; t < 6; ++t) {
