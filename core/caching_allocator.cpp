@@ -1,7 +1,9 @@
 // The host caching allocator. See Note [Size classes].
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <mutex>
+#include <unordered_set>
 #include <unordered_map>
 
 #include "core/allocator.h"
@@ -24,6 +26,15 @@ size_t HostAllocator::size_class(size_t nbytes) {
 
 namespace {
 thread_local const char* t_current_op = "unknown";
+thread_local const char* t_current_module = "";
+
+// Module names are dynamic strings; events keep a pointer, so each distinct name lives for the process.
+const char* intern_module_name(const std::string& name) {
+  static std::mutex* mu = new std::mutex();
+  static auto* names = new std::unordered_set<std::string>();
+  std::lock_guard<std::mutex> lock(*mu);
+  return names->insert(name).first->c_str();
+}
 
 int64_t now_ns() {
   static const auto start = std::chrono::steady_clock::now();
@@ -66,12 +77,14 @@ void* HostAllocator::allocate(size_t nbytes) {
     TFL_THROW(OutOfMemoryError, t_current_op, "allocating ", nbytes, " bytes would exceed the memory limit of ",
               s.stats.limit_bytes, " bytes (", s.stats.live_bytes, " bytes live)");
   void* p = nullptr;
+  bool from_cache = false;
   auto it = s.free_lists.find(cls);
   if (it != s.free_lists.end() && !it->second.empty()) {
     p = it->second.back();
     it->second.pop_back();
     s.stats.cached_bytes -= static_cast<int64_t>(cls);
     ++s.stats.cache_hits;
+    from_cache = true;
   } else {
     p = std::aligned_alloc(kAllocAlignment, cls);
     if (p == nullptr) {
@@ -87,7 +100,8 @@ void* HostAllocator::allocate(size_t nbytes) {
   s.stats.live_bytes += static_cast<int64_t>(cls);
   if (s.stats.live_bytes > s.stats.peak_bytes) s.stats.peak_bytes = s.stats.live_bytes;
   if (s.log_events)
-    s.events.push_back({MemoryEventKind::Alloc, static_cast<int64_t>(cls), now_ns(), t_current_op});
+    s.events.push_back({MemoryEventKind::Alloc, static_cast<int64_t>(cls), now_ns(), t_current_op, t_current_module,
+                        s.stats.live_bytes, s.stats.cached_bytes, from_cache});
   return p;
 }
 
@@ -101,12 +115,26 @@ void HostAllocator::deallocate(void* ptr, size_t nbytes) {
   s.stats.live_bytes -= static_cast<int64_t>(cls);
   ++s.stats.frees;
   if (s.log_events)
-    s.events.push_back({MemoryEventKind::Free, static_cast<int64_t>(cls), now_ns(), t_current_op});
+    s.events.push_back({MemoryEventKind::Free, static_cast<int64_t>(cls), now_ns(), t_current_op, t_current_module,
+                        s.stats.live_bytes, s.stats.cached_bytes, false});
 }
 
 MemoryStats HostAllocator::stats() const {
   std::lock_guard<std::mutex> lock(state().mu);
   return state().stats;
+}
+
+std::vector<CachedClass> HostAllocator::cached_blocks() const {
+  std::map<size_t, int64_t> by_class;
+  {
+    std::lock_guard<std::mutex> lock(state().mu);
+    for (const auto& [cls, blocks] : state().free_lists)
+      if (!blocks.empty()) by_class[cls] += static_cast<int64_t>(blocks.size());
+  }
+  std::vector<CachedClass> out;
+  out.reserve(by_class.size());
+  for (const auto& [cls, n] : by_class) out.push_back({cls, n});
+  return out;
 }
 
 void HostAllocator::reset_peak() {
@@ -142,5 +170,10 @@ void HostAllocator::clear_events() {
 
 MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_current_op) { t_current_op = op; }
 MemoryOpScope::~MemoryOpScope() { t_current_op = prev_; }
+
+MemoryModuleScope::MemoryModuleScope(const std::string& module) : prev_(t_current_module) {
+  t_current_module = intern_module_name(module);
+}
+MemoryModuleScope::~MemoryModuleScope() { t_current_module = prev_; }
 
 }  // namespace tfl
