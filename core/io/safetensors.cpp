@@ -257,6 +257,7 @@ Entry parse_entry(const std::string& path, const std::string& name, const Json& 
     fail(path, "tensor '" + name + "': shape has " + std::to_string(shape.size()) + " dimensions, more than " +
                    std::to_string(kMaxDims));
   // numel * itemsize in 128 bits: no overflow, whatever the header claims.
+  constexpr uint64_t kU64Max = std::numeric_limits<uint64_t>::max();
   unsigned __int128 nbytes = dtype_size(e.dtype);
   for (const Json& d : shape) {
     uint64_t s = get_unsigned(path, name, "shape", d);
@@ -264,7 +265,7 @@ Entry parse_entry(const std::string& path, const std::string& name, const Json& 
       fail(path, "tensor '" + name + "': dimension " + std::to_string(s) + " is too large");
     e.shape.push_back(static_cast<int64_t>(s));
     nbytes *= s;
-    if (nbytes > buffer_bytes) nbytes = static_cast<unsigned __int128>(buffer_bytes) + 1;  // saturate: too big anyway
+    if (nbytes > kU64Max) nbytes = static_cast<unsigned __int128>(kU64Max) + 1;  // saturate at 2^64: too big anyway
   }
   const Json& off = v.at("data_offsets");
   if (!off.is_array() || off.size() != 2)
@@ -279,7 +280,7 @@ Entry parse_entry(const std::string& path, const std::string& name, const Json& 
                    std::to_string(buffer_bytes) + "-byte data buffer");
   if (nbytes != e.end - e.begin)
     fail(path, "tensor '" + name + "': shape " + shape_str(e.shape) + " of " + dt.get<std::string>() + " needs " +
-                   (nbytes > buffer_bytes ? std::string("more than the whole buffer")
+                   (nbytes > kU64Max ? std::string("2^64 bytes or more")
                                           : std::to_string(static_cast<uint64_t>(nbytes)) + " bytes") +
                    " but data_offsets span " + std::to_string(e.end - e.begin));
   return e;
