@@ -292,3 +292,23 @@ TEST_CASE("format_bytes renders binary units with the exact count", "[memory_pro
   CHECK(format_bytes(3 * MiB) == "3.00 MiB (3145728 bytes)");
   CHECK(format_bytes(int64_t{5} << 30) == "5.00 GiB (5368709120 bytes)");
 }
+
+TEST_CASE("cached_blocks lists the cache per size class", "[memory_profiler][allocator]") {
+  ProfilerGuard guard;
+  const size_t sizes[] = {1, 64, 65, 1000, 1025, 1300, 2048, 3000, 5000, 100000, 3 << 20, (5u << 20) + 1};
+  std::vector<std::pair<void*, size_t>> blocks;
+  for (size_t n : sizes) blocks.emplace_back(alloc().allocate(n), n);
+  for (auto& [p, n] : blocks) alloc().deallocate(p, n);
+  std::vector<CachedClass> cached = alloc().cached_blocks();
+  // Expected classes by hand (Note [Size classes]): 64-byte steps to 1 KiB, then eighths of the power of two.
+  const std::vector<size_t> want = {64, 128, 1024, 1280, 1536, 2048, 3072, 5120, 106496, 3 << 20, 5u << 20 | 1u << 19};
+  std::vector<size_t> got;
+  int64_t total = 0;
+  for (const auto& c : cached) {
+    got.push_back(c.size_class);
+    total += c.blocks;
+  }
+  CHECK(got == want);
+  CHECK(total == 12);
+  CHECK(cached.front().blocks == 2);  // 1 and 64 bytes share the 64-byte class
+}
