@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tfl {
@@ -27,6 +28,17 @@ struct MemoryEvent {
   int64_t bytes;
   int64_t time_ns;  // steady clock, since the first event of the process
   const char* op;   // static string: the op that was running, or "unknown"
+  // Fields below serve the memory profiler (core/memory_profiler.h).
+  const char* module = "";   // interned: the innermost MemoryModuleScope, or "" outside any module
+  int64_t live_bytes = 0;    // live bytes right after this event
+  int64_t cached_bytes = 0;  // cached bytes right after this event
+  bool from_cache = false;   // Alloc only: served from the cache (false: went to the system)
+};
+
+// Blocks held in the cache for one size class.
+struct CachedClass {
+  size_t size_class;
+  int64_t blocks;
 };
 
 // Caching allocator for host memory. Blocks are 64-byte aligned and rounded up to size classes;
@@ -51,6 +63,9 @@ class HostAllocator {
   std::vector<MemoryEvent> events() const;
   void clear_events();
 
+  // Cached blocks per size class, ascending by class, classes with no block left out.
+  std::vector<CachedClass> cached_blocks() const;
+
   // Size class a request is rounded to.
   static size_t size_class(size_t nbytes);
 
@@ -70,6 +85,20 @@ class MemoryOpScope {
   ~MemoryOpScope();
   MemoryOpScope(const MemoryOpScope&) = delete;
   MemoryOpScope& operator=(const MemoryOpScope&) = delete;
+
+ private:
+  const char* prev_;
+};
+
+// The module name recorded in memory events of this thread while a scope is open (nn modules open
+// one around forward). The name is copied into a process-wide intern table, so events may outlive the
+// module; the innermost scope wins (pass a qualified name such as "encoder.fc1" to see the path).
+class MemoryModuleScope {
+ public:
+  explicit MemoryModuleScope(const std::string& module);
+  ~MemoryModuleScope();
+  MemoryModuleScope(const MemoryModuleScope&) = delete;
+  MemoryModuleScope& operator=(const MemoryModuleScope&) = delete;
 
  private:
   const char* prev_;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "core/allocator.h"
 #include "core/error.h"
@@ -25,6 +26,15 @@ size_t HostAllocator::size_class(size_t nbytes) {
 
 namespace {
 thread_local const char* t_current_op = "unknown";
+thread_local const char* t_current_module = "";
+
+// Module names are dynamic strings; events keep a pointer, so each distinct name lives for the process.
+const char* intern_module_name(const std::string& name) {
+  static std::mutex* mu = new std::mutex();
+  static auto* names = new std::unordered_set<std::string>();
+  std::lock_guard<std::mutex> lock(*mu);
+  return names->insert(name).first->c_str();
+}
 
 // Index of a size class (see Note [Size classes]): 16 classes of 64-byte steps up to 1 KiB, then 4 per
 // power of two. An array indexed by it replaces a hash lookup on every allocation.
@@ -34,6 +44,14 @@ size_t class_index(size_t cls) {
   int log2_pow2 = 64 - __builtin_clzll(cls - 1);  // cls in (pow2/2, pow2]
   size_t step = (size_t{1} << log2_pow2) / 8;
   return 16 + static_cast<size_t>(log2_pow2 - 11) * 4 + (cls / step - 5);
+}
+
+// Inverse of class_index.
+size_t class_of_index(size_t i) {
+  if (i < 16) return (i + 1) * kAllocAlignment;
+  const size_t j = i - 16;
+  const size_t step = (size_t{1} << (j / 4 + 11)) / 8;
+  return (j % 4 + 5) * step;
 }
 
 int64_t now_ns() {
@@ -96,12 +114,14 @@ void* HostAllocator::allocate(size_t nbytes) {
     TFL_THROW(OutOfMemoryError, t_current_op, "allocating ", nbytes, " bytes would exceed the memory limit of ",
               s.stats.limit_bytes, " bytes (", s.stats.live_bytes, " bytes live)");
   void* p = nullptr;
+  bool from_cache = false;
   std::vector<void*>& bin = s.free_lists[class_index(cls)];
   if (!bin.empty()) {
     p = bin.back();
     bin.pop_back();
     s.stats.cached_bytes -= static_cast<int64_t>(cls);
     ++s.stats.cache_hits;
+    from_cache = true;
   } else {
     p = std::aligned_alloc(kAllocAlignment, cls);
     if (p == nullptr) {
@@ -117,7 +137,8 @@ void* HostAllocator::allocate(size_t nbytes) {
   s.stats.live_bytes += static_cast<int64_t>(cls);
   if (s.stats.live_bytes > s.stats.peak_bytes) s.stats.peak_bytes = s.stats.live_bytes;
   if (s.log_events)
-    s.events.push_back({MemoryEventKind::Alloc, static_cast<int64_t>(cls), now_ns(), t_current_op});
+    s.events.push_back({MemoryEventKind::Alloc, static_cast<int64_t>(cls), now_ns(), t_current_op, t_current_module,
+                        s.stats.live_bytes, s.stats.cached_bytes, from_cache});
   return p;
 }
 
@@ -131,12 +152,22 @@ void HostAllocator::deallocate(void* ptr, size_t nbytes) {
   s.stats.live_bytes -= static_cast<int64_t>(cls);
   ++s.stats.frees;
   if (s.log_events)
-    s.events.push_back({MemoryEventKind::Free, static_cast<int64_t>(cls), now_ns(), t_current_op});
+    s.events.push_back({MemoryEventKind::Free, static_cast<int64_t>(cls), now_ns(), t_current_op, t_current_module,
+                        s.stats.live_bytes, s.stats.cached_bytes, false});
 }
 
 MemoryStats HostAllocator::stats() const {
   std::lock_guard<SpinLock> lock(state().mu);
   return state().stats;
+}
+
+std::vector<CachedClass> HostAllocator::cached_blocks() const {
+  std::vector<CachedClass> out;
+  std::lock_guard<SpinLock> lock(state().mu);
+  for (size_t i = 0; i < kNumClasses; ++i)
+    if (!state().free_lists[i].empty())
+      out.push_back({class_of_index(i), static_cast<int64_t>(state().free_lists[i].size())});
+  return out;  // ascending: class_index is monotonic in the class
 }
 
 void HostAllocator::reset_peak() {
@@ -172,5 +203,10 @@ void HostAllocator::clear_events() {
 
 MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_current_op) { t_current_op = op; }
 MemoryOpScope::~MemoryOpScope() { t_current_op = prev_; }
+
+MemoryModuleScope::MemoryModuleScope(const std::string& module) : prev_(t_current_module) {
+  t_current_module = intern_module_name(module);
+}
+MemoryModuleScope::~MemoryModuleScope() { t_current_module = prev_; }
 
 }  // namespace tfl

@@ -5,6 +5,8 @@ set -euo pipefail
 
 apt_packages=(
   build-essential cmake ninja-build pkg-config catch2 libopenblas-dev libopenblas0-pthread
+  # JSON for the safetensors header and the memory profiler snapshot (header-only)
+  nlohmann-json3-dev
   # tfl-gen (Clang LibTooling) and the drift test; find_package(Clang) needs all the clang-14 tools present
   clang-14 clang-tools-14 clang-tidy-14 clang-format-14 clangd-14 llvm-14-dev libclang-14-dev libclang-cpp14-dev
   # the ABI check
@@ -25,4 +27,12 @@ if ((${#missing[@]})); then
   [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Python packages for the safetensors interop test (pip only when an import fails).
+if ! python3 -c "import safetensors, numpy" 2>/dev/null; then
+  echo "setup: installing the Python packages safetensors and numpy"
+  # A Debian-managed interpreter (PEP 668) refuses plain pip installs; fall back to the explicit override.
+  python3 -m pip install --quiet safetensors numpy 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages safetensors numpy
 fi

@@ -1,6 +1,8 @@
 // Graph nodes and saved tensors.
 #include "core/autograd/node.h"
 
+#include <atomic>
+
 namespace tfl::autograd {
 
 // Note [Saved versions]
@@ -8,6 +10,75 @@ namespace tfl::autograd {
 // saved tensor remembers the version it had when the forward op ran; if the counter moved by the time
 // backward needs it, the values differ from the ones the gradient formula assumes, so we raise instead
 // of returning a silently wrong gradient.
+namespace {
+std::atomic<int64_t> g_saved_bytes{0};
+std::atomic<int64_t> g_saved_count{0};
+
+int64_t tensor_bytes(const Tensor& t) {
+  return t.defined() ? t.numel() * static_cast<int64_t>(t.itemsize()) : 0;
+}
+}  // namespace
+
+int64_t saved_tensor_bytes() { return g_saved_bytes.load(std::memory_order_relaxed); }
+int64_t saved_tensor_count() { return g_saved_count.load(std::memory_order_relaxed); }
+
+SavedTensor::SavedTensor(const Tensor& t)
+    : tensor_(t), version_(t.defined() ? t.version() : 0), bytes_(tensor_bytes(t)) {
+  if (tensor_.defined()) {
+    g_saved_bytes.fetch_add(bytes_, std::memory_order_relaxed);
+    g_saved_count.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+SavedTensor::SavedTensor(const SavedTensor& o)
+    : tensor_(o.tensor_), version_(o.version_), bytes_(o.bytes_), released_(o.released_) {
+  if (tensor_.defined()) {
+    g_saved_bytes.fetch_add(bytes_, std::memory_order_relaxed);
+    g_saved_count.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+// A move transfers the count with the tensor: the source is left empty.
+SavedTensor::SavedTensor(SavedTensor&& o) noexcept
+    : tensor_(std::move(o.tensor_)), version_(o.version_), bytes_(o.bytes_), released_(o.released_) {
+  o.tensor_ = Tensor();
+  o.bytes_ = 0;
+}
+
+SavedTensor& SavedTensor::operator=(const SavedTensor& o) {
+  if (this != &o) *this = SavedTensor(o);
+  return *this;
+}
+
+SavedTensor& SavedTensor::operator=(SavedTensor&& o) noexcept {
+  if (this != &o) {
+    untrack();
+    tensor_ = std::move(o.tensor_);
+    version_ = o.version_;
+    bytes_ = o.bytes_;
+    released_ = o.released_;
+    o.tensor_ = Tensor();
+    o.bytes_ = 0;
+  }
+  return *this;
+}
+
+SavedTensor::~SavedTensor() { untrack(); }
+
+void SavedTensor::untrack() {
+  if (tensor_.defined()) {
+    g_saved_bytes.fetch_sub(bytes_, std::memory_order_relaxed);
+    g_saved_count.fetch_sub(1, std::memory_order_relaxed);
+  }
+  tensor_ = Tensor();
+  bytes_ = 0;
+}
+
+void SavedTensor::reset() {
+  untrack();
+  released_ = true;
+}
+
 const Tensor& SavedTensor::unpack(const std::string& op) const {
   if (released_)
     TFL_THROW(InvalidArgumentError, op,

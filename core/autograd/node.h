@@ -64,19 +64,33 @@ class Node {
 };
 
 // A tensor kept for the backward pass, with the version it had when saved. See Note [Saved versions].
+// Every live SavedTensor holding a tensor counts its bytes in saved_tensor_bytes(), which the memory
+// profiler reports as memory kept alive by recorded (e.g. retained) graphs.
 class SavedTensor {
  public:
   SavedTensor() = default;
-  explicit SavedTensor(const Tensor& t) : tensor_(t), version_(t.defined() ? t.version() : 0) {}
+  explicit SavedTensor(const Tensor& t);
+  SavedTensor(const SavedTensor& o);
+  SavedTensor(SavedTensor&& o) noexcept;
+  SavedTensor& operator=(const SavedTensor& o);
+  SavedTensor& operator=(SavedTensor&& o) noexcept;
+  ~SavedTensor();
   // The tensor; InvalidArgumentError naming `op` if it was modified in place after being saved.
   const Tensor& unpack(const std::string& op) const;
-  void reset() { tensor_ = Tensor(); released_ = true; }
+  void reset();
 
  private:
+  void untrack();
   Tensor tensor_;
   uint64_t version_ = 0;
+  int64_t bytes_ = 0;  // numel * itemsize of tensor_, counted in saved_tensor_bytes()
   bool released_ = false;
 };
+
+// Bytes (numel * itemsize) and number of tensors held by live SavedTensor objects, process-wide. A
+// tensor saved by two ops counts twice; views count their own elements, not their whole storage.
+int64_t saved_tensor_bytes();
+int64_t saved_tensor_count();
 
 // The backward of one op application, as a function of the output gradients.
 using BackwardFn = std::function<std::vector<Tensor>(const std::vector<Tensor>& grad_outputs,
