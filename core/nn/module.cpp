@@ -328,8 +328,11 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict) {
     TFL_THROW(InvalidArgumentError, "load_state_dict", type_name_, ": ", msg);
   }
   autograd::NoGradGuard no_grad;
-  for (const auto& [dst, src] : copies)
-    if (!dst.is_same(src) && dst.data_ptr() != src.data_ptr()) copy_(dst, src);
+  for (const auto& [dst, src] : copies) {
+    // Loading a module's own state dict (views of the same elements) has nothing to copy.
+    bool same_elements = dst.storage() == src.storage() && dst.offset() == src.offset() && dst.strides() == src.strides();
+    if (!same_elements) copy_(dst, src);
+  }
   return result;
 }
 
