@@ -1,8 +1,10 @@
 // The host caching allocator. See Note [Size classes].
 #include <chrono>
 #include <cstdlib>
+#include <array>
+#include <atomic>
 #include <mutex>
-#include <unordered_map>
+#include <thread>
 
 #include "core/allocator.h"
 #include "core/error.h"
@@ -16,14 +18,23 @@ namespace tfl {
 size_t HostAllocator::size_class(size_t nbytes) {
   if (nbytes == 0) return kAllocAlignment;
   if (nbytes <= 1024) return (nbytes + kAllocAlignment - 1) / kAllocAlignment * kAllocAlignment;
-  size_t pow2 = 1;
-  while (pow2 < nbytes) pow2 <<= 1;
+  size_t pow2 = size_t{1} << (64 - __builtin_clzll(nbytes - 1));
   size_t step = pow2 / 8;  // classes at 5/8, 6/8, 7/8, 8/8 of pow2
   return (nbytes + step - 1) / step * step;
 }
 
 namespace {
 thread_local const char* t_current_op = "unknown";
+
+// Index of a size class (see Note [Size classes]): 16 classes of 64-byte steps up to 1 KiB, then 4 per
+// power of two. An array indexed by it replaces a hash lookup on every allocation.
+constexpr size_t kNumClasses = 16 + 4 * 54;
+size_t class_index(size_t cls) {
+  if (cls <= 1024) return cls / kAllocAlignment - 1;
+  int log2_pow2 = 64 - __builtin_clzll(cls - 1);  // cls in (pow2/2, pow2]
+  size_t step = (size_t{1} << log2_pow2) / 8;
+  return 16 + static_cast<size_t>(log2_pow2 - 11) * 4 + (cls / step - 5);
+}
 
 int64_t now_ns() {
   static const auto start = std::chrono::steady_clock::now();
@@ -32,17 +43,36 @@ int64_t now_ns() {
 }
 }  // namespace
 
+// The allocator's critical sections are a few loads and stores: a spin lock costs a fraction of a
+// mutex when uncontended and yields the core when another thread holds it for long.
+class SpinLock {
+ public:
+  void lock() {
+    for (int spins = 0; flag_.exchange(true, std::memory_order_acquire); ++spins) {
+      while (flag_.load(std::memory_order_relaxed)) {
+        if (++spins > 64) std::this_thread::yield();
+        else __builtin_ia32_pause();
+      }
+    }
+  }
+  void unlock() { flag_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> flag_{false};
+};
+
 struct HostAllocator::State {
-  mutable std::mutex mu;
-  std::unordered_map<size_t, std::vector<void*>> free_lists;
+  mutable SpinLock mu;
+  std::array<std::vector<void*>, kNumClasses> free_lists;  // by class_index
   MemoryStats stats;
   bool log_events = false;
   std::vector<MemoryEvent> events;
 
   void release_cache_locked() {
-    for (auto& [cls, blocks] : free_lists)
+    for (auto& blocks : free_lists) {
       for (void* p : blocks) std::free(p);
-    free_lists.clear();
+      blocks.clear();
+    }
     stats.cached_bytes = 0;
   }
 };
@@ -61,15 +91,15 @@ HostAllocator::State& HostAllocator::state() const {
 void* HostAllocator::allocate(size_t nbytes) {
   size_t cls = size_class(nbytes);
   State& s = state();
-  std::lock_guard<std::mutex> lock(s.mu);
+  std::lock_guard<SpinLock> lock(s.mu);
   if (s.stats.limit_bytes > 0 && s.stats.live_bytes + static_cast<int64_t>(cls) > s.stats.limit_bytes)
     TFL_THROW(OutOfMemoryError, t_current_op, "allocating ", nbytes, " bytes would exceed the memory limit of ",
               s.stats.limit_bytes, " bytes (", s.stats.live_bytes, " bytes live)");
   void* p = nullptr;
-  auto it = s.free_lists.find(cls);
-  if (it != s.free_lists.end() && !it->second.empty()) {
-    p = it->second.back();
-    it->second.pop_back();
+  std::vector<void*>& bin = s.free_lists[class_index(cls)];
+  if (!bin.empty()) {
+    p = bin.back();
+    bin.pop_back();
     s.stats.cached_bytes -= static_cast<int64_t>(cls);
     ++s.stats.cache_hits;
   } else {
@@ -95,8 +125,8 @@ void HostAllocator::deallocate(void* ptr, size_t nbytes) {
   if (ptr == nullptr) return;
   size_t cls = size_class(nbytes);
   State& s = state();
-  std::lock_guard<std::mutex> lock(s.mu);
-  s.free_lists[cls].push_back(ptr);
+  std::lock_guard<SpinLock> lock(s.mu);
+  s.free_lists[class_index(cls)].push_back(ptr);
   s.stats.cached_bytes += static_cast<int64_t>(cls);
   s.stats.live_bytes -= static_cast<int64_t>(cls);
   ++s.stats.frees;
@@ -105,38 +135,38 @@ void HostAllocator::deallocate(void* ptr, size_t nbytes) {
 }
 
 MemoryStats HostAllocator::stats() const {
-  std::lock_guard<std::mutex> lock(state().mu);
+  std::lock_guard<SpinLock> lock(state().mu);
   return state().stats;
 }
 
 void HostAllocator::reset_peak() {
-  std::lock_guard<std::mutex> lock(state().mu);
+  std::lock_guard<SpinLock> lock(state().mu);
   state().stats.peak_bytes = state().stats.live_bytes;
 }
 
 void HostAllocator::empty_cache() {
-  std::lock_guard<std::mutex> lock(state().mu);
+  std::lock_guard<SpinLock> lock(state().mu);
   state().release_cache_locked();
 }
 
 void HostAllocator::set_limit(int64_t bytes) {
   if (bytes < 0) TFL_THROW(InvalidArgumentError, "memory_set_limit", "limit must be >= 0, got ", bytes);
-  std::lock_guard<std::mutex> lock(state().mu);
+  std::lock_guard<SpinLock> lock(state().mu);
   state().stats.limit_bytes = bytes;
 }
 
 void HostAllocator::set_event_log(bool enabled) {
-  std::lock_guard<std::mutex> lock(state().mu);
+  std::lock_guard<SpinLock> lock(state().mu);
   state().log_events = enabled;
 }
 
 std::vector<MemoryEvent> HostAllocator::events() const {
-  std::lock_guard<std::mutex> lock(state().mu);
+  std::lock_guard<SpinLock> lock(state().mu);
   return state().events;
 }
 
 void HostAllocator::clear_events() {
-  std::lock_guard<std::mutex> lock(state().mu);
+  std::lock_guard<SpinLock> lock(state().mu);
   state().events.clear();
 }
 

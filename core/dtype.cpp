@@ -3,13 +3,7 @@
 
 namespace tfl {
 
-size_t dtype_size(DType dt) {
-  switch (dt) {
-    case DType::F64: case DType::I64: return 8;
-    case DType::F32: case DType::I32: return 4;
-    case DType::F16: case DType::BF16: return 2;
-    case DType::U8: case DType::Bool: return 1;
-  }
+size_t dtype_size_invalid(DType dt) {
   TFL_THROW(DTypeError, "dtype", "unknown dtype code ", static_cast<int>(dt));
 }
 

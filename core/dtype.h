@@ -13,7 +13,15 @@ namespace tfl {
 enum class DType : int32_t { F32 = 0, F64 = 1, F16 = 2, BF16 = 3, I32 = 4, I64 = 5, U8 = 6, Bool = 7 };
 constexpr int kNumDTypes = 8;
 
-size_t dtype_size(DType dt);
+[[noreturn]] size_t dtype_size_invalid(DType dt);
+
+// Bytes per element; DTypeError for a code outside the enum.
+inline size_t dtype_size(DType dt) {
+  constexpr size_t kSizes[kNumDTypes] = {4, 8, 2, 2, 4, 8, 1, 1};
+  auto i = static_cast<uint32_t>(dt);
+  if (i < static_cast<uint32_t>(kNumDTypes)) return kSizes[i];
+  return dtype_size_invalid(dt);
+}
 const char* dtype_name(DType dt);
 bool is_floating(DType dt);
 bool is_integral(DType dt);  // true iff an integer type (bool excluded)

@@ -2,6 +2,7 @@
 #include "core/storage.h"
 
 #include "core/allocator.h"
+#include "core/object_pool.h"
 #include "core/error.h"
 
 namespace tfl {
@@ -16,7 +17,7 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
     TFL_THROW(DeviceError, "allocate", "device ", device.str(), " is not available (built without CUDA)");
   void* p = HostAllocator::instance().allocate(nbytes);
   try {
-    return std::make_shared<Storage>(Private{}, p, nbytes, device, nullptr, nullptr, true);
+    return std::allocate_shared<Storage>(PoolAllocator<Storage>(), Private{}, p, nbytes, device, nullptr, nullptr, true);
   } catch (...) {
     HostAllocator::instance().deallocate(p, nbytes);
     throw;
@@ -26,7 +27,7 @@ std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
 std::shared_ptr<Storage> Storage::wrap_external(void* data, size_t nbytes, Device device,
                                                 ExternalDeleter deleter, void* user_data) {
   try {
-    return std::make_shared<Storage>(Private{}, data, nbytes, device, deleter, user_data, false);
+    return std::allocate_shared<Storage>(PoolAllocator<Storage>(), Private{}, data, nbytes, device, deleter, user_data, false);
   } catch (...) {
     // The contract is "called exactly once": if we cannot take ownership we release now.
     if (deleter) deleter(data, user_data);

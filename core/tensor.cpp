@@ -1,6 +1,8 @@
 // Tensor construction, views and scalar access.
 #include "core/tensor.h"
 
+#include "core/object_pool.h"
+
 #include <limits>
 
 namespace tfl {
@@ -33,7 +35,7 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   if (n > 0 && static_cast<uint64_t>(n) > std::numeric_limits<uint64_t>::max() / 2 / itemsize)
     TFL_THROW(OutOfMemoryError, "empty", "shape ", shape_str(shape), " is too large");
   auto storage = Storage::allocate(static_cast<size_t>(n) * itemsize, device);
-  return Tensor(std::make_shared<TensorImpl>(std::move(storage), shape, contiguous_strides(shape), 0, dtype));
+  return Tensor(std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>(), std::move(storage), shape, contiguous_strides(shape), 0, dtype));
 }
 
 Tensor Tensor::from_external(void* data, const Shape& shape, const Strides& strides_in, DType dtype,
@@ -74,7 +76,7 @@ Tensor Tensor::from_external(void* data, const Shape& shape, const Strides& stri
     return 0;
   });
   auto storage = Storage::wrap_external(data, bytes, device, deleter, user_data);
-  return Tensor(std::make_shared<TensorImpl>(std::move(storage), shape, strides, 0, dtype));
+  return Tensor(std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>(), std::move(storage), shape, strides, 0, dtype));
 }
 
 int64_t Tensor::size(int64_t axis) const { return impl_->shape_[normalize_axis(axis, ndim(), "size")]; }
@@ -83,7 +85,7 @@ Tensor Tensor::as_strided(const Shape& shape, const Strides& strides, int64_t of
   if (shape.size() != strides.size())
     TFL_THROW(ShapeError, "as_strided", "shape ", shape_str(shape), " and ", strides.size(), " strides differ in rank");
   check_view_bounds(shape, strides, offset, itemsize(), impl_->storage_->nbytes(), "as_strided");
-  auto impl = std::make_shared<TensorImpl>(impl_->storage_, shape, strides, offset, impl_->dtype_);
+  auto impl = std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>(), impl_->storage_, shape, strides, offset, impl_->dtype_);
   return Tensor(std::move(impl));
 }
 

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 
+#include "core/autograd/derivatives/assemble.h"
+#include "core/autograd/grad_mode.h"
+#include "core/autograd/variable.h"
 #include "core/dispatch.h"
 #include "core/ops/copy.h"
 #include "core/ops/creation.h"
@@ -83,7 +86,9 @@ Tensor concat_impl(const std::vector<Tensor>& ts, int64_t axis, const char* op) 
 
 Tensor concat(const std::vector<Tensor>& tensors, int64_t axis) {
   check_list(tensors, "concat");
-  return concat_impl(tensors, axis, "concat");
+  Tensor out = concat_impl(tensors, axis, "concat");
+  if (autograd::needs_grad(tensors)) autograd::record_concat(tensors, normalize_axis(axis, out.ndim(), "concat"), out);
+  return out;
 }
 
 Tensor stack(const std::vector<Tensor>& tensors, int64_t axis) {
@@ -97,10 +102,16 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t axis) {
     TFL_THROW(ShapeError, "stack", "shape ", shape_str(shape), " already has the maximum of ", kMaxDims,
               " dimensions");
   const int d = normalize_axis(axis, shape.size() + 1, "stack");
-  std::vector<Tensor> pieces;
-  pieces.reserve(tensors.size());
-  for (const Tensor& t : tensors) pieces.push_back(unsqueeze(t, d));
-  return concat_impl(pieces, d, "stack");
+  Tensor out;
+  {
+    autograd::NoGradGuard no_grad;  // the unsqueezed pieces are internal; stack records as a whole
+    std::vector<Tensor> pieces;
+    pieces.reserve(tensors.size());
+    for (const Tensor& t : tensors) pieces.push_back(unsqueeze(t, d));
+    out = concat_impl(pieces, d, "stack");
+  }
+  if (autograd::needs_grad(tensors)) autograd::record_stack(tensors, d, out);
+  return out;
 }
 
 namespace {
@@ -120,6 +131,13 @@ std::vector<Tensor> pieces_of(const Tensor& t, int d, const std::vector<int64_t>
   }
   return out;
 }
+
+// The pieces, recorded as one multi-output node named `op` when t needs a gradient.
+std::vector<Tensor> record_pieces(const char* op, const Tensor& t, int d, const std::vector<int64_t>& sizes) {
+  std::vector<Tensor> out = pieces_of(t, d, sizes);
+  if (autograd::needs_grad({t})) autograd::record_split(op, t, d, out);
+  return out;
+}
 }  // namespace
 
 std::vector<Tensor> split(const Tensor& t, const std::vector<int64_t>& sizes, int64_t axis) {
@@ -133,7 +151,7 @@ std::vector<Tensor> split(const Tensor& t, const std::vector<int64_t>& sizes, in
   if (sum != t.shape()[d])
     TFL_THROW(ShapeError, "split", "sizes sum to ", sum, " but axis ", d, " of shape ", shape_str(t.shape()),
               " has size ", t.shape()[d]);
-  return pieces_of(t, d, sizes);
+  return record_pieces("split", t, d, sizes);
 }
 
 std::vector<Tensor> split_sections(const Tensor& t, int64_t sections, int64_t axis) {
@@ -143,22 +161,23 @@ std::vector<Tensor> split_sections(const Tensor& t, int64_t sections, int64_t ax
   if (n % sections != 0)
     TFL_THROW(ShapeError, "split_sections", "axis ", d, " of shape ", shape_str(t.shape()), " (size ", n,
               ") does not divide into ", sections, " equal sections");
-  return pieces_of(t, d, std::vector<int64_t>(static_cast<size_t>(sections), n / sections));
+  return record_pieces("split_sections", t, d, std::vector<int64_t>(static_cast<size_t>(sections), n / sections));
 }
 
 std::vector<Tensor> chunk(const Tensor& t, int64_t chunks, int64_t axis) {
   const int d = split_axis(t, axis, "chunk");
   if (chunks <= 0) TFL_THROW(InvalidArgumentError, "chunk", "chunks must be > 0, got ", chunks);
   const int64_t n = t.shape()[d];
-  if (n == 0) return pieces_of(t, d, std::vector<int64_t>(static_cast<size_t>(chunks), 0));
+  if (n == 0) return record_pieces("chunk", t, d, std::vector<int64_t>(static_cast<size_t>(chunks), 0));
   const int64_t size = n / chunks + (n % chunks != 0);
   std::vector<int64_t> sizes;
   for (int64_t pos = 0; pos < n; pos += size) sizes.push_back(std::min(size, n - pos));
-  return pieces_of(t, d, sizes);
+  return record_pieces("chunk", t, d, sizes);
 }
 
-Tensor pad(const Tensor& t, const std::vector<std::pair<int64_t, int64_t>>& widths_in, PadMode mode,
-           double value) {
+namespace {
+Tensor pad_impl(const Tensor& t, const std::vector<std::pair<int64_t, int64_t>>& widths_in, PadMode mode,
+                double value) {
   check_defined(t, "pad", "t");
   const int nd = t.ndim();
   if (static_cast<int>(widths_in.size()) != nd && widths_in.size() != 1)
@@ -205,6 +224,18 @@ Tensor pad(const Tensor& t, const std::vector<std::pair<int64_t, int64_t>>& widt
   return out;
 }
 
+}  // namespace
+
+Tensor pad(const Tensor& t, const std::vector<std::pair<int64_t, int64_t>>& widths, PadMode mode, double value) {
+  Tensor out = pad_impl(t, widths, mode, value);
+  if (autograd::needs_grad({t})) {
+    std::vector<std::pair<int64_t, int64_t>> per_axis;
+    for (int i = 0; i < t.ndim(); ++i) per_axis.push_back(widths.size() == 1 ? widths[0] : widths[static_cast<size_t>(i)]);
+    autograd::record_pad(t, per_axis, mode, out);
+  }
+  return out;
+}
+
 Tensor flip(const Tensor& t, const std::vector<int64_t>& axes) {
   check_defined(t, "flip", "t");
   Strides strides = t.strides();
@@ -218,7 +249,9 @@ Tensor flip(const Tensor& t, const std::vector<int64_t>& axes) {
     if (t.shape()[d] > 0) offset += (t.shape()[d] - 1) * strides[d];
     strides[d] = -strides[d];
   }
-  return t.as_strided(t.shape(), strides, t.numel() == 0 ? t.offset() : offset);
+  Tensor out = t.as_strided(t.shape(), strides, t.numel() == 0 ? t.offset() : offset);
+  if (autograd::needs_grad({t})) autograd::record_flip(t, axes, out);
+  return out;
 }
 
 Tensor flip(const Tensor& t) {
@@ -246,8 +279,14 @@ int64_t reduce_shift(int64_t shift, int64_t n) {
 
 Tensor roll(const Tensor& t, int64_t shift) {
   check_defined(t, "roll", "t");
-  Tensor flat = contiguous(ravel(t));
-  return reshape(roll_axis(flat, reduce_shift(shift, flat.numel()), 0), t.shape());
+  Tensor out;
+  {
+    autograd::NoGradGuard no_grad;  // the flattening views are internal
+    Tensor flat = contiguous(ravel(t));
+    out = reshape(roll_axis(flat, reduce_shift(shift, flat.numel()), 0), t.shape());
+  }
+  if (autograd::needs_grad({t})) autograd::record_roll_flat(t, shift, out);
+  return out;
 }
 
 Tensor roll(const Tensor& t, int64_t shift, int64_t axis) {
@@ -273,7 +312,9 @@ Tensor roll(const Tensor& t, const std::vector<int64_t>& shifts, const std::vect
     cur = roll_axis(cur, total[d], d);
     copied = true;
   }
-  return copied ? cur : clone(t);
+  Tensor out = copied ? cur : clone(t);
+  if (autograd::needs_grad({t})) autograd::record_roll(t, shifts, axes, out);
+  return out;
 }
 
 namespace {
@@ -298,11 +339,15 @@ Tensor triangle(const Tensor& t, int64_t k, int op_id) {
 
 Tensor tril(const Tensor& t, int64_t k) {
   static const int kTril = op_index("tril");
-  return triangle(t, k, kTril);
+  Tensor out = triangle(t, k, kTril);
+  if (autograd::needs_grad({t})) autograd::record_tril(t, k, out);
+  return out;
 }
 Tensor triu(const Tensor& t, int64_t k) {
   static const int kTriu = op_index("triu");
-  return triangle(t, k, kTriu);
+  Tensor out = triangle(t, k, kTriu);
+  if (autograd::needs_grad({t})) autograd::record_triu(t, k, out);
+  return out;
 }
 
 Tensor repeat(const Tensor& t, int64_t repeats, std::optional<int64_t> axis) {
@@ -314,7 +359,8 @@ Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats, std::optiona
   check_defined(t, "repeat", "t");
   // Without an axis NumPy repeats the flattened array; a 0-d tensor is treated as 1-D either way.
   if (axis) normalize_axis(*axis, t.ndim(), "repeat");
-  const Tensor src = (!axis || t.ndim() == 0) ? ravel(t) : t;
+  // detach: the flattened view is internal (repeat records as a whole).
+  const Tensor src = (!axis || t.ndim() == 0) ? ravel(autograd::detach(t)) : t;
   const int d = (!axis || t.ndim() == 0) ? 0 : normalize_axis(*axis, t.ndim(), "repeat");
   const int64_t n = src.shape()[d];
   if (repeats.size() != 1 && static_cast<int64_t>(repeats.size()) != n)
@@ -332,7 +378,10 @@ Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats, std::optiona
   Shape shape = src.shape();
   shape[d] = total;
   Tensor out = Tensor::empty(shape, t.dtype(), t.device());
-  if (out.numel() == 0) return out;
+  if (out.numel() == 0) {
+    if (autograd::needs_grad({t})) autograd::record_repeat(t, src.shape(), d, std::move(counts), out);
+    return out;
+  }
   Tensor in = contiguous(src);
   int64_t outer = 1, inner = 1;
   for (int i = 0; i < d; ++i) outer *= shape[i];
@@ -346,11 +395,12 @@ Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats, std::optiona
   args.nin = 1;
   args.params = &p;
   kernel(args);
+  if (autograd::needs_grad({t})) autograd::record_repeat(t, src.shape(), d, std::move(counts), out);
   return out;
 }
 
-Tensor tile(const Tensor& t, const std::vector<int64_t>& reps) {
-  check_defined(t, "tile", "t");
+namespace {
+Tensor tile_impl(const Tensor& t, const std::vector<int64_t>& reps) {
   for (size_t i = 0; i < reps.size(); ++i)
     if (reps[i] < 0) TFL_THROW(InvalidArgumentError, "tile", "reps must be >= 0, got ", reps[i], " at position ", i);
   const int nd = std::max<int>(t.ndim(), static_cast<int>(reps.size()));
@@ -396,6 +446,19 @@ Tensor tile(const Tensor& t, const std::vector<int64_t>& reps) {
   }
   Tensor c = clone(t.as_strided(vshape, vstrides, t.offset()));
   return c.as_strided(result, contiguous_strides(result), 0);
+}
+
+}  // namespace
+
+Tensor tile(const Tensor& t, const std::vector<int64_t>& reps) {
+  check_defined(t, "tile", "t");
+  Tensor out;
+  {
+    autograd::NoGradGuard no_grad;  // the axis-by-axis fallback concatenates internally
+    out = tile_impl(t, reps);
+  }
+  if (autograd::needs_grad({t})) autograd::record_tile(t, reps, out);
+  return out;
 }
 
 }  // namespace tfl

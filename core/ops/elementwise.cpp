@@ -40,10 +40,13 @@ Tensor arith(int op, const Tensor& a, const Tensor& b, ResultType rt) {
         a.shape() == b.shape() && a.is_contiguous() && b.is_contiguous()) {
       KernelFn kernel = find_kernel(op, DeviceType::CPU, dt);
       Tensor o = Tensor::empty(a.shape(), dt, a.device());
+      // All three are dense and alike: the kernel sees them as one flat run.
+      const int64_t flat_shape[1] = {o.numel()};
+      const int64_t unit_stride[1] = {1};
       KernelArgs args;
-      args.out = make_arg(o.data_ptr(), dt, o.shape(), o.strides());
-      args.in[0] = make_arg(a.data_ptr(), dt, a.shape(), a.strides());
-      args.in[1] = make_arg(b.data_ptr(), dt, b.shape(), b.strides());
+      args.out = TensorArg{static_cast<char*>(o.data_ptr()), dt, 1, flat_shape, unit_stride};
+      args.in[0] = TensorArg{static_cast<char*>(a.data_ptr()), dt, 1, flat_shape, unit_stride};
+      args.in[1] = TensorArg{static_cast<char*>(b.data_ptr()), dt, 1, flat_shape, unit_stride};
       args.nin = 2;
       kernel(args);
       return o;

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "core/autograd/derivatives/indexing.h"
+#include "core/autograd/variable.h"
 #include "core/dispatch.h"
 #include "core/ops/copy.h"
 #include "kernels/params_indexing.h"
@@ -103,6 +105,7 @@ Tensor gather(const Tensor& t, int64_t axis, const Tensor& index) {
   Strides ss = tv.strides();
   ss[ax] = 0;
   run_gather(as_1d_if_scalar(out), tv, ss, idx, idx.strides(), tv.strides()[ax]);
+  if (autograd::needs_grad({t})) autograd::record_gather(t, axis, index, out);
   return out;
 }
 
@@ -115,6 +118,7 @@ Tensor take(const Tensor& t, const Tensor& index) {
   Strides zero;
   zero.resize(index.ndim(), 0);
   run_gather(out, flat, zero, idx, idx.strides(), 1);
+  if (autograd::needs_grad({t})) autograd::record_take(t, index, out);
   return out;
 }
 
@@ -132,6 +136,7 @@ Tensor index_select(const Tensor& t, int64_t axis, const Tensor& index) {
   Strides ss = tv.strides();
   ss[ax] = 0;
   run_gather(out, tv, ss, idx, along_axis_strides(shape.size(), ax), tv.strides()[ax]);
+  if (autograd::needs_grad({t})) autograd::record_index_select(t, axis, index, out);
   return out;
 }
 
@@ -161,6 +166,7 @@ Tensor take_along_axis(const Tensor& t, const Tensor& indices, int64_t axis) {
   }
   Tensor out = Tensor::empty(t.ndim() == 0 ? Shape{} : shape, t.dtype(), t.device());
   run_gather(as_1d_if_scalar(out), tv, ss, idx, is, tv.strides()[ax]);
+  if (autograd::needs_grad({t})) autograd::record_take_along_axis(t, indices, axis, out);
   return out;
 }
 
@@ -183,10 +189,22 @@ Tensor scatter_add(const Tensor& t, int64_t axis, const Tensor& index, const Ten
   const DType acc_dtype = compute_dtype(t.dtype());
   Tensor acc = to_dtype(t, acc_dtype);  // always a fresh contiguous copy: the result
   run_scatter_add(as_1d_if_scalar(acc), ax, iv.shape(), cast_if_needed(sv, acc_dtype), idx, idx.strides(), 1.0);
-  return acc_dtype == t.dtype() ? acc : to_dtype(acc, t.dtype());
+  Tensor out = acc_dtype == t.dtype() ? acc : to_dtype(acc, t.dtype());
+  if (autograd::needs_grad({t, src})) autograd::record_scatter_add(t, axis, index, src, out);
+  return out;
 }
 
+namespace {
+// In-place ops are not recorded: refuse when a gradient would be silently lost.
+void check_no_grad_in_place(const Tensor& t, const Tensor& src, const char* op) {
+  if (autograd::needs_grad({t, src}))
+    TFL_THROW(InvalidArgumentError, op, "in-place update of a tensor that takes part in autograd; use the "
+              "out-of-place version, or run it under NoGradGuard");
+}
+}  // namespace
+
 const Tensor& scatter_add_(const Tensor& t, int64_t axis, const Tensor& index, const Tensor& src) {
+  check_no_grad_in_place(t, src, "scatter_add_");
   Tensor r = scatter_add(t, axis, index, src);
   copy_(t, r);  // bumps t's version
   return t;
@@ -215,10 +233,13 @@ Tensor index_add(const Tensor& t, int64_t axis, const Tensor& index, const Tenso
   Tensor acc = to_dtype(t, acc_dtype);
   run_scatter_add(as_1d_if_scalar(acc), ax, sv.shape(), cast_if_needed(sv, acc_dtype), idx,
                   along_axis_strides(sv.ndim(), ax), alpha);
-  return acc_dtype == t.dtype() ? acc : to_dtype(acc, t.dtype());
+  Tensor out = acc_dtype == t.dtype() ? acc : to_dtype(acc, t.dtype());
+  if (autograd::needs_grad({t, src})) autograd::record_index_add(t, axis, index, src, alpha, out);
+  return out;
 }
 
 const Tensor& index_add_(const Tensor& t, int64_t axis, const Tensor& index, const Tensor& src, double alpha) {
+  check_no_grad_in_place(t, src, "index_add_");
   Tensor r = index_add(t, axis, index, src, alpha);
   copy_(t, r);
   return t;
@@ -248,6 +269,7 @@ Tensor masked_select(const Tensor& t, const Tensor& mask) {
   args.in[1] = make_arg(mask.data_ptr(), DType::Bool, shape, sm);
   args.nin = 2;
   find_kernel(kSelect, t.device().type, t.dtype())(args);
+  if (autograd::needs_grad({t})) autograd::record_masked_select(t, mask, out);
   return out;
 }
 

@@ -1,4 +1,5 @@
-// Shape ops that return views; only reshape/flatten may copy (through clone).
+// Shape ops that return views; only reshape/flatten may copy (through clone). Every public op records
+// its backward (as_strided itself is internal and never does).
 #include "core/ops/shape.h"
 
 #include <limits>
@@ -123,12 +124,15 @@ Tensor view(const Tensor& t, const Shape& shape) {
 Tensor transpose(const Tensor& t, int64_t dim0, int64_t dim1) {
   check_defined(t, "transpose", "t");
   int a = normalize_axis(dim0, t.ndim(), "transpose"), b = normalize_axis(dim1, t.ndim(), "transpose");
-  if (t.ndim() == 0) return t.as_strided(t.shape(), t.strides(), t.offset());
   Shape shape = t.shape();
   Strides strides = t.strides();
-  std::swap(shape[a], shape[b]);
-  std::swap(strides[a], strides[b]);
-  return t.as_strided(shape, strides, t.offset());
+  if (t.ndim() > 0) {
+    std::swap(shape[a], shape[b]);
+    std::swap(strides[a], strides[b]);
+  }
+  Tensor out = t.as_strided(shape, strides, t.offset());
+  if (autograd::needs_grad({t})) autograd::record_transpose(t, a, b, out);
+  return out;
 }
 
 Tensor permute(const Tensor& t, const std::vector<int64_t>& dims) {
@@ -149,7 +153,9 @@ Tensor permute(const Tensor& t, const std::vector<int64_t>& dims) {
     shape[i] = t.shape()[d];
     strides[i] = t.strides()[d];
   }
-  return t.as_strided(shape, strides, t.offset());
+  Tensor out = t.as_strided(shape, strides, t.offset());
+  if (autograd::needs_grad({t})) autograd::record_permute(t, dims, out);
+  return out;
 }
 
 Tensor matrix_transpose(const Tensor& t) {
@@ -168,7 +174,9 @@ Tensor squeeze(const Tensor& t) {
     shape.push_back(t.shape()[i]);
     strides.push_back(t.strides()[i]);
   }
-  return t.as_strided(shape, strides, t.offset());
+  Tensor out = t.as_strided(shape, strides, t.offset());
+  if (autograd::needs_grad({t})) autograd::record_squeeze(t, out);
+  return out;
 }
 
 Tensor squeeze(const Tensor& t, const std::vector<int64_t>& axes) {
@@ -190,7 +198,9 @@ Tensor squeeze(const Tensor& t, const std::vector<int64_t>& axes) {
     shape.push_back(t.shape()[i]);
     strides.push_back(t.strides()[i]);
   }
-  return t.as_strided(shape, strides, t.offset());
+  Tensor out = t.as_strided(shape, strides, t.offset());
+  if (autograd::needs_grad({t})) autograd::record_squeeze(t, out);
+  return out;
 }
 
 Tensor unsqueeze(const Tensor& t, int64_t axis) {
@@ -205,7 +215,9 @@ Tensor unsqueeze(const Tensor& t, int64_t axis) {
   int64_t st = d < t.ndim() ? t.strides()[d] * (t.shape()[d] > 0 ? t.shape()[d] : 1) : 1;
   shape.insert(d, 1);
   strides.insert(d, st);
-  return t.as_strided(shape, strides, t.offset());
+  Tensor out = t.as_strided(shape, strides, t.offset());
+  if (autograd::needs_grad({t})) autograd::record_unsqueeze(t, d, out);
+  return out;
 }
 
 namespace {
@@ -307,7 +319,9 @@ Tensor slice(const Tensor& t, int64_t axis, std::optional<int64_t> start, std::o
   Strides strides = t.strides();
   int64_t offset = t.offset();
   apply_slice(t, d, d, IndexSpec::slice(start, stop, step), &shape, &strides, &offset, "slice");
-  return t.as_strided(shape, strides, offset);
+  Tensor out = t.as_strided(shape, strides, offset);
+  if (autograd::needs_grad({t})) autograd::record_slice(t, d, start, stop, step, out);
+  return out;
 }
 
 Tensor index(const Tensor& t, const std::vector<IndexSpec>& specs) {
@@ -355,7 +369,9 @@ Tensor index(const Tensor& t, const std::vector<IndexSpec>& specs) {
     }
   }
   keep(t.ndim() - src);
-  return t.as_strided(shape, strides, offset);
+  Tensor out = t.as_strided(shape, strides, offset);
+  if (autograd::needs_grad({t})) autograd::record_index(t, specs, out);
+  return out;
 }
 
 Tensor flatten(const Tensor& t, int64_t start_dim, int64_t end_dim) {

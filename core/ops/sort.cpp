@@ -1,6 +1,9 @@
 // Sorting ops: validate, allocate both outputs, and call the row-ordering kernels.
 #include "core/ops/sort.h"
 
+#include "core/autograd/derivatives/sort.h"
+#include "core/autograd/grad_mode.h"
+#include "core/autograd/variable.h"
 #include "core/dispatch.h"
 #include "kernels/params_indexing.h"
 
@@ -38,18 +41,23 @@ SortResult sort(const Tensor& t, int64_t axis, bool descending, bool /*stable: a
   static const int kSort = op_index("sort");
   check_defined(t, "sort", "t");
   const int ax = normalize_axis(axis, t.ndim() == 0 ? 1 : t.ndim(), "sort");
-  return order(kSort, t, t.ndim() == 0 ? 1 : t.shape()[ax], axis, descending, true);
+  SortResult r = order(kSort, t, t.ndim() == 0 ? 1 : t.shape()[ax], axis, descending, true);
+  if (autograd::needs_grad({t})) autograd::record_sort("sort", t, axis, r.values, r.indices);
+  return r;
 }
 
 Tensor argsort(const Tensor& t, int64_t axis, bool descending, bool stable) {
   check_defined(t, "argsort", "t");
+  autograd::NoGradGuard no_grad;  // positions carry no gradient; skip recording the values
   return sort(t, axis, descending, stable).indices;
 }
 
 SortResult topk(const Tensor& t, int64_t k, int64_t axis, bool largest, bool sorted) {
   static const int kTopk = op_index("topk");
   check_defined(t, "topk", "t");
-  return order(kTopk, t, k, axis, largest, sorted);
+  SortResult r = order(kTopk, t, k, axis, largest, sorted);
+  if (autograd::needs_grad({t})) autograd::record_sort("topk", t, axis, r.values, r.indices);
+  return r;
 }
 
 }  // namespace tfl
