@@ -102,7 +102,8 @@ void execute(const std::vector<Edge>& roots, const std::vector<Tensor>& root_gra
         if (!grads[i].defined()) grads[i] = zeros(node->outputs()[i].shape, node->outputs()[i].dtype);
       input_grads = node->apply(grads);
       for (auto& [id, hook] : node->post_hooks()) hook(input_grads, grads);
-      if (!opt.retain_graph) node->release_saved();
+      // As in PyTorch, create_graph implies retain_graph: the recorded backward still needs the graph.
+      if (!opt.retain_graph && !opt.create_graph) node->release_saved();
     }
     const auto& edges = node->next_edges();
     for (size_t i = 0; i < edges.size(); ++i) {

@@ -1,6 +1,8 @@
 // Copies and dtype casts through the "copy" kernel.
 #include "core/ops/copy.h"
 
+#include "core/autograd/derivatives/copy.h"
+#include "core/autograd/variable.h"
 #include "core/dispatch.h"
 
 namespace tfl {
@@ -29,6 +31,8 @@ Tensor to_dtype(const Tensor& t, DType dtype) {
   check_defined(t, "to_dtype", "t");
   Tensor out = Tensor::empty(t.shape(), dtype, t.device());
   copy_into(out, t, "to_dtype");
+  // Integer and bool results are not differentiable (and cannot require grad).
+  if (is_floating(dtype) && autograd::needs_grad({t})) autograd::record_to_dtype(t, out);
   return out;
 }
 

@@ -50,6 +50,8 @@ Tensor minimum(const Tensor& a, double b);
 Tensor atan2(const Tensor& a, double b);
 
 // Write into an existing tensor of the result's shape and dtype (may alias a or b).
+// Not differentiable (like PyTorch's out=): InvalidArgumentError when out, a or b requires grad and
+// grad mode is on.
 Tensor& add_out(Tensor& out, const Tensor& a, const Tensor& b);
 Tensor& sub_out(Tensor& out, const Tensor& a, const Tensor& b);
 Tensor& mul_out(Tensor& out, const Tensor& a, const Tensor& b);

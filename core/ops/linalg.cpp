@@ -1,6 +1,8 @@
 // Linear algebra op entry points: shape rules of matmul/dot/outer, then the "matmul" kernel.
 #include "core/ops/linalg.h"
 
+#include "core/autograd/derivatives/linalg.h"
+#include "core/autograd/variable.h"
 #include "core/dispatch.h"
 #include "core/ops/copy.h"
 #include "core/ops/elementwise.h"
@@ -107,7 +109,11 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const char* op) {
 
 }  // namespace
 
-Tensor matmul(const Tensor& a, const Tensor& b) { return matmul_impl(a, b, "matmul"); }
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  Tensor out = matmul_impl(a, b, "matmul");
+  if (autograd::needs_grad({a, b})) autograd::record_matmul("matmul", a, b, out);
+  return out;
+}
 
 Tensor dot(const Tensor& a, const Tensor& b) {
   check_defined(a, "dot", "a");
@@ -115,7 +121,11 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   matmul_dtype(a, b, "dot");
   if (a.ndim() == 0 || b.ndim() == 0) return mul(a, b);
   // With b of rank <= 2, numpy.dot and numpy.matmul agree (a's leading dimensions act as rows).
-  if (b.ndim() <= 2) return matmul_impl(a, b, "dot");
+  if (b.ndim() <= 2) {
+    Tensor out = matmul_impl(a, b, "dot");
+    if (autograd::needs_grad({a, b})) autograd::record_matmul("dot", a, b, out);
+    return out;
+  }
   const int64_t k = a.shape().back(), bk = b.size(-2), n = b.size(-1);
   if (k != bk)
     TFL_THROW(ShapeError, "dot", "shapes ", shape_str(a.shape()), " and ", shape_str(b.shape()),
@@ -139,7 +149,9 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   }
   shape.push_back(n);
   strides.push_back(1);
-  return contiguous(prod.as_strided(shape, strides, prod.offset()));
+  Tensor out = contiguous(prod.as_strided(shape, strides, prod.offset()));
+  if (autograd::needs_grad({a, b})) autograd::record_dot_contraction(a, b, out);
+  return out;
 }
 
 Tensor outer(const Tensor& a, const Tensor& b) {
@@ -147,7 +159,9 @@ Tensor outer(const Tensor& a, const Tensor& b) {
   check_defined(b, "outer", "b");
   matmul_dtype(a, b, "outer");
   // A (m, 1) column times a (1, n) row: a GEMM with k = 1.
-  return matmul_impl(reshaped(a, Shape{a.numel(), 1}), reshaped(b, Shape{1, b.numel()}), "outer");
+  Tensor out = matmul_impl(reshaped(a, Shape{a.numel(), 1}), reshaped(b, Shape{1, b.numel()}), "outer");
+  if (autograd::needs_grad({a, b})) autograd::record_outer(a, b, out);
+  return out;
 }
 
 }  // namespace tfl

@@ -1,6 +1,8 @@
 // Neural-network op entry points: argument checks and output shapes of softmax, convolution, pooling.
 #include "core/ops/nn.h"
 
+#include "core/autograd/derivatives/nn.h"
+#include "core/autograd/variable.h"
 #include "core/dispatch.h"
 #include "core/ops/copy.h"
 #include "kernels/params_nn.h"
@@ -184,8 +186,16 @@ DType float_pool_dtype(const Tensor& x, int op, const char* name) {
 
 }  // namespace
 
-Tensor softmax(const Tensor& x, int64_t axis) { return softmax_impl(x, axis, "softmax"); }
-Tensor log_softmax(const Tensor& x, int64_t axis) { return softmax_impl(x, axis, "log_softmax"); }
+Tensor softmax(const Tensor& x, int64_t axis) {
+  Tensor out = softmax_impl(x, axis, "softmax");
+  if (autograd::needs_grad({x})) autograd::record_softmax(x, axis, out);
+  return out;
+}
+Tensor log_softmax(const Tensor& x, int64_t axis) {
+  Tensor out = softmax_impl(x, axis, "log_softmax");
+  if (autograd::needs_grad({x})) autograd::record_log_softmax(x, axis, out);
+  return out;
+}
 
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding,
               Size2 dilation, int64_t groups) {
@@ -196,7 +206,10 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Siz
   const bool batched = input.ndim() == 4;
   Tensor out = conv_impl(batched ? input : unsqueeze0(input), weight, bias, stride, padding, dilation, groups, "conv2d",
                          input, weight);
-  return batched ? out : squeeze0(out);
+  out = batched ? out : squeeze0(out);
+  if (autograd::needs_grad({input, weight, bias}))
+    autograd::record_conv2d(input, weight, bias, Conv2dSpec{stride, padding, dilation, groups}, out);
+  return out;
 }
 
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, int64_t stride, int64_t padding,
@@ -216,7 +229,10 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, int
   Tensor out = conv_impl(in4, w4, bias, {1, stride}, {0, padding}, {1, dilation}, groups, "conv1d", input, weight);
   Shape s{out.size(0), out.size(1), out.size(3)};
   out = relabel(out, s);
-  return batched ? out : squeeze0(out);
+  out = batched ? out : squeeze0(out);
+  if (autograd::needs_grad({input, weight, bias}))
+    autograd::record_conv1d(input, weight, bias, stride, padding, dilation, groups, out);
+  return out;
 }
 
 std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Size2 kernel, Size2 stride, Size2 padding,
@@ -232,11 +248,14 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, Size2 ker
       {kernel[0], kernel[1]}, {stride[0], stride[1]}, {padding[0], padding[1]}, {dilation[0], dilation[1]}, false,
       indices.data<int64_t>()};
   Tensor out = run_pool("max_pool2d", input, g, kernel_dtype(kMax, input.dtype(), input.device()), &p);
+  if (autograd::needs_grad({input})) autograd::record_max_pool2d(input, indices, out);
   return {out, indices};
 }
 
 Tensor max_pool2d(const Tensor& input, Size2 kernel, Size2 stride, Size2 padding, Size2 dilation) {
   static const int kMax = op_index("max_pool2d");
+  // The backward needs the positions of the maxima.
+  if (autograd::needs_grad({input})) return max_pool2d_with_indices(input, kernel, stride, padding, dilation).first;
   PoolGeometry g = pool_geometry(input, kernel, &stride, padding, dilation, "max_pool2d");
   if (input.dtype() == DType::Bool) TFL_THROW(DTypeError, "max_pool2d", "not defined for bool tensors");
   Pool2dParams p{{kernel[0], kernel[1]},
@@ -254,7 +273,9 @@ Tensor avg_pool2d(const Tensor& input, Size2 kernel, Size2 stride, Size2 padding
   DType compute = float_pool_dtype(input, kAvg, "avg_pool2d");
   Pool2dParams p{
       {kernel[0], kernel[1]}, {stride[0], stride[1]}, {padding[0], padding[1]}, {1, 1}, count_include_pad, nullptr};
-  return run_pool("avg_pool2d", input, g, compute, &p);
+  Tensor out = run_pool("avg_pool2d", input, g, compute, &p);
+  if (autograd::needs_grad({input})) autograd::record_avg_pool2d(input, kernel, stride, padding, count_include_pad, out);
+  return out;
 }
 
 Tensor adaptive_avg_pool2d(const Tensor& input, Size2 output_size) {
@@ -273,7 +294,9 @@ Tensor adaptive_avg_pool2d(const Tensor& input, Size2 output_size) {
   g.oh = output_size[0];
   g.ow = output_size[1];
   Pool2dParams p{};
-  return run_pool("adaptive_avg_pool2d", input, g, compute, &p);
+  Tensor out = run_pool("adaptive_avg_pool2d", input, g, compute, &p);
+  if (autograd::needs_grad({input})) autograd::record_adaptive_avg_pool2d(input, out);
+  return out;
 }
 
 }  // namespace tfl

@@ -116,33 +116,47 @@ Tensor sum(const Tensor& a, const AxisList& axes, bool keepdims) {
 }
 Tensor prod(const Tensor& a, const AxisList& axes, bool keepdims) {
   check_defined(a, "prod", "a");
-  return reduce(TFL_OP_INDEX(prod), a, axes, keepdims, accumulate_dtype(a.dtype()));
+  Tensor out = reduce(TFL_OP_INDEX(prod), a, axes, keepdims, accumulate_dtype(a.dtype()));
+  if (autograd::needs_grad({a})) autograd::record_prod(a, axes, keepdims, out);
+  return out;
 }
 Tensor mean(const Tensor& a, const AxisList& axes, bool keepdims) {
   check_defined(a, "mean", "a");
-  return reduce(TFL_OP_INDEX(mean), a, axes, keepdims, float_dtype(a.dtype()));
+  Tensor out = reduce(TFL_OP_INDEX(mean), a, axes, keepdims, float_dtype(a.dtype()));
+  if (autograd::needs_grad({a})) autograd::record_mean(a, axes, keepdims, out);
+  return out;
 }
 Tensor max(const Tensor& a, const AxisList& axes, bool keepdims) {
   check_defined(a, "max", "a");
-  return reduce(TFL_OP_INDEX(max), a, axes, keepdims, a.dtype(), true);
+  Tensor out = reduce(TFL_OP_INDEX(max), a, axes, keepdims, a.dtype(), true);
+  if (autograd::needs_grad({a})) autograd::record_extremum("max", a, axes, keepdims, out);
+  return out;
 }
 Tensor min(const Tensor& a, const AxisList& axes, bool keepdims) {
   check_defined(a, "min", "a");
-  return reduce(TFL_OP_INDEX(min), a, axes, keepdims, a.dtype(), true);
+  Tensor out = reduce(TFL_OP_INDEX(min), a, axes, keepdims, a.dtype(), true);
+  if (autograd::needs_grad({a})) autograd::record_extremum("min", a, axes, keepdims, out);
+  return out;
 }
 Tensor var(const Tensor& a, const AxisList& axes, double correction, bool keepdims) {
   check_defined(a, "var", "a");
   if (!(correction >= 0)) TFL_THROW(InvalidArgumentError, "var", "correction must be >= 0, got ", correction);
-  return reduce(TFL_OP_INDEX(var), a, axes, keepdims, float_dtype(a.dtype()), false, correction);
+  Tensor out = reduce(TFL_OP_INDEX(var), a, axes, keepdims, float_dtype(a.dtype()), false, correction);
+  if (autograd::needs_grad({a})) autograd::record_var(a, axes, correction, keepdims, out);
+  return out;
 }
 Tensor std_dev(const Tensor& a, const AxisList& axes, double correction, bool keepdims) {
   check_defined(a, "std", "a");
   if (!(correction >= 0)) TFL_THROW(InvalidArgumentError, "std", "correction must be >= 0, got ", correction);
-  return reduce(TFL_OP_INDEX(std), a, axes, keepdims, float_dtype(a.dtype()), false, correction);
+  Tensor out = reduce(TFL_OP_INDEX(std), a, axes, keepdims, float_dtype(a.dtype()), false, correction);
+  if (autograd::needs_grad({a})) autograd::record_std(a, axes, correction, keepdims, out);
+  return out;
 }
 Tensor logsumexp(const Tensor& a, const AxisList& axes, bool keepdims) {
   check_defined(a, "logsumexp", "a");
-  return reduce(TFL_OP_INDEX(logsumexp), a, axes, keepdims, float_dtype(a.dtype()));
+  Tensor out = reduce(TFL_OP_INDEX(logsumexp), a, axes, keepdims, float_dtype(a.dtype()));
+  if (autograd::needs_grad({a})) autograd::record_logsumexp(a, axes, keepdims, out);
+  return out;
 }
 Tensor all(const Tensor& a, const AxisList& axes, bool keepdims) {
   return reduce(TFL_OP_INDEX(all), a, axes, keepdims, DType::Bool);
@@ -158,7 +172,15 @@ Tensor argmin(const Tensor& a, std::optional<int64_t> axis, bool keepdims) {
   return arg_reduce(TFL_OP_INDEX(argmin), a, axis, keepdims);
 }
 
-Tensor cumsum(const Tensor& a, int64_t axis) { return scan(TFL_OP_INDEX(cumsum), a, axis); }
-Tensor cumprod(const Tensor& a, int64_t axis) { return scan(TFL_OP_INDEX(cumprod), a, axis); }
+Tensor cumsum(const Tensor& a, int64_t axis) {
+  Tensor out = scan(TFL_OP_INDEX(cumsum), a, axis);
+  if (autograd::needs_grad({a})) autograd::record_cumsum(a, axis, out);
+  return out;
+}
+Tensor cumprod(const Tensor& a, int64_t axis) {
+  Tensor out = scan(TFL_OP_INDEX(cumprod), a, axis);
+  if (autograd::needs_grad({a})) autograd::record_cumprod(a, axis, out);
+  return out;
+}
 
 }  // namespace tfl
