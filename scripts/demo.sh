@@ -4,4 +4,5 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh"
-"${TFL_BUILD_DIR:-$root/build}/examples/tfl_demo"
+build=${TFL_BUILD_DIR:-$root/build}
+"$build/examples/train_digits" "$root/data/digits.csv" "$build/digits_mlp.safetensors"
