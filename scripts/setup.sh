@@ -12,7 +12,7 @@ apt_packages=(
   # the ABI check
   abi-dumper abi-compliance-checker elfutils vtable-dumper universal-ctags
   # the C tests under valgrind; python3 generates the argument tests
-  valgrind python3
+  valgrind python3 python3-pip
   # build cache: rebuilds of unchanged sources in a fresh clone are nearly free
   ccache
 )
