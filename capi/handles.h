@@ -5,13 +5,21 @@
 #include <cstdint>
 
 #include "capi/api_types.h"
+#include "core/object_pool.h"
 #include "core/tensor.h"
 
 struct tfl_tensor {
   explicit tfl_tensor(tfl::Tensor t) : impl(std::move(t)) {}
+  // Every op returns a new handle: take its memory from the thread's block cache, not malloc
+  // (see Note [Object pool] in core/object_pool.h).
+  static void* operator new(size_t) { return Cache::local().get(); }
+  static void operator delete(void* p) { Cache::local().put(p); }
+  using Cache = tfl::detail::BlockCache<tfl::detail::pool_block_size(sizeof(tfl::Tensor) + sizeof(std::atomic<int32_t>))>;
   tfl::Tensor impl;
   std::atomic<int32_t> refs{1};
 };
+static_assert(sizeof(tfl_tensor) <= tfl::detail::pool_block_size(sizeof(tfl::Tensor) + sizeof(std::atomic<int32_t>)),
+              "tfl_tensor outgrew its pool block");
 
 namespace tfl::capi {
 

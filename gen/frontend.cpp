@@ -135,7 +135,8 @@ class Visitor : public RecursiveASTVisitor<Visitor> {
   }
 
   bool VisitTypedefNameDecl(TypedefNameDecl* td) {
-    if (!in_capi(td->getLocation())) return true;
+    // Public types are file-scope C typedefs; aliases inside the C++ structs behind handles are not.
+    if (!in_capi(td->getLocation()) || !td->getDeclContext()->getRedeclContext()->isFileContext()) return true;
     std::string name = td->getNameAsString();
     QualType u = td->getUnderlyingType();
     if (u->isEnumeralType()) return true;  // emitted with the enum
