@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/allocator.h"
 #include "core/autograd/grad_mode.h"
 #include "core/autograd/node.h"
 #include "core/autograd/variable.h"
@@ -366,7 +367,11 @@ Tensor Module::operator()(const std::vector<Tensor>& given) {
       for (size_t k = 0; k < routed.size(); ++k) inputs[static_cast<size_t>(st->wrapped[k])] = routed[k];
     }
   }
-  Tensor out = forward(inputs);
+  Tensor out;
+  {
+    MemoryModuleScope memory_scope(type_name_);  // tags the forward's allocations for the memory profiler
+    out = forward(inputs);
+  }
   auto fwd = forward_hooks_;
   for (auto& [id, hook] : fwd) {
     Tensor r = hook(*this, inputs, out);

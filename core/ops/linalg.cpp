@@ -1,6 +1,7 @@
 // Linear algebra op entry points: shape rules of matmul/dot/outer, then the "matmul" kernel.
 #include "core/ops/linalg.h"
 
+#include "core/allocator.h"
 #include "core/autograd/derivatives/linalg.h"
 #include "core/autograd/variable.h"
 #include "core/dispatch.h"
@@ -27,6 +28,7 @@ DType matmul_dtype(const Tensor& a, const Tensor& b, const char* op) {
 }
 
 Tensor matmul_impl(const Tensor& a, const Tensor& b, const char* op) {
+  MemoryOpScope memory_scope(op);  // tags this op's allocations for the memory profiler
   static const int kMatmul = op_index("matmul");
   check_defined(a, op, "a");
   check_defined(b, op, "b");

@@ -12,6 +12,7 @@
 #include "core/autograd/node.h"
 #include "core/autograd/variable.h"
 #include "core/memory_profiler.h"
+#include "core/nn/linear.h"
 #include "core/ops/creation.h"
 #include "core/ops/elementwise.h"
 #include "core/ops/reduce.h"
@@ -311,4 +312,26 @@ TEST_CASE("cached_blocks lists the cache per size class", "[memory_profiler][all
   CHECK(got == want);
   CHECK(total == 12);
   CHECK(cached.front().blocks == 2);  // 1 and 64 bytes share the 64-byte class
+}
+
+TEST_CASE("real ops and modules tag their allocations", "[memory][profiler]") {
+  tfl::nn::Linear layer(8, 16);
+  tfl::Tensor x = tfl::ones({4, 8});
+  tfl::Tensor y = tfl::ones({4, 8});
+  auto& prof = tfl::MemoryProfiler::instance();
+  prof.start();
+  tfl::Tensor s = tfl::add(x, y);        // elementwise fast path
+  tfl::Tensor r = tfl::sum(s, {1});      // reduction
+  tfl::Tensor out = layer(x);            // a module's forward: matmul (+ bias add) inside "Linear"
+  prof.stop();
+  tfl::MemoryReport rep = prof.report();
+  auto has_tag = [](const std::vector<tfl::MemoryTagTotal>& totals, const std::string& tag) {
+    for (const auto& t : totals)
+      if (t.tag == tag && t.allocations > 0) return true;
+    return false;
+  };
+  CHECK(has_tag(rep.by_op, "add"));
+  CHECK(has_tag(rep.by_op, "sum"));
+  CHECK(has_tag(rep.by_op, "matmul"));
+  CHECK(has_tag(rep.by_module, "Linear"));
 }
