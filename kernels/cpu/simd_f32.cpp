@@ -7,16 +7,41 @@
 namespace tfl::cpu {
 
 // Note [Runtime ISA dispatch]
-// The library is built without -march flags so it runs on any x86-64. GCC's target_clones emits
-// each function below three times (AVX-512 Skylake-X level, AVX2+FMA Haswell level, baseline SSE2)
-// plus an ifunc resolver that binds the best one for the CPU once, at load time; a call then costs
-// one indirect jump. The bodies are plain loops: the compiler vectorises each clone for its ISA.
-// The math (exp, tanh) is branch-free polynomial code so it vectorises too; std::exp would not.
+// The library is built without -march flags so it runs on any x86-64. Each loop below is compiled three
+// times (AVX-512, AVX2+FMA, baseline SSE2) with GCC's target attribute (ISA flags only, so the always_inline
+// math helpers inline into every variant),
+// and the public function calls the best one for the CPU, detected once with __builtin_cpu_supports.
+// (GCC's target_clones would do this with an ifunc resolver at load time, but on our CI's virtual AMD
+// CPUs that resolver picked the baseline clone although the CPU has AVX2: a check after start-up is
+// reliable.) The bodies are plain loops the compiler vectorises for each ISA; the math (exp, tanh) is
+// branch-free polynomial code so it vectorises too, which std::exp would not.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TFL_ISA_CLONES __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
+#define TFL_ISA_DISPATCH 1
+#define TFL_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
+#define TFL_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #else
-#define TFL_ISA_CLONES
+#define TFL_ISA_DISPATCH 0
+#define TFL_TARGET_AVX512
+#define TFL_TARGET_AVX2
 #endif
+
+enum class Isa { kBaseline, kAvx2, kAvx512 };
+
+Isa detect_isa() {
+#if TFL_ISA_DISPATCH
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+    return Isa::kAvx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::kAvx2;
+#endif
+  return Isa::kBaseline;
+}
+
+Isa isa() {
+  static const Isa detected = detect_isa();
+  return detected;
+}
 
 namespace {
 
@@ -101,36 +126,60 @@ float exp_approx(float x) { return exp_body(x); }
 float tanh_approx(float x) { return tanh_body(x); }
 float sigmoid_approx(float x) { return sigmoid_body(x); }
 
-TFL_ISA_CLONES void add_f32(float* out, const float* a, const float* b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = a[i] + b[i];
-}
-TFL_ISA_CLONES void sub_f32(float* out, const float* a, const float* b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = a[i] - b[i];
-}
-TFL_ISA_CLONES void mul_f32(float* out, const float* a, const float* b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = a[i] * b[i];
-}
-TFL_ISA_CLONES void div_f32(float* out, const float* a, const float* b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = a[i] / b[i];
-}
-TFL_ISA_CLONES void exp_f32(float* out, const float* a, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = exp_body(a[i]);
-}
-TFL_ISA_CLONES void tanh_f32(float* out, const float* a, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = tanh_body(a[i]);
-}
-TFL_ISA_CLONES void sigmoid_f32(float* out, const float* a, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = sigmoid_body(a[i]);
-}
-TFL_ISA_CLONES void silu_f32(float* out, const float* a, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = a[i] * sigmoid_body(a[i]);
-}
-TFL_ISA_CLONES void gelu_tanh_f32(float* out, const float* a, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = gelu_tanh_body(a[i]);
-}
+// Defines name_avx512 / name_avx2 / name_baseline with the same loop body and the public `name` that
+// calls the one isa() selects. `expr` computes out[i] from a[i] (and b[i]).
+#define TFL_ISA_UNARY(name, expr)                                                                   \
+  namespace {                                                                                       \
+  TFL_TARGET_AVX512 void name##_avx512(float* out, const float* a, int64_t n) {                     \
+    for (int64_t i = 0; i < n; ++i) out[i] = expr;                                                  \
+  }                                                                                                 \
+  TFL_TARGET_AVX2 void name##_avx2(float* out, const float* a, int64_t n) {                         \
+    for (int64_t i = 0; i < n; ++i) out[i] = expr;                                                  \
+  }                                                                                                 \
+  void name##_baseline(float* out, const float* a, int64_t n) {                                     \
+    for (int64_t i = 0; i < n; ++i) out[i] = expr;                                                  \
+  }                                                                                                 \
+  }                                                                                                 \
+  void name(float* out, const float* a, int64_t n) {                                                \
+    switch (isa()) {                                                                                \
+      case Isa::kAvx512: return name##_avx512(out, a, n);                                           \
+      case Isa::kAvx2: return name##_avx2(out, a, n);                                               \
+      case Isa::kBaseline: break;                                                                   \
+    }                                                                                               \
+    name##_baseline(out, a, n);                                                                     \
+  }
+
+#define TFL_ISA_BINARY(name, expr)                                                                  \
+  namespace {                                                                                       \
+  TFL_TARGET_AVX512 void name##_avx512(float* out, const float* a, const float* b, int64_t n) {     \
+    for (int64_t i = 0; i < n; ++i) out[i] = expr;                                                  \
+  }                                                                                                 \
+  TFL_TARGET_AVX2 void name##_avx2(float* out, const float* a, const float* b, int64_t n) {         \
+    for (int64_t i = 0; i < n; ++i) out[i] = expr;                                                  \
+  }                                                                                                 \
+  void name##_baseline(float* out, const float* a, const float* b, int64_t n) {                     \
+    for (int64_t i = 0; i < n; ++i) out[i] = expr;                                                  \
+  }                                                                                                 \
+  }                                                                                                 \
+  void name(float* out, const float* a, const float* b, int64_t n) {                                \
+    switch (isa()) {                                                                                \
+      case Isa::kAvx512: return name##_avx512(out, a, b, n);                                        \
+      case Isa::kAvx2: return name##_avx2(out, a, b, n);                                            \
+      case Isa::kBaseline: break;                                                                   \
+    }                                                                                               \
+    name##_baseline(out, a, b, n);                                                                  \
+  }
+
+TFL_ISA_BINARY(add_f32, a[i] + b[i])
+TFL_ISA_BINARY(sub_f32, a[i] - b[i])
+TFL_ISA_BINARY(mul_f32, a[i] * b[i])
+TFL_ISA_BINARY(div_f32, a[i] / b[i])
+TFL_ISA_UNARY(exp_f32, exp_body(a[i]))
+TFL_ISA_UNARY(tanh_f32, tanh_body(a[i]))
+TFL_ISA_UNARY(sigmoid_f32, sigmoid_body(a[i]))
+TFL_ISA_UNARY(silu_f32, a[i] * sigmoid_body(a[i]))
+TFL_ISA_UNARY(gelu_tanh_f32, gelu_tanh_body(a[i]))
 // erfc has no branch-free polynomial here: the clones differ only in the surrounding code.
-TFL_ISA_CLONES void gelu_erf_f32(float* out, const float* a, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) out[i] = 0.5f * a[i] * std::erfc(-a[i] * 0.70710678118654752f);
-}
+TFL_ISA_UNARY(gelu_erf_f32, 0.5f * a[i] * std::erfc(-a[i] * 0.70710678118654752f))
 
 }  // namespace tfl::cpu
