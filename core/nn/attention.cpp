@@ -4,11 +4,9 @@
 #include <cmath>
 
 #include "core/autograd/grad_mode.h"
-#include "core/autograd/variable.h"
 #include "core/ops/attention.h"
+#include "core/ops/copy.h"
 #include "core/ops/creation.h"
-#include "core/ops/elementwise.h"
-#include "core/ops/linalg.h"
 #include "core/ops/random.h"
 #include "core/ops/shape.h"
 
@@ -17,12 +15,6 @@ namespace tfl::nn {
 namespace {
 
 const char* const kProjNames[4] = {"q_proj", "k_proj", "v_proj", "out_proj"};
-
-// x W^T (+ b).
-Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
-  Tensor y = matmul(x, transpose(w, 0, 1));
-  return b.defined() ? add(y, b) : y;
-}
 
 // (B, L, E) -> (B, H, L, E / H).
 Tensor split_heads(const Tensor& x, int64_t heads) {
@@ -33,28 +25,40 @@ Tensor split_heads(const Tensor& x, int64_t heads) {
 
 MultiHeadAttention::MultiHeadAttention(int64_t embed_dim, int64_t num_heads, bool bias, bool causal, DType dtype,
                                        Generator* gen)
-    : embed_dim_(embed_dim), num_heads_(num_heads), causal_(causal) {
+    : Module("MultiHeadAttention"), embed_dim_(embed_dim), num_heads_(num_heads), causal_(causal) {
   const char* op = "MultiHeadAttention";
   if (embed_dim < 1 || num_heads < 1 || embed_dim % num_heads != 0)
     TFL_THROW(InvalidArgumentError, op, "embed_dim must be a positive multiple of num_heads, got embed_dim ",
               embed_dim, " and num_heads ", num_heads);
   if (!is_floating(dtype)) TFL_THROW(DTypeError, op, "parameters need a floating dtype, got ", dtype_name(dtype));
+  // The Linear children draw their default init from a scratch generator; the values that count are
+  // then drawn from `gen` in the same order as before this layer became a Module (q, k, v, out
+  // weights), so a seed keeps giving the same weights. Biases start at zero, as in PyTorch.
+  Generator scratch;
   autograd::NoGradGuard no_grad;
   const double bound = 1.0 / std::sqrt(static_cast<double>(embed_dim));
   for (int i = 0; i < 4; ++i) {
-    weight_[i] = uniform({embed_dim, embed_dim}, -bound, bound, dtype, gen);
-    autograd::set_requires_grad(weight_[i], true);
-    params_.emplace_back(std::string(kProjNames[i]) + ".weight", weight_[i]);
-    if (bias) {
-      bias_[i] = zeros({embed_dim}, dtype);
-      autograd::set_requires_grad(bias_[i], true);
-      params_.emplace_back(std::string(kProjNames[i]) + ".bias", bias_[i]);
-    }
+    proj_[i] = register_module(kProjNames[i], std::make_shared<Linear>(embed_dim, embed_dim, bias, dtype, &scratch));
+    copy_(proj_[i]->weight(), uniform({embed_dim, embed_dim}, -bound, bound, dtype, gen));
+    if (bias) copy_(proj_[i]->bias(), zeros({embed_dim}, dtype));
   }
 }
 
-Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value,
-                                   const Tensor& mask) const {
+Tensor MultiHeadAttention::forward(const std::vector<Tensor>& inputs) {
+  if (inputs.size() == 1) return forward(inputs[0], inputs[0], inputs[0]);
+  if (inputs.size() == 3) return forward(inputs[0], inputs[1], inputs[2]);
+  if (inputs.size() == 4) return forward(inputs[0], inputs[1], inputs[2], inputs[3]);
+  TFL_THROW(InvalidArgumentError, "MultiHeadAttention",
+            "expects 1 input (self-attention), 3 (query, key, value) or 4 (with a mask), got ", inputs.size());
+}
+
+Tensor MultiHeadAttention::operator()(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask) {
+  std::vector<Tensor> inputs{query, key, value};
+  if (mask.defined()) inputs.push_back(mask);
+  return (*this)(inputs);
+}
+
+Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& mask) {
   const char* op = "MultiHeadAttention";
   check_defined(query, op, "query");
   check_defined(key, op, "key");
@@ -66,20 +70,18 @@ Tensor MultiHeadAttention::forward(const Tensor& query, const Tensor& key, const
   if (query.size(0) != key.size(0) || key.size(0) != value.size(0) || key.size(1) != value.size(1))
     TFL_THROW(ShapeError, op, "query, key and value must share the batch size, and key and value the length, got ",
               shape_str(query.shape()), ", ", shape_str(key.shape()), " and ", shape_str(value.shape()));
-  Tensor q = split_heads(linear(query, weight_[0], bias_[0]), num_heads_);
-  Tensor k = split_heads(linear(key, weight_[1], bias_[1]), num_heads_);
-  Tensor v = split_heads(linear(value, weight_[2], bias_[2]), num_heads_);
+  // The projections run through operator(), so hooks registered on the children fire too.
+  Tensor q = split_heads((*proj_[0])(query), num_heads_);
+  Tensor k = split_heads((*proj_[1])(key), num_heads_);
+  Tensor v = split_heads((*proj_[2])(value), num_heads_);
   Tensor heads = scaled_dot_product_attention(q, k, v, mask, causal_);  // (B, H, Lq, E / H)
   Tensor merged = reshape(transpose(heads, 1, 2), {query.size(0), query.size(1), embed_dim_});
-  return linear(merged, weight_[3], bias_[3]);
+  return (*proj_[3])(merged);
 }
 
-StateDict MultiHeadAttention::named_parameters() const { return params_; }
-
-std::vector<Tensor> MultiHeadAttention::parameters() const {
-  std::vector<Tensor> out;
-  for (const auto& [name, t] : params_) out.push_back(t);
-  return out;
+std::string MultiHeadAttention::extra_repr() const {
+  return "embed_dim=" + std::to_string(embed_dim_) + ", num_heads=" + std::to_string(num_heads_) +
+         ", bias=" + (proj_[0]->bias().defined() ? "true" : "false") + ", causal=" + (causal_ ? "true" : "false");
 }
 
 }  // namespace tfl::nn

@@ -9,12 +9,15 @@
 #include <vector>
 
 #include "core/autograd/differentiable.h"
+#include "core/autograd/engine.h"
 #include "core/autograd/grad_mode.h"
 #include "core/autograd/variable.h"
 #include "core/nn/attention.h"
 #include "core/ops/attention.h"
 #include "core/ops/copy.h"
 #include "core/ops/creation.h"
+#include "core/ops/elementwise.h"
+#include "core/ops/reduce.h"
 #include "core/ops/shape.h"
 #include "gradcheck/gradcheck.h"
 
@@ -342,4 +345,85 @@ TEST_CASE("MultiHeadAttention gradients (inputs and every parameter) match finit
     INFO(c.name);
     CHECK(testing::check_gradients(c) == "");
   }
+}
+
+TEST_CASE("MultiHeadAttention is a Module: state_dict round trip, parameter_count, mode, zero_grad", "[attention][nn]") {
+  const int64_t B = 2, lq = 3, lk = 4, E = 6, H = 3;
+  Generator g1(21), g2(22);
+  nn::MultiHeadAttention m(E, H, true, false, DType::F64, &g1), other(E, H, true, false, DType::F64, &g2);
+  // Four (E, E) weights and four E biases; without bias only the weights.
+  CHECK(m.parameter_count() == 4 * (E * E + E));
+  CHECK(nn::MultiHeadAttention(E, H, false).parameter_count() == 4 * E * E);
+  CHECK(m.named_children().size() == 4);
+  Tensor q = make(reals(B * lq * E, 51), {B, lq, E}, DType::F64), kv = make(reals(B * lk * E, 52), {B, lk, E}, DType::F64);
+  std::vector<double> y0 = values(m(q, kv, kv));
+  StateDict saved;
+  for (const auto& [name, t] : m.state_dict()) saved.emplace_back(name, clone(t));
+  REQUIRE(saved.size() == 8);
+  CHECK(saved[0].first == "q_proj.weight");
+  // Perturb every parameter: the output changes; loading the snapshot restores it exactly.
+  {
+    autograd::NoGradGuard no_grad;
+    for (const Tensor& p : m.parameters()) copy_(p, add(p, 0.25));
+  }
+  CHECK(values(m(q, kv, kv)) != y0);
+  nn::LoadResult r = m.load_state_dict(saved);
+  CHECK(r.missing_keys.empty());
+  CHECK(r.unexpected_keys.empty());
+  CHECK(values(m(q, kv, kv)) == y0);
+  // Another module with different weights computes the same function once it loads the dict.
+  CHECK(values(other(q, kv, kv)) != y0);
+  other.load_state_dict(saved);
+  CHECK(values(other(q, kv, kv)) == y0);
+  CHECK(values(other.forward(std::vector<Tensor>{q, kv, kv})) == y0);
+  // train()/eval() reach the projections.
+  m.eval();
+  CHECK(!m.is_training());
+  CHECK(!m.child("out_proj")->is_training());
+  m.train();
+  CHECK(m.child("q_proj")->is_training());
+  // zero_grad clears the gradients backward wrote into every parameter.
+  autograd::backward({sum(m(q))});
+  for (const Tensor& p : m.parameters()) CHECK(autograd::grad(p).defined());
+  m.zero_grad();
+  for (const Tensor& p : m.parameters()) CHECK(!autograd::grad(p).defined());
+  CHECK(m.to_string().find("MultiHeadAttention(embed_dim=6, num_heads=3, bias=true, causal=false\n"
+                           "  (q_proj): Linear(in_features=6, out_features=6, bias=true)\n") == 0);
+}
+
+TEST_CASE("MultiHeadAttention runs its hooks and its children's through operator()", "[attention][nn]") {
+  const int64_t B = 1, L = 3, E = 4;
+  nn::MultiHeadAttention m(E, 2, true, false, DType::F64);
+  Tensor q = make(reals(B * L * E, 61), {B, L, E}, DType::F64), kv = make(reals(B * 2 * E, 62), {B, 2, E}, DType::F64);
+  const std::vector<double> plain = values(m.forward(q, kv, kv));
+  const std::vector<double> self = values(m.forward(q));
+  size_t pre_inputs = 0;
+  int out_proj_calls = 0;
+  m.register_forward_pre_hook([&](nn::Module&, const std::vector<Tensor>& in) {
+    pre_inputs = in.size();
+    return std::vector<Tensor>{};
+  });
+  // The forward hook doubles the output.
+  m.register_forward_hook([](nn::Module&, const std::vector<Tensor>&, const Tensor& out) { return mul(out, 2.0); });
+  m.child("out_proj")->register_forward_hook([&](nn::Module&, const std::vector<Tensor>&, const Tensor&) {
+    ++out_proj_calls;
+    return Tensor();
+  });
+  std::vector<double> doubled = plain;
+  for (double& v : doubled) v *= 2.0;
+  CHECK(values(m(q, kv, kv)) == doubled);
+  CHECK(pre_inputs == 3);
+  CHECK(out_proj_calls == 1);
+  std::vector<double> self_doubled = self;
+  for (double& v : self_doubled) v *= 2.0;
+  CHECK(values(m(q)) == self_doubled);
+  CHECK(pre_inputs == 1);
+  CHECK(out_proj_calls == 2);
+  // forward() itself runs no hook of this module.
+  CHECK(values(m.forward(q, kv, kv)) == plain);
+  // A mask travels as the fourth input: masking out every key but the first equals attending to it alone.
+  Tensor bmask = to_dtype(make({1.0, 0.0}, {1, 2}, DType::F64), DType::Bool);
+  Tensor first = slice(kv, 1, 0, 1);
+  check_close(m.forward(std::vector<Tensor>{q, kv, kv, bmask}), values(m.forward(q, first, first)), 1e-12);
+  REQUIRE_THROWS_WITH(m.forward(std::vector<Tensor>{q, kv}), Catch::Contains("[MultiHeadAttention] expects 1 input"));
 }

@@ -10,10 +10,14 @@
 #include <vector>
 
 #include "core/autograd/differentiable.h"
+#include "core/autograd/engine.h"
+#include "core/autograd/grad_mode.h"
 #include "core/autograd/variable.h"
 #include "core/nn/mamba.h"
 #include "core/ops/copy.h"
 #include "core/ops/creation.h"
+#include "core/ops/elementwise.h"
+#include "core/ops/reduce.h"
 #include "gradcheck/gradcheck.h"
 
 using namespace tfl;
@@ -146,10 +150,11 @@ TEST_CASE("Mamba forward matches a naive loop and keeps the input shape", "[mamb
 TEST_CASE("Mamba parameters follow the reference initialisation", "[mamba][nn]") {
   Generator g1(11), g2(11);
   nn::Mamba a(8, 5, 4, 2, 3, DType::F64, &g1), b(8, 5, 4, 2, 3, DType::F64, &g2);
+  // mamba_ssm's named_parameters() order: the block's own parameters, then its children's.
   const std::vector<std::pair<std::string, Shape>> want = {
-      {"in_proj.weight", {32, 8}}, {"conv1d.weight", {16, 1, 4}}, {"conv1d.bias", {16}},
-      {"x_proj.weight", {13, 16}}, {"dt_proj.weight", {16, 3}},   {"dt_proj.bias", {16}},
-      {"A_log", {16, 5}},          {"D", {16}},                   {"out_proj.weight", {8, 16}}};
+      {"A_log", {16, 5}},         {"D", {16}},                {"in_proj.weight", {32, 8}},
+      {"conv1d.weight", {16, 1, 4}}, {"conv1d.bias", {16}},      {"x_proj.weight", {13, 16}},
+      {"dt_proj.weight", {16, 3}}, {"dt_proj.bias", {16}},     {"out_proj.weight", {8, 16}}};
   StateDict pa = a.named_parameters(), pb = b.named_parameters();
   REQUIRE(pa.size() == want.size());
   for (size_t i = 0; i < want.size(); ++i) {
@@ -159,18 +164,18 @@ TEST_CASE("Mamba parameters follow the reference initialisation", "[mamba][nn]")
     CHECK(autograd::requires_grad(pa[i].second));
     CHECK(values(pa[i].second) == values(pb[i].second));  // same seed, same values
   }
-  std::vector<double> a_log = values(pa[6].second);
+  std::vector<double> a_log = values(a.parameter("A_log"));
   for (int64_t c = 0; c < 16; ++c)
     for (int64_t n = 0; n < 5; ++n) CHECK(a_log[static_cast<size_t>(c * 5 + n)] == Approx(std::log(n + 1.0)));
-  for (double d : values(pa[7].second)) CHECK(d == 1.0);
+  for (double d : values(a.parameter("D"))) CHECK(d == 1.0);
   // softplus(dt_proj.bias) is the initial step size, in [0.001, 0.1].
-  for (double bias : values(pa[5].second)) {
+  for (double bias : values(a.parameter("dt_proj.bias"))) {
     const double dt = softplus(bias);
     CHECK(dt >= 0.001 * (1 - 1e-9));
     CHECK(dt <= 0.1 * (1 + 1e-9));
   }
-  for (double w : values(pa[4].second)) CHECK(std::abs(w) <= 1.0 / std::sqrt(3.0));
-  for (double w : values(pa[0].second)) CHECK(std::abs(w) <= 1.0 / std::sqrt(8.0));
+  for (double w : values(a.parameter("dt_proj.weight"))) CHECK(std::abs(w) <= 1.0 / std::sqrt(3.0));
+  for (double w : values(a.parameter("in_proj.weight"))) CHECK(std::abs(w) <= 1.0 / std::sqrt(8.0));
   CHECK(a.parameters().size() == 9);
 }
 
@@ -233,4 +238,69 @@ TEST_CASE("Mamba gradients (input and every parameter) match finite differences 
                       },
                       [m](const std::vector<Tensor>& x) { return m->forward(x[0]); }};
   CHECK(testing::check_gradients(c) == "");
+}
+
+TEST_CASE("Mamba is a Module: parameter_count, state_dict round trip, mode, zero_grad", "[mamba][nn]") {
+  const int64_t B = 2, L = 5, dm = 8;
+  Generator g1(31), g2(32);
+  nn::Mamba m(dm, 5, 4, 2, 3, DType::F64, &g1), other(dm, 5, 4, 2, 3, DType::F64, &g2);
+  // d_inner 16, d_state 5, d_conv 4, dt_rank 3: in_proj 32x8, conv1d 16x1x4 + 16, x_proj 13x16,
+  // dt_proj 16x3 + 16, A_log 16x5, D 16, out_proj 8x16.
+  CHECK(m.parameter_count() == 256 + 64 + 16 + 208 + 48 + 16 + 80 + 16 + 128);
+  CHECK(m.parameter_count() == 832);
+  Tensor x = make(reals(B * L * dm, 71), {B, L, dm}, DType::F64);
+  const std::vector<double> y0 = values(m(x));
+  StateDict saved;
+  for (const auto& [name, t] : m.state_dict()) saved.emplace_back(name, clone(t));
+  REQUIRE(saved.size() == 9);
+  {
+    autograd::NoGradGuard no_grad;
+    for (const Tensor& p : m.parameters()) copy_(p, mul(p, 1.5));
+  }
+  CHECK(values(m(x)) != y0);
+  nn::LoadResult r = m.load_state_dict(saved);
+  CHECK(r.missing_keys.empty());
+  CHECK(r.unexpected_keys.empty());
+  CHECK(values(m(x)) == y0);
+  CHECK(values(other(x)) != y0);
+  other.load_state_dict(saved);
+  CHECK(values(other(x)) == y0);
+  // A dict missing a key is rejected when strict, and reported otherwise.
+  StateDict partial(saved.begin() + 1, saved.end());
+  REQUIRE_THROWS_AS(other.load_state_dict(partial), InvalidArgumentError);
+  CHECK(other.load_state_dict(partial, false).missing_keys == std::vector<std::string>{"A_log"});
+  m.eval();
+  CHECK(!m.child("conv1d")->is_training());
+  m.train();
+  CHECK(m.child("dt_proj")->is_training());
+  autograd::backward({sum(m(x))});
+  for (const Tensor& p : m.parameters()) CHECK(autograd::grad(p).defined());
+  m.zero_grad();
+  for (const Tensor& p : m.parameters()) CHECK(!autograd::grad(p).defined());
+  CHECK(m.to_string().find("Mamba(d_model=8, d_state=5, d_conv=4, expand=2, dt_rank=3\n"
+                           "  (in_proj): Linear(in_features=8, out_features=32, bias=false)\n") == 0);
+}
+
+TEST_CASE("Mamba runs its hooks and its children's through operator()", "[mamba][nn]") {
+  nn::Mamba m(4, 2, 3, 2, 0, DType::F64);
+  Tensor x = make(reals(2 * 3 * 4, 81), {2, 3, 4}, DType::F64);
+  const std::vector<double> plain = values(m.forward(x));
+  int pre_calls = 0, conv_calls = 0;
+  // The pre-hook replaces the input by its negation; the forward hook adds 1 to the output.
+  m.register_forward_pre_hook([&](nn::Module&, const std::vector<Tensor>& in) {
+    ++pre_calls;
+    return std::vector<Tensor>{neg(in[0])};
+  });
+  m.register_forward_hook([](nn::Module&, const std::vector<Tensor>&, const Tensor& out) { return add(out, 1.0); });
+  m.child("conv1d")->register_forward_hook([&](nn::Module&, const std::vector<Tensor>&, const Tensor&) {
+    ++conv_calls;
+    return Tensor();
+  });
+  std::vector<double> want = values(m.forward(neg(x)));
+  CHECK(conv_calls == 1);
+  for (double& v : want) v += 1.0;
+  CHECK(values(m(x)) == want);
+  CHECK(pre_calls == 1);
+  CHECK(conv_calls == 2);
+  CHECK(values(m.forward(x)) == plain);
 }
