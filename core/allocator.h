@@ -90,6 +90,19 @@ class MemoryOpScope {
   const char* prev_;
 };
 
+// What op entry points open: names the op only when no op is named yet, so the allocations an op makes
+// through other ops (a cast inside add, full inside zeros) count for the op the caller invoked.
+class MemoryOpTag {
+ public:
+  explicit MemoryOpTag(const char* op);
+  ~MemoryOpTag();
+  MemoryOpTag(const MemoryOpTag&) = delete;
+  MemoryOpTag& operator=(const MemoryOpTag&) = delete;
+
+ private:
+  const char* prev_;
+};
+
 // The module name recorded in memory events of this thread while a scope is open (nn modules open
 // one around forward). The name is copied into a process-wide intern table, so events may outlive the
 // module; the innermost scope wins (pass a qualified name such as "encoder.fc1" to see the path).

@@ -25,7 +25,8 @@ size_t HostAllocator::size_class(size_t nbytes) {
 }
 
 namespace {
-thread_local const char* t_current_op = "unknown";
+constexpr const char* kUnknownOp = "unknown";
+thread_local const char* t_current_op = kUnknownOp;
 thread_local const char* t_current_module = "";
 
 // Module names are dynamic strings; events keep a pointer, so each distinct name lives for the process.
@@ -203,6 +204,11 @@ void HostAllocator::clear_events() {
 
 MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_current_op) { t_current_op = op; }
 MemoryOpScope::~MemoryOpScope() { t_current_op = prev_; }
+
+MemoryOpTag::MemoryOpTag(const char* op) : prev_(t_current_op) {
+  if (t_current_op == kUnknownOp) t_current_op = op;
+}
+MemoryOpTag::~MemoryOpTag() { t_current_op = prev_; }
 
 MemoryModuleScope::MemoryModuleScope(const std::string& module) : prev_(t_current_module) {
   t_current_module = intern_module_name(module);

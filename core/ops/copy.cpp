@@ -1,6 +1,7 @@
 // Copies and dtype casts through the "copy" kernel.
 #include "core/ops/copy.h"
 
+#include "core/allocator.h"
 #include "core/autograd/derivatives/copy.h"
 #include "core/autograd/variable.h"
 #include "core/dispatch.h"
@@ -28,6 +29,7 @@ Tensor contiguous(const Tensor& t) {
 }
 
 Tensor to_dtype(const Tensor& t, DType dtype) {
+  MemoryOpTag memory_scope("to_dtype");  // tags this op's allocations for the memory profiler
   check_defined(t, "to_dtype", "t");
   Tensor out = Tensor::empty(t.shape(), dtype, t.device());
   copy_into(out, t, "to_dtype");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/allocator.h"
 #include "core/dispatch.h"
 #include "kernels/params.h"
 #include "kernels/params_creation.h"
@@ -24,6 +25,7 @@ void fill_(const Tensor& t, double value) {
 }
 
 Tensor full(const Shape& shape, double value, DType dtype, Device device) {
+  MemoryOpTag memory_scope("full");  // tags this op's allocations for the memory profiler
   Tensor t = Tensor::empty(shape, dtype, device);
   fill_(t, value);
   return t;
@@ -52,6 +54,7 @@ Tensor full_like(const Tensor& t, double value) {
 Tensor scalar_tensor(double value, DType dtype) { return full(Shape{}, value, dtype); }
 
 Tensor from_buffer(const void* data, size_t nbytes, const Shape& shape, DType dtype) {
+  MemoryOpTag memory_scope("from_buffer");  // tags this op's allocations for the memory profiler
   size_t expected = static_cast<size_t>(shape_numel(shape)) * dtype_size(dtype);
   if (nbytes != expected)
     TFL_THROW(InvalidArgumentError, "from_buffer", "buffer holds ", nbytes, " bytes but shape ", shape_str(shape),
@@ -78,6 +81,7 @@ Tensor range_1d(int64_t n, double start, double step, bool use_last, double last
 }  // namespace
 
 Tensor arange(double start, double stop, double step, DType dtype) {
+  MemoryOpTag memory_scope("arange");  // tags this op's allocations for the memory profiler
   if (step == 0 || !std::isfinite(step) || !std::isfinite(start) || !std::isfinite(stop))
     TFL_THROW(InvalidArgumentError, "arange", "start, stop and step must be finite and step non-zero (got ", start,
               ", ", stop, ", ", step, ")");
@@ -92,6 +96,7 @@ Tensor arange(double start, double stop, double step, DType dtype) {
 }
 
 Tensor linspace(double start, double stop, int64_t num, bool endpoint, DType dtype) {
+  MemoryOpTag memory_scope("linspace");  // tags this op's allocations for the memory profiler
   if (num < 0) TFL_THROW(InvalidArgumentError, "linspace", "num must be >= 0, got ", num);
   if (dtype == DType::Bool) TFL_THROW(DTypeError, "linspace", "bool ranges are not supported");
   int64_t div = endpoint ? num - 1 : num;
@@ -100,6 +105,7 @@ Tensor linspace(double start, double stop, int64_t num, bool endpoint, DType dty
 }
 
 Tensor eye(int64_t n, int64_t m, int64_t k, DType dtype) {
+  MemoryOpTag memory_scope("eye");  // tags this op's allocations for the memory profiler
   static const int kEye = op_index("eye");
   if (m < 0) m = n;
   if (n < 0) TFL_THROW(InvalidArgumentError, "eye", "n must be >= 0, got ", n);

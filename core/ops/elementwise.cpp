@@ -34,7 +34,7 @@ Tensor as_float_operand(const Tensor& t, const char* op, const char* arg) {
 // most of the per-call cost of a small op. Anything else goes through binary_op, which also
 // produces every error message, so behaviour is identical.
 Tensor arith(int op, const Tensor& a, const Tensor& b, ResultType rt) {
-  MemoryOpScope memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
+  MemoryOpTag memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
   if (a.defined() && b.defined()) {
     const DType dt = a.dtype();
     const bool dtype_ok = rt == ResultType::kFloat ? is_floating(dt) : dt != DType::Bool;

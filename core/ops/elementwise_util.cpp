@@ -54,7 +54,7 @@ Tensor scalar_operand(int op, double v, DType like) {
 }  // namespace
 
 Tensor binary_op(int op, const Tensor& a, const Tensor& b, ResultType rt, const Tensor& out, const void* params) {
-  MemoryOpScope memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
+  MemoryOpTag memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
   check_defined(a, op_name(op), "a");
   check_defined(b, op_name(op), "b");
   if (a.device() != b.device())
@@ -92,7 +92,7 @@ Tensor scalar_binary_op(int op, double a, const Tensor& b, ResultType rt, const 
 }
 
 Tensor unary_op(int op, const Tensor& a, ResultType rt, const Tensor& out, const void* params) {
-  MemoryOpScope memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
+  MemoryOpTag memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
   check_defined(a, op_name(op), "a");
   DType compute, result;
   resolve_types(op, a.dtype(), rt, &compute, &result);
@@ -113,7 +113,7 @@ Tensor unary_op(int op, const Tensor& a, ResultType rt, const Tensor& out, const
 
 Tensor ternary_op(int op, const Tensor& a, const Tensor& b, const Tensor& c, DType compute, DType result,
                   const void* params) {
-  MemoryOpScope memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
+  MemoryOpTag memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
   check_defined(a, op_name(op), "a");
   check_defined(b, op_name(op), "b");
   check_defined(c, op_name(op), "c");

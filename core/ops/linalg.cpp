@@ -28,7 +28,7 @@ DType matmul_dtype(const Tensor& a, const Tensor& b, const char* op) {
 }
 
 Tensor matmul_impl(const Tensor& a, const Tensor& b, const char* op) {
-  MemoryOpScope memory_scope(op);  // tags this op's allocations for the memory profiler
+  MemoryOpTag memory_scope(op);  // tags this op's allocations for the memory profiler
   static const int kMatmul = op_index("matmul");
   check_defined(a, op, "a");
   check_defined(b, op, "b");

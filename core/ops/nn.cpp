@@ -24,7 +24,7 @@ Tensor relabel(const Tensor& t, const Shape& shape) {
 std::string size2_str(Size2 s) { return detail::concat("(", s[0], ", ", s[1], ")"); }
 
 Tensor softmax_impl(const Tensor& x, int64_t axis, const char* name) {
-  MemoryOpScope memory_scope(name);  // tags this op's allocations for the memory profiler
+  MemoryOpTag memory_scope(name);  // tags this op's allocations for the memory profiler
   const int op = op_index(name);
   check_defined(x, name, "x");
   if (!is_floating(x.dtype()))
@@ -201,7 +201,7 @@ Tensor log_softmax(const Tensor& x, int64_t axis) {
 
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Size2 stride, Size2 padding,
               Size2 dilation, int64_t groups) {
-  MemoryOpScope memory_scope("conv2d");  // tags this op's allocations for the memory profiler
+  MemoryOpTag memory_scope("conv2d");  // tags this op's allocations for the memory profiler
   check_defined(input, "conv2d", "input");
   check_defined(weight, "conv2d", "weight");
   check_rank(input, 3, 4, "conv2d", "a (N, C, H, W) or (C, H, W) input");

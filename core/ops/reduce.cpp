@@ -61,7 +61,7 @@ void check_nonempty(const Tensor& a, const ReducePlan& p, const char* op) {
 }
 
 Tensor run_reduce(int op, const Tensor& a, const ReducePlan& p, DType out_dtype, const ReduceParams& params) {
-  MemoryOpScope memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
+  MemoryOpTag memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
   KernelFn kernel = find_kernel(op, a.device().type, a.dtype());
   Tensor out = Tensor::empty(p.keep_shape, out_dtype, a.device());
   KernelArgs args;
@@ -93,7 +93,7 @@ Tensor arg_reduce(int op, const Tensor& a, std::optional<int64_t> axis, bool kee
 }
 
 Tensor scan(int op, const Tensor& a, int64_t axis) {
-  MemoryOpScope memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
+  MemoryOpTag memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
   check_defined(a, op_name(op), "a");
   ScanParams params;
   params.axis = normalize_axis(axis, a.ndim(), op_name(op));
