@@ -9,6 +9,7 @@
 #include "core/ops/copy.h"
 #include "core/ops/creation.h"
 #include "core/ops/indexing.h"
+#include "core/shape_test_util.h"
 
 using namespace tfl;
 
@@ -17,41 +18,13 @@ namespace {
 const DType kAllTypes[] = {DType::F32, DType::F64, DType::F16, DType::BF16,
                            DType::I32, DType::I64, DType::U8,  DType::Bool};
 
-// A contiguous tensor of dtype dt holding v (converted) in row-major order.
+// The shared strided-view readers of tests/core/shape_test_util.h, under this file's names.
 Tensor make(const std::vector<double>& v, const Shape& s, DType dt) {
-  Tensor t = Tensor::empty(s, dt);
-  REQUIRE(static_cast<size_t>(t.numel()) == v.size());
-  dispatch_all_types(dt, "test", [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    T* p = t.data<T>();
-    for (size_t i = 0; i < v.size(); ++i) p[i] = T(static_cast<compute_t<T>>(v[i]));
-  });
-  return t;
+  REQUIRE(static_cast<size_t>(shape_numel(s)) == v.size());
+  return test::make(s, dt, [&](int64_t i) { return v[static_cast<size_t>(i)]; });
 }
-
-// Element at coordinates idx, read through the tensor's own strides and offset.
-double at(const Tensor& t, const std::vector<int64_t>& idx) {
-  int64_t off = t.offset();
-  for (int d = 0; d < t.ndim(); ++d) off += idx[static_cast<size_t>(d)] * t.strides()[d];
-  return dispatch_all_types(t.dtype(), "test", [&](auto tag) -> double {
-    using T = typename decltype(tag)::type;
-    return static_cast<double>(static_cast<compute_t<T>>(static_cast<const T*>(t.storage()->data())[off]));
-  });
-}
-
-// All elements in row-major order of the logical shape.
-std::vector<double> to_vec(const Tensor& t) {
-  std::vector<double> out;
-  std::vector<int64_t> idx(static_cast<size_t>(t.ndim()), 0);
-  for (int64_t n = 0; n < t.numel(); ++n) {
-    out.push_back(at(t, idx));
-    for (int d = t.ndim() - 1; d >= 0; --d) {
-      if (++idx[static_cast<size_t>(d)] < t.shape()[d]) break;
-      idx[static_cast<size_t>(d)] = 0;
-    }
-  }
-  return out;
-}
+double at(const Tensor& t, const std::vector<int64_t>& idx) { return test::get(t, idx); }
+std::vector<double> to_vec(const Tensor& t) { return test::values(t); }
 
 std::vector<double> iota(int64_t n, double start = 0) {
   std::vector<double> v;
