@@ -9,6 +9,7 @@
 
 #include "core/allocator.h"
 #include "core/error.h"
+#include "core/tls.h"
 
 namespace tfl {
 
@@ -26,8 +27,8 @@ size_t HostAllocator::size_class(size_t nbytes) {
 
 namespace {
 constexpr const char* kUnknownOp = "unknown";
-thread_local const char* t_current_op = kUnknownOp;
-thread_local const char* t_current_module = "";
+TFL_HOT_THREAD_LOCAL const char* t_current_op = kUnknownOp;
+TFL_HOT_THREAD_LOCAL const char* t_current_module = "";
 
 // Module names are dynamic strings; events keep a pointer, so each distinct name lives for the process.
 const char* intern_module_name(const std::string& name) {

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <new>
 
+#include "core/tls.h"
+
 namespace tfl {
 
 // Note [Object pool]
@@ -17,13 +19,6 @@ template <size_t kSize>
 class BlockCache {
  public:
   static constexpr int kMaxCached = 1024;
-  ~BlockCache() {
-    while (head_) {
-      Link* next = head_->next;
-      ::operator delete(head_);
-      head_ = next;
-    }
-  }
   void* get() {
     if (!head_) return ::operator new(kSize);
     Link* b = head_;
@@ -36,13 +31,17 @@ class BlockCache {
       ::operator delete(p);
       return;
     }
+    if (!drain_registered_) register_drain();
     Link* b = static_cast<Link*>(p);
     b->next = head_;
     head_ = b;
     ++count_;
   }
+  // The cache is trivially constructible and destructible so that it needs no guard variable and
+  // can use the initial-exec TLS model (Note [Thread-local model] in core/tls.h); the blocks still
+  // cached at thread exit are freed by a separate, cold thread_local drainer registered on first put.
   static BlockCache& local() {
-    static thread_local BlockCache cache;
+    static TFL_HOT_THREAD_LOCAL BlockCache cache;
     return cache;
   }
 
@@ -50,8 +49,26 @@ class BlockCache {
   struct Link {
     Link* next;
   };
+  struct Drain {
+    ~Drain() {
+      BlockCache& c = local();
+      while (c.head_) {
+        Link* next = c.head_->next;
+        ::operator delete(c.head_);
+        c.head_ = next;
+      }
+      c.count_ = 0;
+      c.drain_registered_ = false;  // a block put after this (a later thread_local's destructor) re-registers
+    }
+  };
+  __attribute__((noinline)) void register_drain() {
+    static thread_local Drain drain;  // constructed (and its destructor registered) on first use
+    (void)drain;
+    drain_registered_ = true;
+  }
   Link* head_ = nullptr;
   int count_ = 0;
+  bool drain_registered_ = false;
 };
 
 constexpr size_t pool_block_size(size_t n) { return (n + 63) / 64 * 64; }

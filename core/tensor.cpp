@@ -35,7 +35,7 @@ Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
   if (n > 0 && static_cast<uint64_t>(n) > std::numeric_limits<uint64_t>::max() / 2 / itemsize)
     TFL_THROW(OutOfMemoryError, "empty", "shape ", shape_str(shape), " is too large");
   auto storage = Storage::allocate(static_cast<size_t>(n) * itemsize, device);
-  return Tensor(std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>(), std::move(storage), shape, contiguous_strides(shape), 0, dtype));
+  return Tensor(std::allocate_shared<TensorImpl>(PoolAllocator<TensorImpl>(), TensorImpl::RowMajor{}, std::move(storage), shape, dtype));
 }
 
 Tensor Tensor::from_external(void* data, const Shape& shape, const Strides& strides_in, DType dtype,

@@ -16,13 +16,22 @@ struct AutogradMeta;  // defined by autograd; null for tensors that never took p
 class TensorImpl {
  public:
   TensorImpl(std::shared_ptr<Storage> storage, Shape shape, Strides strides, int64_t offset, DType dtype)
-      : storage_(std::move(storage)), shape_(shape), strides_(strides), offset_(offset), dtype_(dtype) {}
+      : storage_(std::move(storage)), shape_(shape), strides_(strides), offset_(offset), dtype_(dtype),
+        contiguous_(is_contiguous(shape_, strides_)) {}
+  // For layouts known to be row-major (fresh allocations): skips the stride check.
+  struct RowMajor {};
+  TensorImpl(RowMajor, std::shared_ptr<Storage> storage, const Shape& shape, DType dtype)
+      : storage_(std::move(storage)), shape_(shape), strides_(contiguous_strides(shape)), offset_(0), dtype_(dtype),
+        contiguous_(true) {}
 
   std::shared_ptr<Storage> storage_;
   Shape shape_;
   Strides strides_;  // in elements
   int64_t offset_;   // in elements, from the start of the storage
   DType dtype_;
+  // Shape and strides never change after construction, so the row-major check (every op's fast-path
+  // test) is done once here.
+  bool contiguous_;
   std::shared_ptr<AutogradMeta> autograd_;
 };
 
@@ -49,7 +58,7 @@ class Tensor {
   // Size of one axis; negative axes count from the end.
   int64_t size(int64_t axis) const;
   size_t itemsize() const { return dtype_size(impl_->dtype_); }
-  bool is_contiguous() const { return tfl::is_contiguous(impl_->shape_, impl_->strides_); }
+  bool is_contiguous() const { return impl_->contiguous_; }
 
   // Address of the first element (storage start + offset).
   void* data_ptr() const {

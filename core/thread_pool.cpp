@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/tls.h"
 #include "kernels/cpu/blas.h"
 
 namespace tfl {
 namespace {
 
-thread_local bool t_in_pool_task = false;
+TFL_HOT_THREAD_LOCAL bool t_in_pool_task = false;
 
 class ThreadPool {
  public:

@@ -1,9 +1,10 @@
 // Thread-local grad mode.
 #include "core/autograd/grad_mode.h"
+#include "core/tls.h"
 
 namespace tfl::autograd {
 namespace {
-thread_local bool t_grad_enabled = true;
+TFL_HOT_THREAD_LOCAL bool t_grad_enabled = true;
 }
 bool grad_enabled() { return t_grad_enabled; }
 void set_grad_enabled(bool enabled) { t_grad_enabled = enabled; }

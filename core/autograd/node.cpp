@@ -3,6 +3,8 @@
 
 #include <atomic>
 
+#include "core/autograd/variable.h"
+
 namespace tfl::autograd {
 
 // Note [Saved versions]
@@ -31,7 +33,8 @@ SavedTensor::SavedTensor(const Tensor& t)
 }
 
 SavedTensor::SavedTensor(const SavedTensor& o)
-    : tensor_(o.tensor_), version_(o.version_), bytes_(o.bytes_), released_(o.released_) {
+    : tensor_(o.tensor_), version_(o.version_), bytes_(o.bytes_), released_(o.released_), grad_fn_(o.grad_fn_),
+      output_nr_(o.output_nr_), is_output_(o.is_output_) {
   if (tensor_.defined()) {
     g_saved_bytes.fetch_add(bytes_, std::memory_order_relaxed);
     g_saved_count.fetch_add(1, std::memory_order_relaxed);
@@ -40,7 +43,8 @@ SavedTensor::SavedTensor(const SavedTensor& o)
 
 // A move transfers the count with the tensor: the source is left empty.
 SavedTensor::SavedTensor(SavedTensor&& o) noexcept
-    : tensor_(std::move(o.tensor_)), version_(o.version_), bytes_(o.bytes_), released_(o.released_) {
+    : tensor_(std::move(o.tensor_)), version_(o.version_), bytes_(o.bytes_), released_(o.released_),
+      grad_fn_(std::move(o.grad_fn_)), output_nr_(o.output_nr_), is_output_(o.is_output_) {
   o.tensor_ = Tensor();
   o.bytes_ = 0;
 }
@@ -57,6 +61,9 @@ SavedTensor& SavedTensor::operator=(SavedTensor&& o) noexcept {
     version_ = o.version_;
     bytes_ = o.bytes_;
     released_ = o.released_;
+    grad_fn_ = std::move(o.grad_fn_);
+    output_nr_ = o.output_nr_;
+    is_output_ = o.is_output_;
     o.tensor_ = Tensor();
     o.bytes_ = 0;
   }
@@ -79,7 +86,22 @@ void SavedTensor::reset() {
   released_ = true;
 }
 
-const Tensor& SavedTensor::unpack(const std::string& op) const {
+// Note [Saved outputs]
+// An op that saves its own output (exp, tanh, softmax, ...) would make a cycle: output -> grad_fn ->
+// saved output. If no backward pass ever runs (an evaluation forward with grad enabled), the cycle
+// is never broken and the graph leaks. Like PyTorch's SavedVariable, the saved copy of an output is
+// an alias of its data without autograd meta plus a weak link to the node; unpacking (which only
+// happens while the node runs, so the node is alive) rebuilds a tensor whose grad_fn is the node, so
+// create_graph still differentiates through it.
+void SavedTensor::weaken_if_output(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr) {
+  if (is_output_ || !tensor_.defined() || !tensor_.is_same(out)) return;
+  tensor_ = Tensor(std::make_shared<TensorImpl>(out.storage(), out.shape(), out.strides(), out.offset(), out.dtype()));
+  grad_fn_ = node;
+  output_nr_ = output_nr;
+  is_output_ = true;
+}
+
+Tensor SavedTensor::unpack(const std::string& op) const {
   if (released_)
     TFL_THROW(InvalidArgumentError, op,
               "the graph was already freed by an earlier backward; pass retain_graph=true to backward twice");
@@ -87,6 +109,9 @@ const Tensor& SavedTensor::unpack(const std::string& op) const {
     TFL_THROW(InvalidArgumentError, op, "a tensor saved for the gradient (shape ", shape_str(tensor_.shape()), ", ",
               dtype_name(tensor_.dtype()), ") was modified in place after it was saved (version ", tensor_.version(),
               ", saved at version ", version_, ")");
+  if (is_output_) {
+    if (std::shared_ptr<Node> node = grad_fn_.lock()) return attach_grad_fn(tensor_, std::move(node), output_nr_);
+  }
   return tensor_;
 }
 
@@ -97,6 +122,11 @@ std::vector<std::pair<int64_t, GradHook>>& Node::pre_hooks(uint32_t nr) {
 
 std::vector<Tensor> FunctionNode::apply(const std::vector<Tensor>& grad_outputs) {
   return fn_(grad_outputs, saved_);
+}
+
+void FunctionNode::weaken_saved_outputs(const std::vector<Tensor>& outputs, const std::shared_ptr<Node>& self) {
+  for (auto& s : saved_)
+    for (uint32_t i = 0; i < outputs.size(); ++i) s.weaken_if_output(outputs[i], self, i);
 }
 
 void FunctionNode::release_saved() {

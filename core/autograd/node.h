@@ -76,8 +76,11 @@ class SavedTensor {
   SavedTensor& operator=(SavedTensor&& o) noexcept;
   ~SavedTensor();
   // The tensor; InvalidArgumentError naming `op` if it was modified in place after being saved.
-  const Tensor& unpack(const std::string& op) const;
+  Tensor unpack(const std::string& op) const;
   void reset();
+  // See Note [Saved outputs]: if the saved tensor is `out`, output `output_nr` of `node`, keep only its
+  // data and a weak link to the node.
+  void weaken_if_output(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr);
 
  private:
   void untrack();
@@ -85,6 +88,10 @@ class SavedTensor {
   uint64_t version_ = 0;
   int64_t bytes_ = 0;  // numel * itemsize of tensor_, counted in saved_tensor_bytes()
   bool released_ = false;
+  // Set for a saved output: tensor_ is then an alias without autograd meta.
+  std::weak_ptr<Node> grad_fn_;
+  uint32_t output_nr_ = 0;
+  bool is_output_ = false;
 };
 
 // Bytes (numel * itemsize) and number of tensors held by live SavedTensor objects, process-wide. A
@@ -102,6 +109,8 @@ class FunctionNode : public Node {
       : Node(std::move(name)), fn_(std::move(fn)), saved_(std::move(saved)) {}
   std::vector<Tensor> apply(const std::vector<Tensor>& grad_outputs) override;
   void release_saved() override;
+  // Called by record() once the outputs exist (Note [Saved outputs]).
+  void weaken_saved_outputs(const std::vector<Tensor>& outputs, const std::shared_ptr<Node>& self);
 
  private:
   BackwardFn fn_;

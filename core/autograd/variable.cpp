@@ -181,7 +181,7 @@ void register_hook_owner(int64_t id, const std::shared_ptr<Node>& node) {
   hooks().owners[id] = node;
 }
 
-bool needs_grad(std::initializer_list<Tensor> inputs) {
+bool needs_grad(std::initializer_list<std::reference_wrapper<const Tensor>> inputs) {
   if (!grad_enabled()) return false;
   for (const Tensor& t : inputs)
     if (requires_grad(t)) return true;
@@ -210,6 +210,16 @@ void record(const char* name, const std::vector<Tensor>& inputs, const std::vect
     m.output_nr = i;
     m.requires_grad = true;
   }
+  node->weaken_saved_outputs(outputs, node);
+}
+
+Tensor attach_grad_fn(const Tensor& data, std::shared_ptr<Node> grad_fn, uint32_t output_nr) {
+  Tensor t(std::make_shared<TensorImpl>(data.storage(), data.shape(), data.strides(), data.offset(), data.dtype()));
+  AutogradMeta& m = meta(t);
+  m.grad_fn = std::move(grad_fn);
+  m.output_nr = output_nr;
+  m.requires_grad = true;
+  return t;
 }
 
 }  // namespace tfl::autograd

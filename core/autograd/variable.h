@@ -1,6 +1,7 @@
 // Autograd state of a tensor (requires_grad, .grad, grad_fn, hooks) and the recording of ops.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <vector>
@@ -48,8 +49,14 @@ int64_t next_hook_id();
 // Lets remove_hook find a hook stored on `node` (for hooks registered outside register_hook).
 void register_hook_owner(int64_t id, const std::shared_ptr<Node>& node);
 
+// A new alias of `data` (which must have no autograd meta) recorded as output `output_nr` of `grad_fn`
+// (how a saved output is unpacked; see Note [Saved outputs] in node.cpp).
+Tensor attach_grad_fn(const Tensor& data, std::shared_ptr<Node> grad_fn, uint32_t output_nr);
+
 // True iff grad mode is on and any input requires grad: the op must record its backward.
-bool needs_grad(std::initializer_list<Tensor> inputs);
+// Every op asks this, so the braced list holds references: copying the Tensors would cost two atomic
+// reference-count updates per input on the hot path.
+bool needs_grad(std::initializer_list<std::reference_wrapper<const Tensor>> inputs);
 bool needs_grad(const std::vector<Tensor>& inputs);
 
 // Records one op application: a node named `name` whose next edges are the inputs' gradient edges

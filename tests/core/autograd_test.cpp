@@ -8,6 +8,7 @@
 #include "core/autograd/variable.h"
 #include "core/ops/creation.h"
 #include "core/ops/elementwise.h"
+#include "core/ops/nn.h"
 #include "core/ops/reduce.h"
 
 using namespace tfl;
@@ -118,4 +119,36 @@ TEST_CASE("GradientTape: watch, unconnected sources, persistence, nesting", "[au
   CHECK(z[1].defined());
   CHECK(at(z[1], 0) == 0.0);
   CHECK(at(tape.gradient(y, {x})[0], 0) == Approx(4.0));
+}
+
+// Note [Saved outputs] in core/autograd/node.cpp: ops that save their own output must not keep their
+// graph alive through it, or a forward without a backward pass leaks the whole graph.
+TEST_CASE("a graph whose ops saved their outputs is freed when no backward runs", "[autograd]") {
+  Tensor x = full({3}, 0.5);
+  autograd::set_requires_grad(x, true);
+  const int64_t saved_before = autograd::saved_tensor_count();
+  std::weak_ptr<autograd::Node> exp_node, softmax_node;
+  {
+    Tensor y = exp(x);  // saves y
+    Tensor z = softmax(mul(y, y), -1);  // saves z
+    exp_node = autograd::grad_fn(y);
+    softmax_node = autograd::grad_fn(z);
+    REQUIRE_FALSE(exp_node.expired());
+    REQUIRE_FALSE(softmax_node.expired());
+  }
+  CHECK(exp_node.expired());
+  CHECK(softmax_node.expired());
+  CHECK(autograd::saved_tensor_count() == saved_before);
+}
+
+TEST_CASE("a saved output still carries its graph for higher-order gradients", "[autograd]") {
+  // d/dx exp(x) = exp(x) is computed from the saved output; its own derivative must be exp(x) again.
+  Tensor x = full({1}, 0.3, DType::F64);
+  autograd::set_requires_grad(x, true);
+  Tensor y = exp(x);
+  autograd::BackwardOptions opts;
+  opts.create_graph = true;
+  std::vector<Tensor> g = autograd::grad({y}, {x}, {}, opts);
+  std::vector<Tensor> gg = autograd::grad({g[0]}, {x});
+  CHECK(gg[0].item() == Approx(std::exp(0.3)).epsilon(1e-12));
 }
