@@ -75,6 +75,42 @@ typedef struct tfl_tape tfl_tape;
 /// aborts the backward pass, which then fails with that status (any *replacement is released).
 typedef tfl_status (*tfl_tensor_hook_fn)(tfl_tensor** replacement, const tfl_tensor* grad, void* user_data);
 
+// --- nn modules (capi/nn_*.cpp) -------------------------------------------------------------------
+
+/// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
+/// container such as Sequential, with named parameters, buffers and children. Handles to the same
+/// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
+typedef struct tfl_module tfl_module;
+
+/// A forward pre-hook, registered with tfl_module_register_forward_pre_hook and run by
+/// tfl_module_forward before the module computes, with the inputs (after earlier pre-hooks). `inputs`
+/// and its ninputs tensors are borrowed for the duration of the call (tfl_tensor_retain one to keep it).
+/// To replace input i, set replacements[i] to a new reference (the library takes it over and releases
+/// it); entries left NULL keep their input (replacements has ninputs entries, all NULL on entry). A
+/// status other than TFL_OK aborts the forward call, which then fails with that status (any
+/// replacements are released).
+typedef tfl_status (*tfl_module_forward_pre_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* inputs,
+                                                     size_t ninputs, void* user_data);
+
+/// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
+/// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
+/// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
+/// reference (the library takes it over); leave it NULL to keep the output. A status other than TFL_OK
+/// aborts the forward call, which then fails with that status (any *replacement is released).
+typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement, const tfl_tensor* const* inputs,
+                                                 size_t ninputs, const tfl_tensor* output, void* user_data);
+
+/// A backward hook, registered with tfl_module_register_backward_hook and run during a backward pass
+/// through a tfl_module_forward call, once the gradients w.r.t. that call's inputs (grad_input, one per
+/// input; NULL entries for inputs that need no gradient) have been computed from the gradient w.r.t.
+/// its output (grad_output). All tensors are borrowed for the duration of the call. To replace the
+/// gradient of input i, set replacements[i] to a new reference of grad_input[i]'s shape (the library
+/// takes it over); entries left NULL keep theirs (replacements has ngrad_input entries, all NULL on
+/// entry). A status other than TFL_OK aborts the backward pass, which then fails with that status.
+typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* grad_input,
+                                                  size_t ngrad_input, const tfl_tensor* const* grad_output,
+                                                  size_t ngrad_output, void* user_data);
+
 #ifdef __cplusplus
 }
 #endif

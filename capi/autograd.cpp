@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "capi/capi_tensor_util.h"
+#include "capi/handles_nn.h"
 #include "core/autograd/dot_export.h"
 #include "core/autograd/engine.h"
 #include "core/autograd/grad_mode.h"
@@ -15,26 +16,7 @@ using tfl::capi::from_handles;
 using tfl::capi::to_handle;
 using tfl::capi::to_handles;
 
-// Defined in capi/errors.cpp; declared here to report a hook's status by name.
-extern "C" const char* tfl_status_name(tfl_status status);
-extern "C" const char* tfl_last_error_message(void);
-
 namespace {
-
-// Throws the core error whose code equals `st`, so a hook's status comes out of the backward unchanged.
-[[noreturn]] void throw_status(tfl_status st, const std::string& msg) {
-  switch (st) {
-    case TFL_ERR_SHAPE: throw tfl::ShapeError(msg);
-    case TFL_ERR_DTYPE: throw tfl::DTypeError(msg);
-    case TFL_ERR_DEVICE: throw tfl::DeviceError(msg);
-    case TFL_ERR_OUT_OF_MEMORY: throw tfl::OutOfMemoryError(msg);
-    case TFL_ERR_INDEX: throw tfl::IndexError(msg);
-    case TFL_ERR_NOT_IMPLEMENTED: throw tfl::NotImplementedError(msg);
-    case TFL_ERR_IO: throw tfl::IoError(msg);
-    case TFL_ERR_INTERNAL: throw tfl::InternalError(msg);
-    default: throw tfl::InvalidArgumentError(msg);  // TFL_ERR_INVALID_ARGUMENT and unknown codes
-  }
-}
 
 // Owns one reference of a handle for the length of a scope (exception-safe release).
 struct HandleRef {
@@ -42,22 +24,14 @@ struct HandleRef {
   ~HandleRef() { tfl::capi::release_handle(h); }
 };
 
-// Adapts a C callback to a core GradHook. The thread's error message is cleared before the call, so a
-// message found after a failing call was set inside the callback (by a tfl_* function it called) and
-// is quoted; after a successful call the previous message is put back.
+// Adapts a C callback to a core GradHook (see CallbackCall for how the error message is handled).
 tfl::autograd::GradHook c_hook(tfl_tensor_hook_fn fn, void* user_data, std::shared_ptr<int64_t> id) {
   return [fn, user_data, id](const tfl::Tensor& g) -> tfl::Tensor {
     HandleRef grad{to_handle(g)};
-    std::string previous = tfl_last_error_message();
-    tfl::capi::set_error(TFL_OK, "");
+    tfl::capi::CallbackCall call;
     HandleRef replacement;
     tfl_status st = fn(&replacement.h, grad.h, user_data);
-    if (st != TFL_OK) {
-      std::string inner = tfl_last_error_message();
-      throw_status(st, "[hook] gradient hook " + std::to_string(*id) + " returned " + tfl_status_name(st) +
-                           (inner.empty() ? std::string() : " (" + inner + ")"));
-    }
-    tfl::capi::set_error(TFL_OK, previous);
+    call.finish(st, "gradient hook " + std::to_string(*id));
     return replacement.h ? replacement.h->impl : tfl::Tensor();
   };
 }
@@ -261,15 +235,16 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_register_hook(TFL_OUT int64_t* out
   TFL_CAPI_END
 }
 
-/// Removes a tensor hook (or, later, a module hook) so that it no longer runs.
-/// @param handle A handle from tfl_tensor_register_hook.
+/// Removes a tensor hook or a module hook so that it no longer runs.
+/// @param handle A handle from tfl_tensor_register_hook or tfl_module_register_forward_pre_hook,
+///               tfl_module_register_forward_hook, tfl_module_register_backward_hook.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT when no such hook is registered (never was, already removed,
-///         or the graph node or tensor it was attached to is gone).
+///         or the graph node, tensor or module it was attached to is gone).
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_hook_remove(int64_t handle) {
   TFL_CAPI_BEGIN
-  TFL_CHECK_ARG(tfl::autograd::remove_hook(handle), "handle",
+  TFL_CHECK_ARG(tfl::autograd::remove_hook(handle) || tfl::capi::remove_module_hook(handle), "handle",
                 "no hook " + std::to_string(handle) +
-                    " is registered (already removed, or the tensor it was registered on is gone)");
+                    " is registered (already removed, or the tensor or module it was registered on is gone)");
   TFL_CAPI_END
 }
 

@@ -13,6 +13,21 @@ tfl_status set_error(tfl_status code, const std::string& message);
 // Maps the exception in flight to a status (call only from a catch block), recording its message.
 tfl_status translate_exception(const char* function);
 
+// Brackets a call into a user's C callback (a hook). The thread's error message is cleared before the
+// call, so a message found after a failing call was set inside the callback (by a tfl_* function it
+// called) and is quoted; after a successful call the previous message is put back.
+class CallbackCall {
+ public:
+  CallbackCall();
+  // On TFL_OK restores the message; otherwise throws the core error whose code equals `st` (so the
+  // callback's status comes out of the library call unchanged) with the message
+  // "[hook] <what> returned <status name> (<message set inside the callback>)".
+  void finish(tfl_status st, const std::string& what);
+
+ private:
+  std::string previous_;
+};
+
 }  // namespace tfl::capi
 
 // Every C API body is TFL_CAPI_BEGIN ... TFL_CAPI_END: nothing unwinds across the ABI (STYLE.md rule 11).

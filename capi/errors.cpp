@@ -36,6 +36,42 @@ tfl_status translate_exception(const char* function) {
 
 }  // namespace tfl::capi
 
+extern "C" const char* tfl_status_name(tfl_status status);
+
+namespace tfl::capi {
+namespace {
+
+// Throws the core error whose code equals `st`.
+[[noreturn]] void throw_status(tfl_status st, const std::string& msg) {
+  switch (st) {
+    case TFL_ERR_SHAPE: throw tfl::ShapeError(msg);
+    case TFL_ERR_DTYPE: throw tfl::DTypeError(msg);
+    case TFL_ERR_DEVICE: throw tfl::DeviceError(msg);
+    case TFL_ERR_OUT_OF_MEMORY: throw tfl::OutOfMemoryError(msg);
+    case TFL_ERR_INDEX: throw tfl::IndexError(msg);
+    case TFL_ERR_NOT_IMPLEMENTED: throw tfl::NotImplementedError(msg);
+    case TFL_ERR_IO: throw tfl::IoError(msg);
+    case TFL_ERR_INTERNAL: throw tfl::InternalError(msg);
+    default: throw tfl::InvalidArgumentError(msg);  // TFL_ERR_INVALID_ARGUMENT and unknown codes
+  }
+}
+
+}  // namespace
+
+CallbackCall::CallbackCall() : previous_(t_last_error) { set_error(TFL_OK, ""); }
+
+void CallbackCall::finish(tfl_status st, const std::string& what) {
+  if (st == TFL_OK) {
+    set_error(TFL_OK, previous_);
+    return;
+  }
+  std::string inner = t_last_error;
+  throw_status(st, "[hook] " + what + " returned " + tfl_status_name(st) +
+                       (inner.empty() ? std::string() : " (" + inner + ")"));
+}
+
+}  // namespace tfl::capi
+
 /// Message of the calling thread's most recent failure.
 /// @return A NUL-terminated string, never NULL ("" before any failure). Valid until the next failing
 ///         call on the same thread.

@@ -114,6 +114,10 @@ typedef enum tfl_memory_counter {
   TFL_MEMORY_LIMIT_BYTES = 7 /**< the limit set with tfl_memory_set_limit (0: none) */
 } tfl_memory_counter;
 
+/// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
+/// container such as Sequential, with named parameters, buffers and children. Handles to the same
+/// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
+typedef struct tfl_module tfl_module;
 /// A GradientTape (opaque, reference-counted): records the ops run while it is active so gradients can
 /// be asked for later. It belongs to the thread that created it.
 typedef struct tfl_tape tfl_tape;
@@ -123,6 +127,32 @@ typedef struct tfl_tensor tfl_tensor;
 /// Releases memory handed to tfl_tensor_from_external; called exactly once with the data pointer and
 /// the user_data given there.
 typedef void (*tfl_deleter_fn)(void* data, void* user_data);
+/// A backward hook, registered with tfl_module_register_backward_hook and run during a backward pass
+/// through a tfl_module_forward call, once the gradients w.r.t. that call's inputs (grad_input, one per
+/// input; NULL entries for inputs that need no gradient) have been computed from the gradient w.r.t.
+/// its output (grad_output). All tensors are borrowed for the duration of the call. To replace the
+/// gradient of input i, set replacements[i] to a new reference of grad_input[i]'s shape (the library
+/// takes it over); entries left NULL keep theirs (replacements has ngrad_input entries, all NULL on
+/// entry). A status other than TFL_OK aborts the backward pass, which then fails with that status.
+typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* grad_input,
+                                                  size_t ngrad_input, const tfl_tensor* const* grad_output,
+                                                  size_t ngrad_output, void* user_data);
+/// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
+/// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
+/// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
+/// reference (the library takes it over); leave it NULL to keep the output. A status other than TFL_OK
+/// aborts the forward call, which then fails with that status (any *replacement is released).
+typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement, const tfl_tensor* const* inputs,
+                                                 size_t ninputs, const tfl_tensor* output, void* user_data);
+/// A forward pre-hook, registered with tfl_module_register_forward_pre_hook and run by
+/// tfl_module_forward before the module computes, with the inputs (after earlier pre-hooks). `inputs`
+/// and its ninputs tensors are borrowed for the duration of the call (tfl_tensor_retain one to keep it).
+/// To replace input i, set replacements[i] to a new reference (the library takes it over and releases
+/// it); entries left NULL keep their input (replacements has ninputs entries, all NULL on entry). A
+/// status other than TFL_OK aborts the forward call, which then fails with that status (any
+/// replacements are released).
+typedef tfl_status (*tfl_module_forward_pre_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* inputs,
+                                                     size_t ninputs, void* user_data);
 /// A gradient hook, registered with tfl_tensor_register_hook and run during a backward pass with the
 /// gradient flowing into the tensor. `grad` is borrowed for the duration of the call (tfl_tensor_retain it
 /// to keep it). To replace the gradient, set *replacement to a new reference of the same shape (the
@@ -165,10 +195,11 @@ TFL_NODISCARD tfl_status tfl_grad_enabled(TFL_OUT bool *out);
 /// @return TFL_OK.
 TFL_NODISCARD tfl_status tfl_grad_set_enabled(bool enabled);
 
-/// Removes a tensor hook (or, later, a module hook) so that it no longer runs.
-/// @param handle A handle from tfl_tensor_register_hook.
+/// Removes a tensor hook or a module hook so that it no longer runs.
+/// @param handle A handle from tfl_tensor_register_hook or tfl_module_register_forward_pre_hook,
+///               tfl_module_register_forward_hook, tfl_module_register_backward_hook.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT when no such hook is registered (never was, already removed,
-///         or the graph node or tensor it was attached to is gone).
+///         or the graph node, tensor or module it was attached to is gone).
 TFL_NODISCARD tfl_status tfl_hook_remove(int64_t handle);
 
 /// Runs the backward pass from t and accumulates d(sum(t * grad_output))/d(leaf) into the gradient of
@@ -336,6 +367,519 @@ TFL_NODISCARD tfl_status tfl_memory_stat(TFL_OUT int64_t *out, tfl_memory_counte
 /// @param capacity Length of out.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL while capacity > 0.
 TFL_NODISCARD tfl_status tfl_memory_stats(TFL_OUT TFL_ARRAY(capacity) int64_t *out, size_t capacity);
+
+/* ---- nn_hooks ---------------------------------------------------------------------------------- */
+
+/// Registers a hook that runs during backward passes through later tfl_module_forward calls of this
+/// module, with the gradients w.r.t. the call's inputs and output, and may replace the input gradients
+/// (see tfl_module_backward_hook_fn). It runs on the thread running the backward pass; a pass through
+/// a graph recorded before the module was destroyed runs no hook. Otherwise as
+/// tfl_module_register_forward_pre_hook.
+/// @param[out] out Receives the hook's handle for tfl_hook_remove.
+/// @param m The module.
+/// @param fn The callback.
+/// @param user_data Passed to fn unchanged.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, m or fn. A replacement of the wrong shape makes
+///         the backward pass fail with TFL_ERR_SHAPE.
+TFL_NODISCARD tfl_status tfl_module_register_backward_hook(TFL_OUT int64_t *out, TFL_IN tfl_module *m, tfl_module_backward_hook_fn fn, TFL_IN TFL_NULLABLE void *user_data);
+
+/// Registers a hook that runs at the end of every later tfl_module_forward of this module, after the
+/// computation, and may replace the output (see tfl_module_forward_hook_fn). Otherwise as
+/// tfl_module_register_forward_pre_hook.
+/// @param[out] out Receives the hook's handle for tfl_hook_remove.
+/// @param m The module.
+/// @param fn The callback.
+/// @param user_data Passed to fn unchanged.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, m or fn.
+TFL_NODISCARD tfl_status tfl_module_register_forward_hook(TFL_OUT int64_t *out, TFL_IN tfl_module *m, tfl_module_forward_hook_fn fn, TFL_IN TFL_NULLABLE void *user_data);
+
+/// Registers a hook that runs at the start of every later tfl_module_forward of this module, before
+/// the computation, and may replace inputs (see tfl_module_forward_pre_hook_fn). Hooks run in
+/// registration order on the calling thread, and only when this module runs (hooks of a child run when
+/// the child runs, e.g. inside a Sequential). The hook lives as long as the module or until
+/// tfl_hook_remove; user_data must stay valid that long.
+/// @param[out] out Receives the hook's handle for tfl_hook_remove.
+/// @param m The module.
+/// @param fn The callback.
+/// @param user_data Passed to fn unchanged.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, m or fn.
+TFL_NODISCARD tfl_status tfl_module_register_forward_pre_hook(TFL_OUT int64_t *out, TFL_IN tfl_module *m, tfl_module_forward_pre_hook_fn fn, TFL_IN TFL_NULLABLE void *user_data);
+
+/* ---- nn_layers --------------------------------------------------------------------------------- */
+
+/// 2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging
+/// windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param output_h Output height (>= 1).
+/// @param output_w Output width (>= 1).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or sizes below 1.
+TFL_NODISCARD tfl_status tfl_nn_adaptive_avg_pool2d_create(TFL_OUT tfl_module **out, int64_t output_h, int64_t output_w);
+
+/// 2-D average pooling over (N, C, H, W) or (C, H, W) input.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param kernel_h Window height (>= 1).
+/// @param kernel_w Window width (>= 1).
+/// @param stride_h Vertical step; 0 means kernel_h.
+/// @param stride_w Horizontal step; 0 means kernel_w.
+/// @param padding_h Zero rows added above and below (>= 0, at most half the window).
+/// @param padding_w Zero columns added left and right (>= 0, at most half the window).
+/// @param count_include_pad Whether padded zeros count in the divisor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or out-of-range sizes.
+TFL_NODISCARD tfl_status tfl_nn_avg_pool2d_create(TFL_OUT tfl_module **out, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t padding_h, int64_t padding_w, bool count_include_pad);
+
+/// Batch normalisation over (N, C) or (N, C, L) input, per channel of axis 1. In training mode the
+/// batch statistics are used and the running ones updated; in eval mode the running ones are used.
+/// Parameters "weight" (ones) and "bias" (zeros) when affine; buffers "running_mean", "running_var"
+/// and "num_batches_tracked" (i64, 0-d) when track_running_stats.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param num_features Number of channels C (> 0).
+/// @param eps Added to the variance (>= 0), e.g. 1e-5.
+/// @param momentum Weight of the batch in the running statistics, in [0, 1] (e.g. 0.1); NULL for the
+///                 cumulative average.
+/// @param affine Whether the layer has weight and bias.
+/// @param track_running_stats Whether the layer keeps running statistics (otherwise batch statistics
+///                            are used in eval mode too).
+/// @param dtype Floating dtype of the parameters and running statistics.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
+///         TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_batch_norm1d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+
+/// Batch normalisation over (N, C, H, W) input; see tfl_nn_batch_norm1d_create.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param num_features Number of channels C (> 0).
+/// @param eps Added to the variance (>= 0), e.g. 1e-5.
+/// @param momentum Weight of the batch in the running statistics, in [0, 1] (e.g. 0.1); NULL for the
+///                 cumulative average.
+/// @param affine Whether the layer has weight and bias.
+/// @param track_running_stats Whether the layer keeps running statistics.
+/// @param dtype Floating dtype of the parameters and running statistics.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
+///         TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_batch_norm2d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+
+/// A 1-D convolution (cross-correlation): input (N, C_in, L) or (C_in, L). Parameters "weight"
+/// (out_channels, in_channels / groups, kernel_size) and "bias" (out_channels), PyTorch's default
+/// initialisation.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param in_channels Input channels (> 0, divisible by groups).
+/// @param out_channels Output channels (> 0, divisible by groups).
+/// @param kernel_size Kernel length (>= 1).
+/// @param stride Step between windows (>= 1).
+/// @param padding Zeros added at both ends (>= 0).
+/// @param dilation Spacing of kernel elements (>= 1).
+/// @param groups Number of channel groups (>= 1).
+/// @param bias Whether the layer has a bias.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range sizes;
+///         TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_conv1d_create(TFL_OUT tfl_module **out, int64_t in_channels, int64_t out_channels, int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation, int64_t groups, bool bias, tfl_dtype dtype);
+
+/// A 2-D convolution (cross-correlation): input (N, C_in, H, W) or (C_in, H, W). Parameters "weight"
+/// (out_channels, in_channels / groups, kernel_h, kernel_w) and "bias" (out_channels), PyTorch's default
+/// initialisation. Output size per axis: (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param in_channels Input channels (> 0, divisible by groups).
+/// @param out_channels Output channels (> 0, divisible by groups).
+/// @param kernel_h Kernel height (>= 1).
+/// @param kernel_w Kernel width (>= 1).
+/// @param stride_h Vertical step (>= 1).
+/// @param stride_w Horizontal step (>= 1).
+/// @param padding_h Zero rows added above and below (>= 0).
+/// @param padding_w Zero columns added left and right (>= 0).
+/// @param dilation_h Vertical spacing of kernel elements (>= 1).
+/// @param dilation_w Horizontal spacing of kernel elements (>= 1).
+/// @param groups Number of channel groups (>= 1).
+/// @param bias Whether the layer has a bias.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range sizes;
+///         TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_conv2d_create(TFL_OUT tfl_module **out, int64_t in_channels, int64_t out_channels, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t padding_h, int64_t padding_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, bool bias, tfl_dtype dtype);
+
+/// Dropout: in training mode zeroes each element with probability p (mask from the global generator)
+/// and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param p Probability of zeroing, in [0, 1].
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or p outside [0, 1].
+TFL_NODISCARD tfl_status tfl_nn_dropout_create(TFL_OUT tfl_module **out, double p);
+
+/// Embedding: a lookup table. Input: i32/i64 ids of any shape in [0, num_embeddings); output:
+/// ids.shape + (embedding_dim). Parameter "weight" (num_embeddings, embedding_dim), N(0, 1).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param num_embeddings Number of rows (>= 0).
+/// @param embedding_dim Size of each row (>= 0).
+/// @param padding_idx NULL, or a row (negative counts from the end) that starts at zero and receives no
+///                    gradient.
+/// @param dtype Floating dtype of the weight.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or negative sizes;
+///         TFL_ERR_INDEX for padding_idx out of range; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_embedding_create(TFL_OUT tfl_module **out, int64_t num_embeddings, int64_t embedding_dim, TFL_NULLABLE const int64_t *padding_idx, tfl_dtype dtype);
+
+/// Flatten: merges axes start_dim..end_dim (negative count from the end) into one.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param start_dim First merged axis (1 keeps the batch axis).
+/// @param end_dim Last merged axis (-1 for the last).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out (axes are checked against the input in forward).
+TFL_NODISCARD tfl_status tfl_nn_flatten_create(TFL_OUT tfl_module **out, int64_t start_dim, int64_t end_dim);
+
+/// The GELU activation module: x * Phi(x), or its tanh approximation.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param approximate Use the tanh form (PyTorch's approximate='tanh').
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out.
+TFL_NODISCARD tfl_status tfl_nn_gelu_create(TFL_OUT tfl_module **out, bool approximate);
+
+/// Group normalisation over (N, C, *) input: the channels split into num_groups groups, each
+/// normalised over its channels and all positions, then per-channel weight (ones) and bias (zeros).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param num_groups Number of groups (> 0, divides num_channels).
+/// @param num_channels Number of channels C.
+/// @param eps Added to the variance (>= 0), e.g. 1e-5.
+/// @param affine Whether the layer has weight and bias.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
+///         TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_group_norm_create(TFL_OUT tfl_module **out, int64_t num_groups, int64_t num_channels, double eps, bool affine, tfl_dtype dtype);
+
+/// Layer normalisation over the trailing axes given by normalized_shape (mean and biased variance),
+/// then weight (ones) and bias (zeros) of that shape when elementwise_affine.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param normalized_shape Sizes of the normalised trailing axes (each > 0).
+/// @param ndim Number of entries of normalized_shape (>= 1).
+/// @param eps Added to the variance (>= 0), e.g. 1e-5.
+/// @param elementwise_affine Whether the layer has weight (and bias).
+/// @param bias Whether the layer has a bias (with elementwise_affine).
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid dtype code, an empty or
+///         non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_layer_norm_create(TFL_OUT tfl_module **out, TFL_ARRAY(ndim) const int64_t *normalized_shape, size_t ndim, double eps, bool elementwise_affine, bool bias, tfl_dtype dtype);
+
+/// The LeakyReLU activation module, x for x >= 0 and negative_slope * x otherwise.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param negative_slope Slope for negative inputs (e.g. 0.01).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out.
+TFL_NODISCARD tfl_status tfl_nn_leaky_relu_create(TFL_OUT tfl_module **out, double negative_slope);
+
+/// A Linear (dense) layer, y = x W^T + b: input (*, in_features) -> (*, out_features). Parameters
+/// "weight" (out_features, in_features) and "bias" (out_features), both U(-1/sqrt(in_features),
+/// 1/sqrt(in_features)) as in PyTorch.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param in_features Size of the last input axis (>= 0).
+/// @param out_features Size of the last output axis (>= 0).
+/// @param bias Whether the layer has a bias.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or negative sizes;
+///         TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_linear_create(TFL_OUT tfl_module **out, int64_t in_features, int64_t out_features, bool bias, tfl_dtype dtype);
+
+/// A Mamba block (selective state-space layer, Gu & Dao 2023): input (B, L, d_model) -> (B, L, d_model),
+/// causal (output t depends on inputs 0..t only). Parameters A_log, D, in_proj.weight, conv1d.weight,
+/// conv1d.bias, x_proj.weight, dt_proj.weight, dt_proj.bias, out_proj.weight, initialised as mamba_ssm
+/// does.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param d_model Model width (>= 1).
+/// @param d_state State size per channel (>= 1; 16 in the paper).
+/// @param d_conv Width of the causal depthwise convolution (>= 1; 4 in the paper).
+/// @param expand Inner width factor, d_inner = expand * d_model (>= 1; 2 in the paper).
+/// @param dt_rank Rank of the step-size projection; <= 0 means ceil(d_model / 16).
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or sizes below 1;
+///         TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_mamba_create(TFL_OUT tfl_module **out, int64_t d_model, int64_t d_state, int64_t d_conv, int64_t expand, int64_t dt_rank, tfl_dtype dtype);
+
+/// 2-D max pooling over (N, C, H, W) or (C, H, W) input; padding counts as -infinity.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param kernel_h Window height (>= 1).
+/// @param kernel_w Window width (>= 1).
+/// @param stride_h Vertical step; 0 means kernel_h.
+/// @param stride_w Horizontal step; 0 means kernel_w.
+/// @param padding_h Rows added above and below (>= 0, at most half the window).
+/// @param padding_w Columns added left and right (>= 0, at most half the window).
+/// @param dilation_h Vertical spacing of window elements (>= 1).
+/// @param dilation_w Horizontal spacing of window elements (>= 1).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or out-of-range sizes.
+TFL_NODISCARD tfl_status tfl_nn_max_pool2d_create(TFL_OUT tfl_module **out, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t padding_h, int64_t padding_w, int64_t dilation_h, int64_t dilation_w);
+
+/// Multi-head attention (batch first, no dropout): forward takes {x} (self-attention), {query, key,
+/// value} or {query, key, value, mask}; query (B, Lq, E), key and value (B, Lk, E) -> (B, Lq, E). A bool
+/// mask broadcasting to (B, num_heads, Lq, Lk) keeps the true positions; a float mask is added to the
+/// scores. Children q_proj, k_proj, v_proj, out_proj (Linear E -> E, weights U(-1/sqrt(E), 1/sqrt(E)),
+/// biases zero).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param embed_dim Model width E (a positive multiple of num_heads).
+/// @param num_heads Number of heads.
+/// @param bias Whether the projections have biases.
+/// @param causal Whether query i attends to keys j <= i only.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or sizes that do not
+///         fit; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_multi_head_attention_create(TFL_OUT tfl_module **out, int64_t embed_dim, int64_t num_heads, bool bias, bool causal, tfl_dtype dtype);
+
+/// The ReLU activation module, max(x, 0).
+/// @param[out] out New module; release with tfl_module_release.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out.
+TFL_NODISCARD tfl_status tfl_nn_relu_create(TFL_OUT tfl_module **out);
+
+/// RMS normalisation: x / sqrt(mean(x^2) + eps) over the trailing axes given by normalized_shape,
+/// times weight (ones) when elementwise_affine.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param normalized_shape Sizes of the normalised trailing axes (each > 0).
+/// @param ndim Number of entries of normalized_shape (>= 1).
+/// @param eps Added to the mean square (>= 0); NULL for the machine epsilon of the input's dtype.
+/// @param elementwise_affine Whether the layer has a weight.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid dtype code, an empty or
+///         non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_rms_norm_create(TFL_OUT tfl_module **out, TFL_ARRAY(ndim) const int64_t *normalized_shape, size_t ndim, TFL_NULLABLE const double *eps, bool elementwise_affine, tfl_dtype dtype);
+
+/// Appends a module to a Sequential container, as the child named by its position ("0", "1", ...).
+/// The container shares the module (it stays alive while the container does; releasing the caller's
+/// handle is fine).
+/// @param seq A module made by tfl_nn_sequential_create.
+/// @param module The module to append; neither seq itself nor a module that contains seq.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, when seq is not a Sequential, or when
+///         appending would make a module its own descendant.
+TFL_NODISCARD tfl_status tfl_nn_sequential_append(TFL_IN tfl_module *seq, TFL_IN tfl_module *module);
+
+/// An empty Sequential container; add modules with tfl_nn_sequential_append. Each child receives the
+/// previous one's output (the first all inputs); an empty Sequential returns its single input.
+/// @param[out] out New module; release with tfl_module_release.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out.
+TFL_NODISCARD tfl_status tfl_nn_sequential_create(TFL_OUT tfl_module **out);
+
+/// The Sigmoid activation module, 1 / (1 + exp(-x)).
+/// @param[out] out New module; release with tfl_module_release.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out.
+TFL_NODISCARD tfl_status tfl_nn_sigmoid_create(TFL_OUT tfl_module **out);
+
+/// The SiLU (swish) activation module, x * sigmoid(x).
+/// @param[out] out New module; release with tfl_module_release.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out.
+TFL_NODISCARD tfl_status tfl_nn_silu_create(TFL_OUT tfl_module **out);
+
+/// The Softmax module, exp(x) / sum(exp(x)) along one axis.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param axis The axis (negative counts from the end; checked against the input in forward).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out.
+TFL_NODISCARD tfl_status tfl_nn_softmax_create(TFL_OUT tfl_module **out, int64_t axis);
+
+/// The Tanh activation module.
+/// @param[out] out New module; release with tfl_module_release.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out.
+TFL_NODISCARD tfl_status tfl_nn_tanh_create(TFL_OUT tfl_module **out);
+
+/* ---- nn_module --------------------------------------------------------------------------------- */
+
+/// The buffer with a dotted name, e.g. "1.running_mean" (the module's tensor, not a copy).
+/// @param[out] out New reference to the buffer; release with tfl_tensor_release.
+/// @param m The module.
+/// @param name Dotted name.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or when the module has no such buffer.
+TFL_NODISCARD tfl_status tfl_module_buffer(TFL_OUT tfl_tensor **out, const tfl_module *m, const char *name);
+
+/// The descendant module with a dotted path, e.g. "0" or "1.q_proj".
+/// @param[out] out New handle to the descendant (shared with its parent); release with tfl_module_release.
+/// @param m The module.
+/// @param name Dotted path.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or when there is no such descendant.
+TFL_NODISCARD tfl_status tfl_module_child(TFL_OUT tfl_module **out, const tfl_module *m, const char *name);
+
+/// Number of direct children of a module (Sequential: its modules; MultiHeadAttention: its
+/// projections; ...).
+/// @param[out] out Receives the number of children.
+/// @param m The module.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_module_children_size(TFL_OUT size_t *out, const tfl_module *m);
+
+/// Sets eval mode on the module and all its descendants (tfl_module_train(m, false)).
+/// @param m The module.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL m.
+TFL_NODISCARD tfl_status tfl_module_eval(TFL_IN tfl_module *m);
+
+/// Runs the module: its forward pre-hooks, its computation, its forward hooks; backward hooks are
+/// attached to the graph of this call. Most layers take one input; MultiHeadAttention takes 1, 3 or 4.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param m The module.
+/// @param inputs The inputs.
+/// @param n Number of inputs.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, or the wrong number of
+///         inputs; TFL_ERR_SHAPE / TFL_ERR_DTYPE / TFL_ERR_INDEX for inputs the layer does not accept
+///         (the message names the layer); any status returned by a forward hook.
+TFL_NODISCARD tfl_status tfl_module_forward(TFL_OUT tfl_tensor **out, TFL_IN tfl_module *m, TFL_ARRAY(n) const tfl_tensor *const *inputs, size_t n);
+
+/// Whether the module is in training mode.
+/// @param[out] out Receives the flag.
+/// @param m The module.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_module_is_training(TFL_OUT bool *out, const tfl_module *m);
+
+/// Copies named tensors into the module's parameters and buffers (without recording autograd). Every
+/// entry is checked before anything is written, so a failed load leaves the module unchanged.
+/// @param[out] out_missing Receives the number of the module's entries absent from names, or NULL.
+/// @param[out] out_unexpected Receives the number of names the module does not have, or NULL.
+/// @param m The module.
+/// @param names Dotted names, as tfl_module_state_dict_entry gives them.
+/// @param tensors The values, tensors[i] for names[i], each of the module's shape and dtype for that name.
+/// @param n Number of entries.
+/// @param strict Fail when a name is missing or unexpected.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, a name given twice, or (when
+///         strict) missing or unexpected names, all listed in the message; TFL_ERR_SHAPE / TFL_ERR_DTYPE
+///         for a value whose shape / dtype differs from the module's.
+TFL_NODISCARD tfl_status tfl_module_load_state_dict(TFL_OUT TFL_NULLABLE size_t *out_missing, TFL_OUT TFL_NULLABLE size_t *out_unexpected, TFL_IN tfl_module *m, TFL_ARRAY(n) const char *const *names, TFL_ARRAY(n) const tfl_tensor *const *tensors, size_t n, bool strict);
+
+/// Entry `index` of the buffer listing: its dotted name and the module's buffer (not a copy).
+/// @param[out] out Receives a new reference to the buffer (release with tfl_tensor_release), or NULL to
+///             ask for the name only.
+/// @param[out] out_name Receives the NUL-terminated name; may be NULL when name_capacity is 0.
+/// @param[out] out_name_len Receives the length of the name without the NUL.
+/// @param name_capacity Size of out_name in bytes: 0, or at least *out_name_len + 1.
+/// @param m The module.
+/// @param index Position in the listing.
+/// @param recurse Whether the listing includes descendants.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name_capacity that is neither 0 nor
+///         large enough; TFL_ERR_INDEX when index is past the end.
+TFL_NODISCARD tfl_status tfl_module_named_buffer(TFL_OUT TFL_NULLABLE tfl_tensor **out, TFL_OUT TFL_NULLABLE TFL_ARRAY(name_capacity) char *out_name, TFL_OUT size_t *out_name_len, size_t name_capacity, const tfl_module *m, size_t index, bool recurse);
+
+/// Number of entries of the module's buffer listing (state that is saved but not trained, such as
+/// running statistics), in the order of tfl_module_named_parameters_size.
+/// @param[out] out Receives the number of buffers.
+/// @param m The module.
+/// @param recurse Include the buffers of descendants.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_module_named_buffers_size(TFL_OUT size_t *out, const tfl_module *m, bool recurse);
+
+/// Direct child `index`, in registration order: its name ("0", "q_proj", ...) and a handle to it (the
+/// same module, shared with the parent).
+/// @param[out] out Receives a new handle to the child (release with tfl_module_release), or NULL to ask
+///             for the name only.
+/// @param[out] out_name Receives the NUL-terminated name; may be NULL when name_capacity is 0.
+/// @param[out] out_name_len Receives the length of the name without the NUL.
+/// @param name_capacity Size of out_name in bytes: 0, or at least *out_name_len + 1.
+/// @param m The module.
+/// @param index Position among the children.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name_capacity that is neither 0 nor
+///         large enough; TFL_ERR_INDEX when index is past the end.
+TFL_NODISCARD tfl_status tfl_module_named_child(TFL_OUT TFL_NULLABLE tfl_module **out, TFL_OUT TFL_NULLABLE TFL_ARRAY(name_capacity) char *out_name, TFL_OUT size_t *out_name_len, size_t name_capacity, const tfl_module *m, size_t index);
+
+/// Entry `index` of the parameter listing (see tfl_module_named_parameters_size): its dotted name
+/// ("0.weight") and the parameter itself (the module's tensor, not a copy: writes are seen by the
+/// module). The name is written with the convention of tfl_module_to_string.
+/// @param[out] out Receives a new reference to the parameter (release with tfl_tensor_release), or NULL
+///             to ask for the name only.
+/// @param[out] out_name Receives the NUL-terminated name; may be NULL when name_capacity is 0.
+/// @param[out] out_name_len Receives the length of the name without the NUL.
+/// @param name_capacity Size of out_name in bytes: 0, or at least *out_name_len + 1.
+/// @param m The module.
+/// @param index Position in the listing.
+/// @param recurse Whether the listing includes descendants.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name_capacity that is neither 0 nor
+///         large enough; TFL_ERR_INDEX when index is past the end. Nothing is written to out or out_name
+///         on failure.
+TFL_NODISCARD tfl_status tfl_module_named_parameter(TFL_OUT TFL_NULLABLE tfl_tensor **out, TFL_OUT TFL_NULLABLE TFL_ARRAY(name_capacity) char *out_name, TFL_OUT size_t *out_name_len, size_t name_capacity, const tfl_module *m, size_t index, bool recurse);
+
+/// Number of entries of the module's parameter listing (read them with tfl_module_named_parameter):
+/// own parameters first, then each child's, depth first, in registration order; a tensor shared by
+/// several submodules is listed once.
+/// @param[out] out Receives the number of parameters.
+/// @param m The module.
+/// @param recurse Include the parameters of descendants (otherwise only the module's own).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_module_named_parameters_size(TFL_OUT size_t *out, const tfl_module *m, bool recurse);
+
+/// The parameter with a dotted name, e.g. "0.weight" or "q_proj.bias" (the module's tensor, not a copy).
+/// @param[out] out New reference to the parameter; release with tfl_tensor_release.
+/// @param m The module.
+/// @param name Dotted name.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or when the module has no such parameter.
+TFL_NODISCARD tfl_status tfl_module_parameter(TFL_OUT tfl_tensor **out, const tfl_module *m, const char *name);
+
+/// Number of scalar values in the module's distinct parameters (a tensor shared by several
+/// submodules counts once).
+/// @param[out] out Receives the count.
+/// @param m The module.
+/// @param trainable_only Count only parameters that require grad.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_module_parameter_count(TFL_OUT int64_t *out, const tfl_module *m, bool trainable_only);
+
+/// Drops a reference to a module. The module itself is destroyed when no handle, parent module or
+/// optimizer holds it any more; its hooks go with it.
+/// @param m Module handle, or NULL (ignored).
+void tfl_module_release(TFL_IN TFL_NULLABLE tfl_module *m);
+
+/// Adds a reference to a module.
+/// @param m Module handle.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if m is NULL.
+TFL_NODISCARD tfl_status tfl_module_retain(TFL_IN tfl_module *m);
+
+/// Entry `index` of the module's state dict: its dotted name and a detached view of the module's
+/// tensor (no copy: it changes when the module is trained; clone it for a snapshot).
+/// @param[out] out Receives a new reference to the tensor (release with tfl_tensor_release), or NULL to
+///             ask for the name only.
+/// @param[out] out_name Receives the NUL-terminated name; may be NULL when name_capacity is 0.
+/// @param[out] out_name_len Receives the length of the name without the NUL.
+/// @param name_capacity Size of out_name in bytes: 0, or at least *out_name_len + 1.
+/// @param m The module.
+/// @param index Position in the state dict.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name_capacity that is neither 0 nor
+///         large enough; TFL_ERR_INDEX when index is past the end.
+TFL_NODISCARD tfl_status tfl_module_state_dict_entry(TFL_OUT TFL_NULLABLE tfl_tensor **out, TFL_OUT TFL_NULLABLE TFL_ARRAY(name_capacity) char *out_name, TFL_OUT size_t *out_name_len, size_t name_capacity, const tfl_module *m, size_t index);
+
+/// Loads a safetensors checkpoint into the module's parameters and buffers, as
+/// tfl_module_load_state_dict does with the file's tensors (nothing is written unless every entry fits).
+/// @param[out] out_missing Receives the number of the module's entries absent from the file, or NULL.
+/// @param[out] out_unexpected Receives the number of file entries the module does not have, or NULL.
+/// @param m The module.
+/// @param path File to read.
+/// @param strict Fail when an entry is missing or unexpected.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or (when strict) missing or unexpected
+///         entries; TFL_ERR_IO when the file cannot be read or is malformed; TFL_ERR_SHAPE /
+///         TFL_ERR_DTYPE for an entry whose shape / dtype differs from the module's.
+TFL_NODISCARD tfl_status tfl_module_state_dict_load(TFL_OUT TFL_NULLABLE size_t *out_missing, TFL_OUT TFL_NULLABLE size_t *out_unexpected, TFL_IN tfl_module *m, const char *path, bool strict);
+
+/// Saves the module's state dict as a safetensors checkpoint (readable by the Python safetensors
+/// package; metadata format "pt"). The file is written through a temporary file renamed into place, so
+/// a failed save leaves an old file intact.
+/// @param m The module.
+/// @param path File to write (replaced if it exists).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO when the file cannot be written.
+TFL_NODISCARD tfl_status tfl_module_state_dict_save(const tfl_module *m, const char *path);
+
+/// Number of entries of the module's state dict: per module its parameters, then its buffers, then
+/// each child's entries (PyTorch's key order). Read them with tfl_module_state_dict_entry.
+/// @param[out] out Receives the number of entries.
+/// @param m The module.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_module_state_dict_size(TFL_OUT size_t *out, const tfl_module *m);
+
+/// A readable description, e.g. "Linear(in_features=3, out_features=4, bias=true)"; containers list
+/// their children on the following lines. To size the buffer, call with out = NULL and capacity = 0
+/// first; *out_len then receives the length.
+/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the text in bytes, without the NUL (also when capacity is
+///             too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @param m The module.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a capacity that is neither 0 nor large
+///         enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_module_to_string(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, const tfl_module *m);
+
+/// Sets training mode (true) or eval mode (false) on the module and all its descendants. Modules start
+/// in training mode. Dropout and BatchNorm behave differently in the two modes.
+/// @param m The module.
+/// @param training The mode.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL m.
+TFL_NODISCARD tfl_status tfl_module_train(TFL_IN tfl_module *m, bool training);
+
+/// The module's type name, e.g. "Linear", "Sequential", "Mamba".
+/// @param[out] out Receives a NUL-terminated string owned by the module (valid while it lives).
+/// @param m The module.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_module_type_name(TFL_OUT const char **out, const tfl_module *m);
+
+/// Clears the accumulated gradient of every parameter of the module and its descendants.
+/// @param m The module.
+/// @param set_to_none Remove the gradients (tfl_tensor_grad then gives NULL) instead of filling them
+///                    with zeros.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL m.
+TFL_NODISCARD tfl_status tfl_module_zero_grad(TFL_IN tfl_module *m, bool set_to_none);
 
 /* ---- ops_elementwise --------------------------------------------------------------------------- */
 

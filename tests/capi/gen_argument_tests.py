@@ -42,6 +42,17 @@ VALID = {
     "tfl_tape **": "(tfl_tape *[1]){NULL}",
     # Never dereferenced: each case makes another argument NULL, and NULL checks come first.
     "tfl_tape *": "(tfl_tape *)buffer",
+    # nn modules. Handles are never dereferenced (see tfl_tape *); constructors get a real out slot,
+    # and fail on the case's NULL or bad dtype before writing it.
+    "tfl_module **": "(tfl_module *[1]){NULL}",
+    "tfl_module *": "(tfl_module *)buffer",
+    "const tfl_module *": "(const tfl_module *)buffer",
+    "const double *": "(const double[1]){0.1}",
+    "const char *": "\"x\"",
+    "const char *const *": "(const char *const[2]){\"x\", \"y\"}",
+    "tfl_module_forward_pre_hook_fn": "NULL",
+    "tfl_module_forward_hook_fn": "NULL",
+    "tfl_module_backward_hook_fn": "NULL",
 }
 # Out-arrays (TFL_OUT with TFL_ARRAY) get an array of 16 slots instead of the single-value form.
 VALID_ARRAY_OUT = {
