@@ -104,11 +104,13 @@ class MemoryOpTag {
 };
 
 // The module name recorded in memory events of this thread while a scope is open (nn modules open
-// one around forward). The name is copied into a process-wide intern table, so events may outlive the
-// module; the innermost scope wins (pass a qualified name such as "encoder.fc1" to see the path).
+// one around forward with their dotted path, e.g. "Sequential.0"). The name is copied into a
+// process-wide intern table, so events may outlive the module; the innermost scope wins.
 class MemoryModuleScope {
  public:
   explicit MemoryModuleScope(const std::string& module);
+  // The name of the innermost open scope on this thread ("" outside every module).
+  static const char* current();
   ~MemoryModuleScope();
   MemoryModuleScope(const MemoryModuleScope&) = delete;
   MemoryModuleScope& operator=(const MemoryModuleScope&) = delete;

@@ -214,5 +214,6 @@ MemoryModuleScope::MemoryModuleScope(const std::string& module) : prev_(t_curren
   t_current_module = intern_module_name(module);
 }
 MemoryModuleScope::~MemoryModuleScope() { t_current_module = prev_; }
+const char* MemoryModuleScope::current() { return t_current_module; }
 
 }  // namespace tfl

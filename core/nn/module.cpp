@@ -166,6 +166,7 @@ std::shared_ptr<Module> Module::register_module(const std::string& name, std::sh
   if (!child) TFL_THROW(InvalidArgumentError, type_name_, "child module '", name, "' is null");
   if (child.get() == this) TFL_THROW(InvalidArgumentError, type_name_, "a module cannot be its own child");
   children_.emplace_back(name, child);
+  child->name_in_parent_ = name;
   return child;
 }
 
@@ -369,7 +370,11 @@ Tensor Module::operator()(const std::vector<Tensor>& given) {
   }
   Tensor out;
   {
-    MemoryModuleScope memory_scope(type_name_);  // tags the forward's allocations for the memory profiler
+    // Tags the forward's allocations with the module's path: the root by its type, children by the
+    // names their parents gave them ("Sequential.0"), so the profiler tells two Linear layers apart.
+    const std::string parent = MemoryModuleScope::current();
+    MemoryModuleScope memory_scope(parent.empty() ? type_name_
+                                                  : parent + "." + (name_in_parent_.empty() ? type_name_ : name_in_parent_));
     out = forward(inputs);
   }
   auto fwd = forward_hooks_;

@@ -137,6 +137,8 @@ class Module {
   void to_string_into(std::string& out, int indent) const;
 
   std::string type_name_;
+  // The name the latest parent registered this module under (its memory-profiler path segment).
+  std::string name_in_parent_;
   bool training_ = true;
   std::vector<std::pair<std::string, Tensor>> params_;
   std::vector<std::pair<std::string, Tensor>> buffers_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/allocator.h"
 #include "core/autograd/derivatives/assemble.h"
 #include "core/autograd/grad_mode.h"
 #include "core/autograd/variable.h"
@@ -85,6 +86,7 @@ Tensor concat_impl(const std::vector<Tensor>& ts, int64_t axis, const char* op) 
 }  // namespace
 
 Tensor concat(const std::vector<Tensor>& tensors, int64_t axis) {
+  MemoryOpTag memory_scope("concat");  // tags this op's allocations for the memory profiler
   check_list(tensors, "concat");
   Tensor out = concat_impl(tensors, axis, "concat");
   if (autograd::needs_grad(tensors)) autograd::record_concat(tensors, normalize_axis(axis, out.ndim(), "concat"), out);
@@ -92,6 +94,7 @@ Tensor concat(const std::vector<Tensor>& tensors, int64_t axis) {
 }
 
 Tensor stack(const std::vector<Tensor>& tensors, int64_t axis) {
+  MemoryOpTag memory_scope("stack");  // tags this op's allocations for the memory profiler
   check_list(tensors, "stack");
   const Shape& shape = tensors[0].shape();
   for (size_t i = 1; i < tensors.size(); ++i)
@@ -227,6 +230,7 @@ Tensor pad_impl(const Tensor& t, const std::vector<std::pair<int64_t, int64_t>>&
 }  // namespace
 
 Tensor pad(const Tensor& t, const std::vector<std::pair<int64_t, int64_t>>& widths, PadMode mode, double value) {
+  MemoryOpTag memory_scope("pad");  // tags this op's allocations for the memory profiler
   Tensor out = pad_impl(t, widths, mode, value);
   if (autograd::needs_grad({t})) {
     std::vector<std::pair<int64_t, int64_t>> per_axis;
@@ -278,6 +282,7 @@ int64_t reduce_shift(int64_t shift, int64_t n) {
 }  // namespace
 
 Tensor roll(const Tensor& t, int64_t shift) {
+  MemoryOpTag memory_scope("roll");  // tags this op's allocations for the memory profiler
   check_defined(t, "roll", "t");
   Tensor out;
   {
@@ -290,10 +295,12 @@ Tensor roll(const Tensor& t, int64_t shift) {
 }
 
 Tensor roll(const Tensor& t, int64_t shift, int64_t axis) {
+  MemoryOpTag memory_scope("roll");  // tags this op's allocations for the memory profiler
   return roll(t, std::vector<int64_t>{shift}, std::vector<int64_t>{axis});
 }
 
 Tensor roll(const Tensor& t, const std::vector<int64_t>& shifts, const std::vector<int64_t>& axes) {
+  MemoryOpTag memory_scope("roll");  // tags this op's allocations for the memory profiler
   check_defined(t, "roll", "t");
   if (axes.empty()) TFL_THROW(InvalidArgumentError, "roll", "needs at least one axis (or use the flattened roll)");
   if (shifts.size() != axes.size() && shifts.size() != 1)
@@ -338,12 +345,14 @@ Tensor triangle(const Tensor& t, int64_t k, int op_id) {
 }  // namespace
 
 Tensor tril(const Tensor& t, int64_t k) {
+  MemoryOpTag memory_scope("tril");  // tags this op's allocations for the memory profiler
   static const int kTril = op_index("tril");
   Tensor out = triangle(t, k, kTril);
   if (autograd::needs_grad({t})) autograd::record_tril(t, k, out);
   return out;
 }
 Tensor triu(const Tensor& t, int64_t k) {
+  MemoryOpTag memory_scope("triu");  // tags this op's allocations for the memory profiler
   static const int kTriu = op_index("triu");
   Tensor out = triangle(t, k, kTriu);
   if (autograd::needs_grad({t})) autograd::record_triu(t, k, out);
@@ -351,10 +360,12 @@ Tensor triu(const Tensor& t, int64_t k) {
 }
 
 Tensor repeat(const Tensor& t, int64_t repeats, std::optional<int64_t> axis) {
+  MemoryOpTag memory_scope("repeat");  // tags this op's allocations for the memory profiler
   return repeat(t, std::vector<int64_t>{repeats}, axis);
 }
 
 Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats, std::optional<int64_t> axis) {
+  MemoryOpTag memory_scope("repeat");  // tags this op's allocations for the memory profiler
   static const int kRepeat = op_index("repeat");
   check_defined(t, "repeat", "t");
   // Without an axis NumPy repeats the flattened array; a 0-d tensor is treated as 1-D either way.
@@ -451,6 +462,7 @@ Tensor tile_impl(const Tensor& t, const std::vector<int64_t>& reps) {
 }  // namespace
 
 Tensor tile(const Tensor& t, const std::vector<int64_t>& reps) {
+  MemoryOpTag memory_scope("tile");  // tags this op's allocations for the memory profiler
   check_defined(t, "tile", "t");
   Tensor out;
   {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/allocator.h"
 #include "core/autograd/grad_mode.h"
 #include "core/ops/assemble.h"
 #include "core/ops/copy.h"
@@ -27,6 +28,7 @@ Tensor additive_from_bool(const Tensor& keep, DType dt) {
 
 Tensor scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, bool causal,
                                     std::optional<double> scale) {
+  MemoryOpTag memory_scope("scaled_dot_product_attention");  // tags this op's allocations for the memory profiler
   const char* op = "scaled_dot_product_attention";
   check_defined(q, op, "q");
   check_defined(k, op, "k");

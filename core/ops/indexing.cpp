@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/allocator.h"
 #include "core/autograd/derivatives/indexing.h"
 #include "core/autograd/variable.h"
 #include "core/dispatch.h"
@@ -89,6 +90,7 @@ void check_same_dtype(const Tensor& t, const Tensor& src, const char* op) {
 }  // namespace
 
 Tensor gather(const Tensor& t, int64_t axis, const Tensor& index) {
+  MemoryOpTag memory_scope("gather");  // tags this op's allocations for the memory profiler
   check_defined(t, "gather", "t");
   check_index(index, t, "gather", "index");
   if (index.ndim() != t.ndim())
@@ -110,6 +112,7 @@ Tensor gather(const Tensor& t, int64_t axis, const Tensor& index) {
 }
 
 Tensor take(const Tensor& t, const Tensor& index) {
+  MemoryOpTag memory_scope("take");  // tags this op's allocations for the memory profiler
   check_defined(t, "take", "t");
   check_index(index, t, "take", "index");
   Tensor flat = contiguous(t);
@@ -123,6 +126,7 @@ Tensor take(const Tensor& t, const Tensor& index) {
 }
 
 Tensor index_select(const Tensor& t, int64_t axis, const Tensor& index) {
+  MemoryOpTag memory_scope("index_select");  // tags this op's allocations for the memory profiler
   check_defined(t, "index_select", "t");
   check_index(index, t, "index_select", "index");
   if (index.ndim() > 1)
@@ -141,6 +145,7 @@ Tensor index_select(const Tensor& t, int64_t axis, const Tensor& index) {
 }
 
 Tensor take_along_axis(const Tensor& t, const Tensor& indices, int64_t axis) {
+  MemoryOpTag memory_scope("take_along_axis");  // tags this op's allocations for the memory profiler
   check_defined(t, "take_along_axis", "t");
   check_index(indices, t, "take_along_axis", "indices");
   if (indices.ndim() != t.ndim())
@@ -171,6 +176,7 @@ Tensor take_along_axis(const Tensor& t, const Tensor& indices, int64_t axis) {
 }
 
 Tensor scatter_add(const Tensor& t, int64_t axis, const Tensor& index, const Tensor& src) {
+  MemoryOpTag memory_scope("scatter_add");  // tags this op's allocations for the memory profiler
   check_defined(t, "scatter_add", "t");
   check_defined(src, "scatter_add", "src");
   check_index(index, t, "scatter_add", "index");
@@ -211,6 +217,7 @@ const Tensor& scatter_add_(const Tensor& t, int64_t axis, const Tensor& index, c
 }
 
 Tensor index_add(const Tensor& t, int64_t axis, const Tensor& index, const Tensor& src, double alpha) {
+  MemoryOpTag memory_scope("index_add");  // tags this op's allocations for the memory profiler
   check_defined(t, "index_add", "t");
   check_defined(src, "index_add", "src");
   check_index(index, t, "index_add", "index");
@@ -246,6 +253,7 @@ const Tensor& index_add_(const Tensor& t, int64_t axis, const Tensor& index, con
 }
 
 Tensor masked_select(const Tensor& t, const Tensor& mask) {
+  MemoryOpTag memory_scope("masked_select");  // tags this op's allocations for the memory profiler
   static const int kCount = op_index("masked_count");
   static const int kSelect = op_index("masked_select");
   check_defined(t, "masked_select", "t");
@@ -274,6 +282,7 @@ Tensor masked_select(const Tensor& t, const Tensor& mask) {
 }
 
 Tensor one_hot(const Tensor& indices, int64_t num_classes, DType dtype) {
+  MemoryOpTag memory_scope("one_hot");  // tags this op's allocations for the memory profiler
   static const int kOneHot = op_index("one_hot");
   check_defined(indices, "one_hot", "indices");
   check_index(indices, indices, "one_hot", "indices");

@@ -1,6 +1,7 @@
 // Entry points of the convolution and average-pool backward ops: shape checks, then their kernels.
 #include "core/ops/nn_grad.h"
 
+#include "core/allocator.h"
 #include "core/autograd/derivatives/nn.h"
 #include "core/autograd/variable.h"
 #include "core/dispatch.h"
@@ -105,6 +106,7 @@ Tensor run_pool_grad(int op, const Tensor& grad_out, const Shape& input_shape, P
 
 Tensor conv2d_input_grad(const Tensor& grad_out, const Tensor& weight, const Shape& input_shape,
                          const Conv2dSpec& spec) {
+  MemoryOpTag memory_scope("conv2d_input_grad");  // tags this op's allocations for the memory profiler
   static const int kOp = op_index("conv2d_input_grad");
   check_defined(grad_out, "conv2d_input_grad", "grad_out");
   check_defined(weight, "conv2d_input_grad", "weight");
@@ -116,6 +118,7 @@ Tensor conv2d_input_grad(const Tensor& grad_out, const Tensor& weight, const Sha
 
 Tensor conv2d_weight_grad(const Tensor& input, const Tensor& grad_out, const Shape& weight_shape,
                           const Conv2dSpec& spec) {
+  MemoryOpTag memory_scope("conv2d_weight_grad");  // tags this op's allocations for the memory profiler
   static const int kOp = op_index("conv2d_weight_grad");
   check_defined(input, "conv2d_weight_grad", "input");
   check_defined(grad_out, "conv2d_weight_grad", "grad_out");
@@ -127,6 +130,7 @@ Tensor conv2d_weight_grad(const Tensor& input, const Tensor& grad_out, const Sha
 
 Tensor avg_pool2d_grad(const Tensor& grad_out, const Shape& input_shape, Size2 kernel, Size2 stride, Size2 padding,
                        bool count_include_pad) {
+  MemoryOpTag memory_scope("avg_pool2d_grad");  // tags this op's allocations for the memory profiler
   static const int kOp = op_index("avg_pool2d_grad");
   if (stride[0] == 0 && stride[1] == 0) stride = kernel;
   for (int i = 0; i < 2; ++i)
@@ -150,6 +154,7 @@ Tensor avg_pool2d_grad(const Tensor& grad_out, const Shape& input_shape, Size2 k
 }
 
 Tensor adaptive_avg_pool2d_grad(const Tensor& grad_out, const Shape& input_shape) {
+  MemoryOpTag memory_scope("adaptive_avg_pool2d_grad");  // tags this op's allocations for the memory profiler
   static const int kOp = op_index("adaptive_avg_pool2d_grad");
   Pool2dParams p{};
   Tensor out = run_pool_grad(kOp, grad_out, input_shape, &p, "adaptive_avg_pool2d_grad");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/allocator.h"
 #include "core/dispatch.h"
 #include "kernels/params_random.h"
 
@@ -91,6 +92,7 @@ void check_bernoulli_dtype(DType dt) {
 }  // namespace
 
 Tensor uniform(const Shape& shape, double low, double high, DType dtype, Generator* gen) {
+  MemoryOpTag memory_scope("uniform");  // tags this op's allocations for the memory profiler
   static const int kOp = op_index("uniform");
   check_uniform_args(low, high, dtype, "uniform");
   Tensor out = Tensor::empty(shape, dtype);
@@ -104,6 +106,7 @@ Tensor rand(const Shape& shape, DType dtype, Generator* gen) {
 }
 
 Tensor normal(const Shape& shape, double mean, double std, DType dtype, Generator* gen) {
+  MemoryOpTag memory_scope("normal");  // tags this op's allocations for the memory profiler
   static const int kOp = op_index("normal");
   check_normal_args(mean, std, dtype, "normal");
   Tensor out = Tensor::empty(shape, dtype);
@@ -117,6 +120,7 @@ Tensor randn(const Shape& shape, DType dtype, Generator* gen) {
 }
 
 Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype, Generator* gen) {
+  MemoryOpTag memory_scope("randint");  // tags this op's allocations for the memory profiler
   static const int kOp = op_index("randint");
   int64_t lo_lim, hi_lim;
   switch (dtype) {
@@ -136,6 +140,7 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype, Gener
 }
 
 Tensor bernoulli(const Shape& shape, double p, DType dtype, Generator* gen) {
+  MemoryOpTag memory_scope("bernoulli");  // tags this op's allocations for the memory profiler
   static const int kOp = op_index("bernoulli");
   check_bernoulli_dtype(dtype);
   if (!(p >= 0.0 && p <= 1.0))
@@ -146,6 +151,7 @@ Tensor bernoulli(const Shape& shape, double p, DType dtype, Generator* gen) {
 }
 
 Tensor bernoulli(const Tensor& p, DType dtype, Generator* gen) {
+  MemoryOpTag memory_scope("bernoulli");  // tags this op's allocations for the memory profiler
   static const int kOp = op_index("bernoulli_tensor");
   check_defined(p, "bernoulli", "p");
   if (!is_floating(p.dtype()))
@@ -158,6 +164,7 @@ Tensor bernoulli(const Tensor& p, DType dtype, Generator* gen) {
 }
 
 Tensor bernoulli(const Tensor& p, Generator* gen) {
+  MemoryOpTag memory_scope("bernoulli");  // tags this op's allocations for the memory profiler
   check_defined(p, "bernoulli", "p");
   return bernoulli(p, p.dtype(), gen);
 }

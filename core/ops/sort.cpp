@@ -1,6 +1,7 @@
 // Sorting ops: validate, allocate both outputs, and call the row-ordering kernels.
 #include "core/ops/sort.h"
 
+#include "core/allocator.h"
 #include "core/autograd/derivatives/sort.h"
 #include "core/autograd/grad_mode.h"
 #include "core/autograd/variable.h"
@@ -38,6 +39,7 @@ SortResult order(int op, const Tensor& t, int64_t k, int64_t axis, bool descendi
 }  // namespace
 
 SortResult sort(const Tensor& t, int64_t axis, bool descending, bool /*stable: always*/) {
+  MemoryOpTag memory_scope("sort");  // tags this op's allocations for the memory profiler
   static const int kSort = op_index("sort");
   check_defined(t, "sort", "t");
   const int ax = normalize_axis(axis, t.ndim() == 0 ? 1 : t.ndim(), "sort");
@@ -53,6 +55,7 @@ Tensor argsort(const Tensor& t, int64_t axis, bool descending, bool stable) {
 }
 
 SortResult topk(const Tensor& t, int64_t k, int64_t axis, bool largest, bool sorted) {
+  MemoryOpTag memory_scope("topk");  // tags this op's allocations for the memory profiler
   static const int kTopk = op_index("topk");
   check_defined(t, "topk", "t");
   SortResult r = order(kTopk, t, k, axis, largest, sorted);

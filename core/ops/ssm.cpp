@@ -1,6 +1,7 @@
 // Selective scan op entry points: argument checks, dtype promotion and the kernel calls.
 #include "core/ops/ssm.h"
 
+#include "core/allocator.h"
 #include "core/autograd/derivatives/ssm.h"
 #include "core/autograd/grad_mode.h"
 #include "core/autograd/variable.h"
@@ -65,6 +66,7 @@ const void* ptr(const Tensor& t) { return t.defined() ? t.data_ptr() : nullptr; 
 
 Tensor selective_scan(const Tensor& u, const Tensor& delta, const Tensor& A, const Tensor& B, const Tensor& C,
                       const Tensor& D) {
+  MemoryOpTag memory_scope("selective_scan");  // tags this op's allocations for the memory profiler
   static const int op = op_index("selective_scan");
   const ScanDims s = check_scan("selective_scan", op, u, delta, A, B, C, D);
   Tensor y;
@@ -89,6 +91,7 @@ Tensor selective_scan(const Tensor& u, const Tensor& delta, const Tensor& A, con
 
 std::vector<Tensor> selective_scan_backward(const Tensor& grad_y, const Tensor& u, const Tensor& delta,
                                             const Tensor& A, const Tensor& B, const Tensor& C, const Tensor& D) {
+  MemoryOpTag memory_scope("selective_scan_backward");  // tags this op's allocations for the memory profiler
   static const int op = op_index("selective_scan_backward");
   const char* name = "selective_scan_backward";
   const ScanDims s = check_scan(name, op, u, delta, A, B, C, D);

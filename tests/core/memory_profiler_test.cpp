@@ -13,6 +13,8 @@
 #include "core/autograd/variable.h"
 #include "core/memory_profiler.h"
 #include "core/nn/linear.h"
+#include "core/nn/sequential.h"
+#include "core/ops/indexing.h"
 #include "core/ops/creation.h"
 #include "core/ops/elementwise.h"
 #include "core/ops/reduce.h"
@@ -334,4 +336,24 @@ TEST_CASE("real ops and modules tag their allocations", "[memory][profiler]") {
   CHECK(has_tag(rep.by_op, "sum"));
   CHECK(has_tag(rep.by_op, "matmul"));
   CHECK(has_tag(rep.by_module, "Linear"));
+}
+
+TEST_CASE("modules nested in a container are tagged with their dotted path", "[memory][profiler]") {
+  auto net = std::make_shared<tfl::nn::Sequential>(std::vector<std::shared_ptr<tfl::nn::Module>>{
+      std::make_shared<tfl::nn::Linear>(8, 16), std::make_shared<tfl::nn::Linear>(16, 4)});
+  tfl::Tensor x = tfl::ones({2, 8});
+  auto& prof = tfl::MemoryProfiler::instance();
+  prof.start();
+  tfl::Tensor out = (*net)(x);
+  tfl::Tensor g = tfl::gather(x, 1, tfl::zeros({2, 1}, tfl::DType::I64));  // an indexing op outside modules
+  prof.stop();
+  tfl::MemoryReport rep = prof.report();
+  std::vector<std::string> modules, ops;
+  for (const auto& t : rep.by_module) modules.push_back(t.tag);
+  for (const auto& t : rep.by_op) ops.push_back(t.tag);
+  INFO("modules: " << joined(modules) << "ops: " << joined(ops));
+  // The two Linear layers are told apart by the names the Sequential gave them.
+  CHECK(any_contains(modules, "Sequential.0"));
+  CHECK(any_contains(modules, "Sequential.1"));
+  CHECK(any_contains(ops, "gather"));
 }
