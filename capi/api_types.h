@@ -111,6 +111,32 @@ typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements, con
                                                   size_t ngrad_input, const tfl_tensor* const* grad_output,
                                                   size_t ngrad_output, void* user_data);
 
+// --- losses, optimizers, schedulers, checkpoints (capi/losses.cpp, optim.cpp, scheduler.cpp, checkpoint.cpp)
+
+/// How a loss combines its per-element values.
+typedef enum tfl_reduction {
+  TFL_REDUCTION_NONE = 0,      ///< no reduction: one loss per element (or per sample for cross-entropy)
+  TFL_REDUCTION_MEAN = 1,      ///< the mean (cross-entropy with class indices: divided by the total target weight)
+  TFL_REDUCTION_SUM = 2,       ///< the sum
+  TFL_REDUCTION_BATCHMEAN = 3  ///< the sum divided by the batch size (input's first dimension); tfl_loss_kl_div only
+} tfl_reduction;
+
+/// An optimizer over a fixed list of parameters with per-parameter state (opaque, reference-counted).
+typedef struct tfl_optimizer tfl_optimizer;
+
+/// A learning-rate scheduler over an optimizer (opaque, reference-counted); it keeps its optimizer alive.
+typedef struct tfl_scheduler tfl_scheduler;
+
+/// How tfl_sched_one_cycle_create anneals between its phases.
+typedef enum tfl_anneal_strategy {
+  TFL_ANNEAL_COS = 0,    ///< cosine annealing
+  TFL_ANNEAL_LINEAR = 1  ///< linear annealing
+} tfl_anneal_strategy;
+
+/// The named tensors and metadata of a safetensors file, loaded by tfl_safetensors_from_file (opaque,
+/// reference-counted). Tensors are views of the memory-mapped file where alignment allows.
+typedef struct tfl_safetensors tfl_safetensors;
+
 #ifdef __cplusplus
 }
 #endif

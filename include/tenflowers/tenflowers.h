@@ -114,10 +114,31 @@ typedef enum tfl_memory_counter {
   TFL_MEMORY_LIMIT_BYTES = 7 /**< the limit set with tfl_memory_set_limit (0: none) */
 } tfl_memory_counter;
 
+/// How a loss combines its per-element values.
+typedef enum tfl_reduction {
+  TFL_REDUCTION_NONE = 0, /**< no reduction: one loss per element (or per sample for cross-entropy) */
+  TFL_REDUCTION_MEAN = 1, /**< the mean (cross-entropy with class indices: divided by the total target weight) */
+  TFL_REDUCTION_SUM = 2, /**< the sum */
+  TFL_REDUCTION_BATCHMEAN = 3 /**< the sum divided by the batch size (input's first dimension); tfl_loss_kl_div only */
+} tfl_reduction;
+
+/// How tfl_sched_one_cycle_create anneals between its phases.
+typedef enum tfl_anneal_strategy {
+  TFL_ANNEAL_COS = 0, /**< cosine annealing */
+  TFL_ANNEAL_LINEAR = 1 /**< linear annealing */
+} tfl_anneal_strategy;
+
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
 typedef struct tfl_module tfl_module;
+/// An optimizer over a fixed list of parameters with per-parameter state (opaque, reference-counted).
+typedef struct tfl_optimizer tfl_optimizer;
+/// The named tensors and metadata of a safetensors file, loaded by tfl_safetensors_from_file (opaque,
+/// reference-counted). Tensors are views of the memory-mapped file where alignment allows.
+typedef struct tfl_safetensors tfl_safetensors;
+/// A learning-rate scheduler over an optimizer (opaque, reference-counted); it keeps its optimizer alive.
+typedef struct tfl_scheduler tfl_scheduler;
 /// A GradientTape (opaque, reference-counted): records the ops run while it is active so gradients can
 /// be asked for later. It belongs to the thread that created it.
 typedef struct tfl_tape tfl_tape;
@@ -285,6 +306,91 @@ TFL_NODISCARD tfl_status tfl_tensor_set_grad(TFL_IN tfl_tensor *t, TFL_NULLABLE 
 ///         requires_grad is true and t is not floating point.
 TFL_NODISCARD tfl_status tfl_tensor_set_requires_grad(TFL_IN tfl_tensor *t, bool requires_grad);
 
+/* ---- checkpoint -------------------------------------------------------------------------------- */
+
+/// Number of tensors in the file.
+/// @param[out] out Receives the count.
+/// @param file The loaded file.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_safetensors_count(TFL_OUT size_t *out, const tfl_safetensors *file);
+
+/// Opens a safetensors file. The file is memory-mapped (private, copy-on-write): each tensor whose data
+/// is aligned for its dtype is a view of the mapping without a copy, the others are copied. The mapping
+/// stays until the handle and every tensor taken from it are released. Every structural problem of the
+/// file (short or oversized header, invalid JSON, unknown dtype, offsets outside the file or
+/// overlapping, duplicate names) is reported, never read past.
+/// @param[out] out New handle; release with tfl_safetensors_release.
+/// @param path File to read.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO (with the file name and the
+///         problem in the message) when the file cannot be read or is malformed or truncated.
+TFL_NODISCARD tfl_status tfl_safetensors_from_file(TFL_OUT tfl_safetensors **out, const char *path);
+
+/// The metadata value of a key.
+/// @param[out] out Receives the value, valid until file is released, or NULL when the file has no such key.
+/// @param file The loaded file.
+/// @param key The key.
+/// @return TFL_OK (also when the key is absent); TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_safetensors_metadata(TFL_OUT const char **out, const tfl_safetensors *file, const char *key);
+
+/// Number of "__metadata__" string pairs in the file.
+/// @param[out] out Receives the count.
+/// @param file The loaded file.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_safetensors_metadata_count(TFL_OUT size_t *out, const tfl_safetensors *file);
+
+/// The index-th metadata pair, in the order of the keys' bytes.
+/// @param[out] out_key Receives the key, valid until file is released.
+/// @param[out] out_value Receives the value, valid until file is released.
+/// @param file The loaded file.
+/// @param index Position, in [0, metadata count).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an index out of range.
+TFL_NODISCARD tfl_status tfl_safetensors_metadata_entry(TFL_OUT const char **out_key, TFL_OUT const char **out_value, const tfl_safetensors *file, size_t index);
+
+/// Name of the index-th tensor, in the order of the file's header.
+/// @param[out] out Receives a NUL-terminated string, valid until file is released.
+/// @param file The loaded file.
+/// @param index Position, in [0, count).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for index >= count.
+TFL_NODISCARD tfl_status tfl_safetensors_name(TFL_OUT const char **out, const tfl_safetensors *file, size_t index);
+
+/// Drops a reference; the last one frees the handle (tensors taken from it stay valid).
+/// @param file Handle, or NULL (ignored).
+void tfl_safetensors_release(TFL_IN TFL_NULLABLE tfl_safetensors *file);
+
+/// Adds a reference to a loaded file.
+/// @param file Handle from tfl_safetensors_from_file.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if file is NULL.
+TFL_NODISCARD tfl_status tfl_safetensors_retain(TFL_IN tfl_safetensors *file);
+
+/// Writes named tensors to a safetensors file (the format the reference Python package reads), through
+/// a temporary file renamed into place so that a failed save leaves an old file intact. Data is written
+/// contiguous and little-endian, each tensor aligned for its dtype.
+/// @param path File to write.
+/// @param names Names of the tensors (unique, not "__metadata__").
+/// @param tensors The tensors (any layout and dtype, on the CPU).
+/// @param ntensors Number of names and of tensors.
+/// @param metadata_keys Keys of the file's free-form "__metadata__" string pairs, or NULL when nmetadata is 0.
+/// @param metadata_values Values of the pairs, or NULL when nmetadata is 0.
+/// @param nmetadata Number of metadata pairs (keys unique).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, duplicate or reserved names,
+///         or duplicate metadata keys; TFL_ERR_IO when the file cannot be written.
+TFL_NODISCARD tfl_status tfl_safetensors_save(const char *path, TFL_ARRAY(ntensors) const char *const *names, TFL_ARRAY(ntensors) const tfl_tensor *const *tensors, size_t ntensors, TFL_NULLABLE TFL_ARRAY(nmetadata) const char *const *metadata_keys, TFL_NULLABLE TFL_ARRAY(nmetadata) const char *const *metadata_values, size_t nmetadata);
+
+/// The index-th tensor, in the order of the file's header.
+/// @param[out] out New reference; release with tfl_tensor_release. Writing to it changes only this
+///             process's copy of the data (the mapping is copy-on-write).
+/// @param file The loaded file.
+/// @param index Position, in [0, count).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for index >= count.
+TFL_NODISCARD tfl_status tfl_safetensors_tensor(TFL_OUT tfl_tensor **out, const tfl_safetensors *file, size_t index);
+
+/// The tensor with the given name.
+/// @param[out] out New reference; release with tfl_tensor_release.
+/// @param file The loaded file.
+/// @param name The tensor's name.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name the file does not hold.
+TFL_NODISCARD tfl_status tfl_safetensors_tensor_by_name(TFL_OUT tfl_tensor **out, const tfl_safetensors *file, const char *name);
+
 /* ---- errors ------------------------------------------------------------------------------------ */
 
 /// Message of the calling thread's most recent failure.
@@ -323,6 +429,105 @@ const char *tfl_version(void);
 /// library whose ABI version is older than the header they were generated from.
 /// @return The ABI version number.
 int32_t tfl_version_abi(void);
+
+/* ---- losses ------------------------------------------------------------------------------------ */
+
+/// Binary cross-entropy from logits x (torch.nn.functional.binary_cross_entropy_with_logits):
+/// -[pos_weight t log s(x) + (1 - t) log(1 - s(x))] * weight, computed without overflow.
+/// @param[out] out New tensor (0-d unless reduction is TFL_REDUCTION_NONE); release with tfl_tensor_release.
+/// @param input Logits (floating point).
+/// @param target Targets in [0, 1] of input's shape.
+/// @param reduction TFL_REDUCTION_NONE, _MEAN or _SUM.
+/// @param weight Weights broadcasting to input's shape, or NULL for none.
+/// @param pos_weight Weights of the positive term broadcasting along the last (class) axis, or NULL for none.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad reduction; TFL_ERR_SHAPE for
+///         mismatched shapes; TFL_ERR_DTYPE for non-floating dtypes.
+TFL_NODISCARD tfl_status tfl_loss_binary_cross_entropy_with_logits(TFL_OUT tfl_tensor **out, const tfl_tensor *input, const tfl_tensor *target, tfl_reduction reduction, TFL_NULLABLE const tfl_tensor *weight, TFL_NULLABLE const tfl_tensor *pos_weight);
+
+/// Cross-entropy from unnormalised logits (torch.nn.functional.cross_entropy). logits is (C), (N, C) or
+/// (N, C, d1, ...): the class axis is 0 for 1-D logits and 1 otherwise. target is either class indices
+/// (i32/i64, logits' shape without the class axis, values in [0, C) or ignore_index) or class
+/// probabilities (floating point, logits' shape). With class indices and TFL_REDUCTION_MEAN the sum is
+/// divided by the total weight of the targets that are not ignored; with probabilities by the number
+/// of samples.
+/// @param[out] out New tensor (0-d, or the per-sample losses for TFL_REDUCTION_NONE); release with
+///             tfl_tensor_release.
+/// @param logits Unnormalised scores (floating point).
+/// @param target Class indices or class probabilities.
+/// @param reduction TFL_REDUCTION_NONE, _MEAN or _SUM.
+/// @param ignore_index Class-index targets equal to this contribute nothing (PyTorch's default is -100).
+/// @param label_smoothing In [0, 1]: the target becomes (1 - s) one-hot + s / C (0 for none).
+/// @param weight Per-class weights (1-D of size C), or NULL for equal weights.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad reduction or label_smoothing;
+///         TFL_ERR_SHAPE for mismatched shapes; TFL_ERR_DTYPE for bad dtypes; TFL_ERR_INDEX for a class
+///         index outside [0, C) that is not ignore_index.
+TFL_NODISCARD tfl_status tfl_loss_cross_entropy(TFL_OUT tfl_tensor **out, const tfl_tensor *logits, const tfl_tensor *target, tfl_reduction reduction, int64_t ignore_index, double label_smoothing, TFL_NULLABLE const tfl_tensor *weight);
+
+/// Huber loss: 0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere, d = input - target
+/// (torch.nn.functional.huber_loss).
+/// @param[out] out New tensor (0-d unless reduction is TFL_REDUCTION_NONE); release with tfl_tensor_release.
+/// @param input Predictions (floating point).
+/// @param target Targets of input's shape (floating point; no broadcasting).
+/// @param reduction TFL_REDUCTION_NONE, _MEAN or _SUM.
+/// @param delta Where the quadratic part ends (> 0; PyTorch's default is 1).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad reduction or delta <= 0;
+///         TFL_ERR_SHAPE when the shapes differ; TFL_ERR_DTYPE for non-floating dtypes.
+TFL_NODISCARD tfl_status tfl_loss_huber(TFL_OUT tfl_tensor **out, const tfl_tensor *input, const tfl_tensor *target, tfl_reduction reduction, double delta);
+
+/// Kullback-Leibler divergence KL(target || exp(input)) pointwise (torch.nn.functional.kl_div):
+/// target (log target - input), 0 where target is 0; with log_target, exp(target) (target - input).
+/// @param[out] out New tensor (0-d unless reduction is TFL_REDUCTION_NONE); release with tfl_tensor_release.
+/// @param input Log-probabilities (floating point).
+/// @param target Probabilities (or log-probabilities with log_target) of input's shape.
+/// @param reduction TFL_REDUCTION_NONE, _MEAN, _SUM or _BATCHMEAN (the sum divided by input's first
+///        dimension: the mathematically correct KL divergence of a batch).
+/// @param log_target Whether target holds log-probabilities.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad reduction; TFL_ERR_SHAPE when the
+///         shapes differ; TFL_ERR_DTYPE for non-floating dtypes.
+TFL_NODISCARD tfl_status tfl_loss_kl_div(TFL_OUT tfl_tensor **out, const tfl_tensor *input, const tfl_tensor *target, tfl_reduction reduction, bool log_target);
+
+/// Mean absolute error, |input - target| reduced (torch.nn.functional.l1_loss).
+/// @param[out] out New tensor (0-d unless reduction is TFL_REDUCTION_NONE); release with tfl_tensor_release.
+/// @param input Predictions (floating point).
+/// @param target Targets of input's shape (floating point; no broadcasting).
+/// @param reduction TFL_REDUCTION_NONE, _MEAN or _SUM.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad reduction; TFL_ERR_SHAPE when the
+///         shapes differ; TFL_ERR_DTYPE for non-floating dtypes.
+TFL_NODISCARD tfl_status tfl_loss_l1(TFL_OUT tfl_tensor **out, const tfl_tensor *input, const tfl_tensor *target, tfl_reduction reduction);
+
+/// Mean squared error, (input - target)^2 reduced (torch.nn.functional.mse_loss).
+/// @param[out] out New tensor (0-d unless reduction is TFL_REDUCTION_NONE); release with tfl_tensor_release.
+/// @param input Predictions (floating point).
+/// @param target Targets of input's shape (floating point; no broadcasting).
+/// @param reduction TFL_REDUCTION_NONE, _MEAN or _SUM.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad reduction; TFL_ERR_SHAPE when the
+///         shapes differ; TFL_ERR_DTYPE for non-floating dtypes.
+TFL_NODISCARD tfl_status tfl_loss_mse(TFL_OUT tfl_tensor **out, const tfl_tensor *input, const tfl_tensor *target, tfl_reduction reduction);
+
+/// Negative log-likelihood of log-probabilities at class indices (torch.nn.functional.nll_loss): shapes,
+/// ignore_index, weight and reduction as tfl_loss_cross_entropy with class indices.
+/// @param[out] out New tensor (0-d, or the per-sample losses for TFL_REDUCTION_NONE); release with
+///             tfl_tensor_release.
+/// @param input Log-probabilities (floating point), e.g. from tfl_tensor_log_softmax.
+/// @param target Class indices (i32/i64).
+/// @param reduction TFL_REDUCTION_NONE, _MEAN or _SUM.
+/// @param ignore_index Targets equal to this contribute nothing (PyTorch's default is -100).
+/// @param weight Per-class weights (1-D of size C), or NULL for equal weights.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad reduction; TFL_ERR_SHAPE for
+///         mismatched shapes; TFL_ERR_DTYPE for bad dtypes; TFL_ERR_INDEX for a class index outside [0, C)
+///         that is not ignore_index.
+TFL_NODISCARD tfl_status tfl_loss_nll(TFL_OUT tfl_tensor **out, const tfl_tensor *input, const tfl_tensor *target, tfl_reduction reduction, int64_t ignore_index, TFL_NULLABLE const tfl_tensor *weight);
+
+/// Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere, d = input - target
+/// (torch.nn.functional.smooth_l1_loss); beta = 0 is the L1 loss.
+/// @param[out] out New tensor (0-d unless reduction is TFL_REDUCTION_NONE); release with tfl_tensor_release.
+/// @param input Predictions (floating point).
+/// @param target Targets of input's shape (floating point; no broadcasting).
+/// @param reduction TFL_REDUCTION_NONE, _MEAN or _SUM.
+/// @param beta Where the quadratic part ends (>= 0; PyTorch's default is 1).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad reduction or a negative beta;
+///         TFL_ERR_SHAPE when the shapes differ; TFL_ERR_DTYPE for non-floating dtypes.
+TFL_NODISCARD tfl_status tfl_loss_smooth_l1(TFL_OUT tfl_tensor **out, const tfl_tensor *input, const tfl_tensor *target, tfl_reduction reduction, double beta);
 
 /* ---- memory ------------------------------------------------------------------------------------ */
 
@@ -367,6 +572,59 @@ TFL_NODISCARD tfl_status tfl_memory_stat(TFL_OUT int64_t *out, tfl_memory_counte
 /// @param capacity Length of out.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL while capacity > 0.
 TFL_NODISCARD tfl_status tfl_memory_stats(TFL_OUT TFL_ARRAY(capacity) int64_t *out, size_t capacity);
+
+/* ---- memory_profiler --------------------------------------------------------------------------- */
+
+/// Closes the innermost module scope the calling thread opened with tfl_memory_push_module.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT when this thread has no open scope.
+TFL_NODISCARD tfl_status tfl_memory_pop_module(void);
+
+/// Short sentences a user can act on, one per line (each ends with '\n'): the peak and the op and module
+/// where it was reached, the largest allocating op and module, memory held by the cache, fragmentation,
+/// tensors kept alive by autograd graphs. Empty when there is nothing to report.
+/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the text in bytes without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a capacity that is neither 0 nor large
+///         enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_memory_profiler_findings(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity);
+
+/// Whether a recording is running.
+/// @param[out] out Receives true between tfl_memory_profiler_start and tfl_memory_profiler_stop.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_memory_profiler_recording(TFL_OUT bool *out);
+
+/// The profiler's snapshot as JSON: {"devices": [counters per device], "cache": [per size class],
+/// "recording": {"running", "start_live_bytes", "start_cached_bytes", "peak_bytes", "peak_op",
+/// "peak_module", "peak_event", "by_op", "by_module"}, "timeline": [{"t_ns", "kind", "bytes", "op",
+/// "module", "live_bytes", "cached_bytes", "from_cache"}], "autograd": {"saved_tensor_bytes",
+/// "saved_tensors"}, "findings": [...]}. The timeline is that of the running or last recording. To size
+/// the buffer, call with out = NULL and capacity = 0 first (the snapshot may grow between the calls
+/// while a recording runs: stop it first, or allow some room).
+/// @param[out] out Receives the NUL-terminated JSON; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the JSON in bytes without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @param indent Spaces per nesting level, or -1 for the compact form on one line.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a capacity that is neither 0 nor large
+///         enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_memory_profiler_snapshot_json(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, int32_t indent);
+
+/// Starts a recording: clears the allocator's event log, notes the live and cached bytes, and logs
+/// every allocation and free (with the op and module that made it) until tfl_memory_profiler_stop.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_memory_profiler_start(void);
+
+/// Ends the recording and keeps its timeline for the snapshot and the findings. Stopping when nothing
+/// records does nothing.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_memory_profiler_stop(void);
+
+/// Opens a module scope on the calling thread: allocations made until the matching
+/// tfl_memory_pop_module are tagged with this module name in the profiler's timeline and totals (the
+/// innermost scope wins; pass a qualified name such as "encoder.fc1" to see the path).
+/// @param name The module name (copied).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if name is NULL.
+TFL_NODISCARD tfl_status tfl_memory_push_module(const char *name);
 
 /* ---- nn_hooks ---------------------------------------------------------------------------------- */
 
@@ -2200,6 +2458,197 @@ TFL_NODISCARD tfl_status tfl_tensor_tan(TFL_OUT tfl_tensor **out, const tfl_tens
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_NODISCARD tfl_status tfl_tensor_tanh(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
 
+/* ---- optim ------------------------------------------------------------------------------------- */
+
+/// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
+/// is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters
+/// without a gradient are ignored.
+/// @param[out] out_total_norm Receives the total norm before clipping (computed in f64).
+/// @param params The parameters whose gradients are clipped.
+/// @param nparams Number of parameters.
+/// @param max_norm The largest norm allowed.
+/// @param norm_type p of the p-norm (>= 1), or INFINITY for the largest |g|; 2 is usual.
+/// @param error_if_nonfinite Fail (changing nothing) when the total is NaN or infinite; otherwise the
+///        gradients are scaled by the NaN factor, like PyTorch.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad norm_type or a non-finite total with
+///         error_if_nonfinite.
+TFL_NODISCARD tfl_status tfl_clip_grad_norm(TFL_OUT double *out_total_norm, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double max_norm, double norm_type, bool error_if_nonfinite);
+
+/// Clamps every gradient element of params into [-clip_value, clip_value] in place
+/// (torch.nn.utils.clip_grad_value_). Parameters without a gradient are ignored.
+/// @param params The parameters whose gradients are clipped.
+/// @param nparams Number of parameters.
+/// @param clip_value The bound (>= 0).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a negative clip_value.
+TFL_NODISCARD tfl_status tfl_clip_grad_value(TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double clip_value);
+
+/// Creates an Adagrad optimizer with PyTorch's rule at step t: g += weight_decay p;
+/// clr = lr / (1 + (t - 1) lr_decay); s += g^2; p -= clr g / (sqrt(s) + eps). Hyperparameter names:
+/// lr, lr_decay, weight_decay, initial_accumulator_value, eps.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once).
+/// @param nparams Number of parameters.
+/// @param lr Learning rate (>= 0; PyTorch's default is 1e-2).
+/// @param lr_decay Learning-rate decay (>= 0).
+/// @param weight_decay L2 penalty (>= 0).
+/// @param initial_accumulator_value Starting value of s (>= 0).
+/// @param eps Added to the denominator (>= 0; default 1e-10).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_adagrad_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double lr_decay, double weight_decay, double initial_accumulator_value, double eps);
+
+/// Creates an Adam optimizer with PyTorch's rule at step t: g += weight_decay p; m = beta1 m + (1 - beta1) g;
+/// v = beta2 v + (1 - beta2) g^2 (amsgrad: the running maximum of v is used); p -= lr / (1 - beta1^t) m /
+/// (sqrt(v) / sqrt(1 - beta2^t) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, amsgrad.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once).
+/// @param nparams Number of parameters.
+/// @param lr Learning rate (>= 0; PyTorch's default is 1e-3).
+/// @param beta1 Decay of the first moment, in [0, 1) (default 0.9).
+/// @param beta2 Decay of the second moment, in [0, 1) (default 0.999).
+/// @param eps Added to the denominator (>= 0; default 1e-8).
+/// @param weight_decay L2 penalty added to the gradient (>= 0).
+/// @param amsgrad Use the maximum of past second moments.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_adam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad);
+
+/// Creates an AdamW optimizer: Adam with decoupled weight decay, p *= 1 - lr weight_decay before the
+/// Adam update (which then sees no L2 term). Hyperparameter names as tfl_optim_adam_create.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once).
+/// @param nparams Number of parameters.
+/// @param lr Learning rate (>= 0; PyTorch's default is 1e-3).
+/// @param beta1 Decay of the first moment, in [0, 1) (default 0.9).
+/// @param beta2 Decay of the second moment, in [0, 1) (default 0.999).
+/// @param eps Added to the denominator (>= 0; default 1e-8).
+/// @param weight_decay Decoupled weight decay (>= 0; PyTorch's default is 1e-2).
+/// @param amsgrad Use the maximum of past second moments.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_adamw_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad);
+
+/// Creates a Lion optimizer (Chen et al. 2023): p *= 1 - lr weight_decay; p -= lr sign(beta1 m + (1 - beta1) g);
+/// m = beta2 m + (1 - beta2) g. Hyperparameter names: lr, beta1, beta2, weight_decay.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once).
+/// @param nparams Number of parameters.
+/// @param lr Learning rate (>= 0; the paper's default is 1e-4).
+/// @param beta1 Interpolation of the update direction, in [0, 1) (default 0.9).
+/// @param beta2 Decay of the momentum, in [0, 1) (default 0.99).
+/// @param weight_decay Decoupled weight decay (>= 0).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_lion_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double weight_decay);
+
+/// Creates an RMSprop optimizer with PyTorch's rule: g += weight_decay p; s = alpha s + (1 - alpha) g^2;
+/// r = sqrt(s) + eps (centered: a = alpha a + (1 - alpha) g, r = sqrt(s - a^2) + eps); with momentum
+/// b = momentum b + g / r, p -= lr b, else p -= lr g / r. Hyperparameter names: lr, alpha, eps,
+/// weight_decay, momentum, centered.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once).
+/// @param nparams Number of parameters.
+/// @param lr Learning rate (>= 0; PyTorch's default is 1e-2).
+/// @param alpha Smoothing of the squared-gradient average (default 0.99).
+/// @param eps Added to the denominator (>= 0; default 1e-8).
+/// @param weight_decay L2 penalty (>= 0).
+/// @param momentum Momentum factor (>= 0; 0 for none).
+/// @param centered Divide by the estimated standard deviation instead of the RMS.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_rmsprop_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double alpha, double eps, double weight_decay, double momentum, bool centered);
+
+/// Creates an SGD optimizer with PyTorch's rule: d = g + weight_decay p; b = d on the first step, else
+/// momentum b + (1 - dampening) d; p -= lr (nesterov ? d + momentum b : b) (just lr d without momentum).
+/// Hyperparameter names: lr, momentum, dampening, weight_decay, nesterov.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once); the optimizer holds a
+///        reference to each and updates them in place.
+/// @param nparams Number of parameters.
+/// @param lr Learning rate (>= 0).
+/// @param momentum Momentum factor (>= 0; 0 for none).
+/// @param dampening Dampening of the momentum.
+/// @param weight_decay L2 penalty (>= 0).
+/// @param nesterov Nesterov momentum (needs momentum > 0 and dampening 0).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_sgd_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double momentum, double dampening, double weight_decay, bool nesterov);
+
+/// Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1).
+/// @param[out] out Receives the value.
+/// @param optimizer The optimizer.
+/// @param name Hyperparameter name, e.g. "momentum" or "beta1".
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name this optimizer does not have.
+TFL_NODISCARD tfl_status tfl_optimizer_hyperparameter(TFL_OUT double *out, const tfl_optimizer *optimizer, const char *name);
+
+/// The current learning rate.
+/// @param[out] out Receives the learning rate.
+/// @param optimizer The optimizer.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_optimizer_lr(TFL_OUT double *out, const tfl_optimizer *optimizer);
+
+/// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion").
+/// @param[out] out Receives a static NUL-terminated string, valid for the life of the process.
+/// @param optimizer The optimizer.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_optimizer_name(TFL_OUT const char **out, const tfl_optimizer *optimizer);
+
+/// Drops a reference; the last one frees the optimizer, its state and its references to the parameters
+/// (schedulers built over it hold references of their own).
+/// @param optimizer Optimizer handle, or NULL (ignored).
+void tfl_optimizer_release(TFL_IN TFL_NULLABLE tfl_optimizer *optimizer);
+
+/// Adds a reference to an optimizer.
+/// @param optimizer Optimizer handle.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if optimizer is NULL.
+TFL_NODISCARD tfl_status tfl_optimizer_retain(TFL_IN tfl_optimizer *optimizer);
+
+/// Sets a hyperparameter by name. Only "lr" is range-checked again (as tfl_optimizer_set_lr); a value the optimizer's
+/// constructor would refuse gives undefined training results, and turning on state (momentum after the
+/// first step) fails at the next tfl_optimizer_step.
+/// @param optimizer The optimizer.
+/// @param name Hyperparameter name, e.g. "weight_decay".
+/// @param value The new value (flags: 0 or 1).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name this optimizer does not have.
+TFL_NODISCARD tfl_status tfl_optimizer_set_hyperparameter(TFL_IN tfl_optimizer *optimizer, const char *name, double value);
+
+/// Sets the learning rate (a scheduler overwrites it at its next step).
+/// @param optimizer The optimizer.
+/// @param lr The new learning rate (>= 0).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if optimizer is NULL or lr is negative or NaN.
+TFL_NODISCARD tfl_status tfl_optimizer_set_lr(TFL_IN tfl_optimizer *optimizer, double lr);
+
+/// Restores a state saved by tfl_optimizer_state_save into an optimizer of the same kind built over
+/// parameters of the same count, shapes and dtypes, so that training resumes bit-identically. Nothing
+/// changes when the file does not fit.
+/// @param optimizer The optimizer.
+/// @param path File to read.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or missing, unknown or mismatched entries;
+///         TFL_ERR_SHAPE / TFL_ERR_DTYPE for buffers that do not fit the parameters; TFL_ERR_IO when the
+///         file cannot be read or is not a valid safetensors file.
+TFL_NODISCARD tfl_status tfl_optimizer_state_load(TFL_IN tfl_optimizer *optimizer, const char *path);
+
+/// Saves the optimizer's state (hyperparameters, step counts and per-parameter buffers) to a
+/// safetensors file, written through a temporary file so that a failed save leaves an old file intact.
+/// Keys: "param_groups.0.<name>", "param_groups.0.num_params", "state.<k>.step", "state.<k>.<buffer>".
+/// @param optimizer The optimizer.
+/// @param path File to write.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO when the file cannot be written.
+TFL_NODISCARD tfl_status tfl_optimizer_state_save(const tfl_optimizer *optimizer, const char *path);
+
+/// Updates every parameter that has a gradient, in place, with recording off; parameters without a
+/// gradient are skipped and keep their state.
+/// @param optimizer The optimizer.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if optimizer is NULL; TFL_ERR_SHAPE when a gradient's shape
+///         differs from its parameter's.
+TFL_NODISCARD tfl_status tfl_optimizer_step(TFL_IN tfl_optimizer *optimizer);
+
+/// Clears the gradients of the parameters.
+/// @param optimizer The optimizer.
+/// @param set_to_none true drops the gradients (tfl_tensor_grad then gives NULL); false fills them with zeros.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if optimizer is NULL.
+TFL_NODISCARD tfl_status tfl_optimizer_zero_grad(TFL_IN tfl_optimizer *optimizer, bool set_to_none);
+
 /* ---- random ------------------------------------------------------------------------------------ */
 
 /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
@@ -2315,6 +2764,110 @@ TFL_NODISCARD tfl_status tfl_tensor_uniform(TFL_OUT tfl_tensor **out, TFL_ARRAY(
 /// @param high Upper bound (excluded), finite, > low.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or bad bounds; TFL_ERR_DTYPE for a non-float t.
 TFL_NODISCARD tfl_status tfl_tensor_uniform_inplace(TFL_IN tfl_tensor *t, double low, double high);
+
+/* ---- scheduler --------------------------------------------------------------------------------- */
+
+/// Creates a cosine annealing schedule: lr = eta_min + (base - eta_min) (1 + cos(pi epoch / t_max)) / 2
+/// (torch.optim.lr_scheduler.CosineAnnealingLR's closed form; periodic after t_max).
+/// @param[out] out New scheduler; release with tfl_scheduler_release.
+/// @param optimizer The optimizer whose learning rate it sets; the scheduler keeps a reference.
+/// @param t_max Steps of the half period (> 0).
+/// @param eta_min The lowest learning rate.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or t_max <= 0.
+TFL_NODISCARD tfl_status tfl_sched_cosine_create(TFL_OUT tfl_scheduler **out, TFL_IN tfl_optimizer *optimizer, int64_t t_max, double eta_min);
+
+/// Creates an exponential schedule: lr = base * gamma^epoch (torch.optim.lr_scheduler.ExponentialLR).
+/// @param[out] out New scheduler; release with tfl_scheduler_release.
+/// @param optimizer The optimizer whose learning rate it sets; the scheduler keeps a reference.
+/// @param gamma Factor per step.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_sched_exponential_create(TFL_OUT tfl_scheduler **out, TFL_IN tfl_optimizer *optimizer, double gamma);
+
+/// Creates a linear warm-up: lr = base * (start_factor + (1 - start_factor) epoch / warmup_steps) for
+/// epoch < warmup_steps, then the schedule `after` with its epochs counted from the end of the warm-up
+/// (or the base rate when after is NULL).
+/// @param[out] out New scheduler; release with tfl_scheduler_release.
+/// @param optimizer The optimizer whose learning rate it sets; the scheduler keeps a reference.
+/// @param warmup_steps Length of the warm-up (>= 0).
+/// @param start_factor Fraction of the base rate at step 0, in [0, 1].
+/// @param after A scheduler built over the same optimizer just before this call, or NULL. The warm-up
+///        takes it over: step only the warm-up from now on (after's handle stays valid and must still
+///        be released, but stepping it would advance the wrong schedule). A scheduler can be taken over once.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, out-of-range values, or an `after` over
+///         another optimizer or already taken over.
+TFL_NODISCARD tfl_status tfl_sched_linear_warmup_create(TFL_OUT tfl_scheduler **out, TFL_IN tfl_optimizer *optimizer, int64_t warmup_steps, double start_factor, TFL_IN TFL_NULLABLE tfl_scheduler *after);
+
+/// Creates a one-cycle schedule (torch.optim.lr_scheduler.OneCycleLR): the rate rises from
+/// max_lr / div_factor to max_lr over pct_start of total_steps, then anneals to that / final_div_factor
+/// (three_phase: back to the initial rate first, then to the minimum). With cycle_momentum the
+/// optimizer's momentum (SGD, RMSprop) or beta1 (Adam, AdamW, Lion) runs inversely between max_momentum
+/// and base_momentum. Stepping more than total_steps times fails.
+/// @param[out] out New scheduler; release with tfl_scheduler_release.
+/// @param optimizer The optimizer whose learning rate it sets; the scheduler keeps a reference.
+/// @param max_lr The peak learning rate (> 0).
+/// @param total_steps Number of steps in the cycle (> 0).
+/// @param pct_start Fraction of the cycle spent rising, in [0, 1] (PyTorch's default is 0.3).
+/// @param anneal Cosine or linear annealing.
+/// @param div_factor initial rate = max_lr / div_factor (default 25).
+/// @param final_div_factor minimum rate = initial rate / final_div_factor (default 1e4).
+/// @param three_phase Use the three-phase variant.
+/// @param cycle_momentum Cycle momentum / beta1 too (needs an optimizer that has one).
+/// @param base_momentum Lowest momentum (default 0.85).
+/// @param max_momentum Highest momentum (default 0.95).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, out-of-range values, a bad anneal, or
+///         cycle_momentum with an optimizer that has no momentum or beta1.
+TFL_NODISCARD tfl_status tfl_sched_one_cycle_create(TFL_OUT tfl_scheduler **out, TFL_IN tfl_optimizer *optimizer, double max_lr, int64_t total_steps, double pct_start, tfl_anneal_strategy anneal, double div_factor, double final_div_factor, bool three_phase, bool cycle_momentum, double base_momentum, double max_momentum);
+
+/// Creates a step schedule: lr = base * gamma^floor(epoch / step_size) (torch.optim.lr_scheduler.StepLR),
+/// where base is the optimizer's learning rate now.
+/// @param[out] out New scheduler; release with tfl_scheduler_release.
+/// @param optimizer The optimizer whose learning rate it sets; the scheduler keeps a reference.
+/// @param step_size Steps between decays (> 0).
+/// @param gamma Factor of each decay (PyTorch's default is 0.1).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or step_size <= 0.
+TFL_NODISCARD tfl_status tfl_sched_step_create(TFL_OUT tfl_scheduler **out, TFL_IN tfl_optimizer *optimizer, int64_t step_size, double gamma);
+
+/// Number of steps taken since creation (0 right after creation).
+/// @param[out] out Receives the step count.
+/// @param scheduler The scheduler.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_scheduler_last_epoch(TFL_OUT int64_t *out, const tfl_scheduler *scheduler);
+
+/// The learning rate the last step (or the creation) set.
+/// @param[out] out Receives the learning rate.
+/// @param scheduler The scheduler.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_scheduler_last_lr(TFL_OUT double *out, const tfl_scheduler *scheduler);
+
+/// Drops a reference; the last one frees the scheduler and its reference to the optimizer.
+/// @param scheduler Scheduler handle, or NULL (ignored).
+void tfl_scheduler_release(TFL_IN TFL_NULLABLE tfl_scheduler *scheduler);
+
+/// Adds a reference to a scheduler.
+/// @param scheduler Scheduler handle.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if scheduler is NULL.
+TFL_NODISCARD tfl_status tfl_scheduler_retain(TFL_IN tfl_scheduler *scheduler);
+
+/// Restores a position saved by tfl_scheduler_state_save into a scheduler of the same kind and
+/// re-applies the schedule there (the optimizer's learning rate changes accordingly).
+/// @param scheduler The scheduler.
+/// @param path File to read.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or missing or unknown entries;
+///         TFL_ERR_SHAPE for entries of the wrong size; TFL_ERR_IO when the file cannot be read or is malformed.
+TFL_NODISCARD tfl_status tfl_scheduler_state_load(TFL_IN tfl_scheduler *scheduler, const char *path);
+
+/// Saves the scheduler's position ("last_epoch", "base_lrs") to a safetensors file.
+/// @param scheduler The scheduler.
+/// @param path File to write.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO when the file cannot be written.
+TFL_NODISCARD tfl_status tfl_scheduler_state_save(const tfl_scheduler *scheduler, const char *path);
+
+/// Advances the schedule by one step and writes the new learning rate into the optimizer; call it
+/// after tfl_optimizer_step.
+/// @param scheduler The scheduler.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if scheduler is NULL, or a one-cycle schedule stepped past
+///         total_steps.
+TFL_NODISCARD tfl_status tfl_scheduler_step(TFL_IN tfl_scheduler *scheduler);
 
 /* ---- tape -------------------------------------------------------------------------------------- */
 
