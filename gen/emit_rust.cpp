@@ -25,7 +25,7 @@ class RustSysEmitter : public Emitter {
     os << banner("//") << "//! Raw `extern \"C\"` declarations of libtenflowers " << api.version
        << ", one per function of the C header.\n"
           "#![allow(non_camel_case_types, non_upper_case_globals, dead_code, unused_imports, clippy::all)]\n\n"
-          "use std::ffi::{c_char, c_int, c_uint, c_void};\n\n";
+          "use std::os::raw::{c_char, c_int, c_uint, c_void};\n\n";
     os << "/// The library version this file was generated from.\npub const VERSION: &str = \"" << api.version
        << "\";\n\n";
     for (const Enum& e : api.enums) {
@@ -50,7 +50,7 @@ class RustSysEmitter : public Emitter {
         os << (i ? ", " : "") << ident(c.params[i].name) << ": " << or_opaque(m, c.params[i].c_type);
       os << ")" << ret(m, c.return_type) << ">;\n\n";
     }
-    os << "unsafe extern \"C\" {\n";
+    os << "extern \"C\" {\n";
     for (const Function& f : api.functions) {
       doc_lines(os, f.doc, "    ", true);
       os << "    pub fn " << f.name << "(";

@@ -464,6 +464,11 @@ void emit_function(std::ostringstream& os, const Model& m, const Function& f, co
   if (p.is_unsafe)
     os << indent << "///\n" << indent
        << "/// # Safety\n" << indent << "/// Raw pointers are passed through unchecked: they must satisfy the C documentation.\n";
+  if (!p.generics.empty())
+    os << indent << "///\n" << indent
+       << "/// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.\n"
+       << indent
+       << "/// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.\n";
   os << indent << "#[doc(alias = \"" << f.name << "\")]\n";
   bool status = m.is_status(f.return_type);
   std::string ret;
@@ -511,7 +516,8 @@ const char* kPrelude = R"RS(#![allow(unused_imports, unused_mut, unused_unsafe, 
 
 use crate::sys;
 use std::cell::RefCell;
-use std::ffi::{c_char, c_int, c_uint, c_void, CStr, CString};
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_int, c_uint, c_void};
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};

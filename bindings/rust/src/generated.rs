@@ -4,7 +4,8 @@
 
 use crate::sys;
 use std::cell::RefCell;
-use std::ffi::{c_char, c_int, c_uint, c_void, CStr, CString};
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_int, c_uint, c_void};
 use std::fmt;
 use std::mem::ManuallyDrop;
 use std::panic::{self, AssertUnwindSafe};
@@ -624,6 +625,9 @@ impl Tensor {
     /// backward pass, before it is accumulated or propagated. Hooks run in registration order, on the
     /// thread running the backward pass. The hook lives as long as t's place in the graph (t itself for a
     /// leaf) or until tfl_hook_remove; user_data must stay valid that long.
+    ///
+    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
     #[doc(alias = "tfl_tensor_register_hook")]
     pub fn register_hook<F0: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(&self, r#fn: F0) -> Result<i64> {
         let mut out_val: i64 = Default::default();

@@ -16,7 +16,7 @@ pub mod sys;
 mod generated;
 pub use generated::*;
 
-use std::ffi::c_void;
+use std::os::raw::c_void;
 use std::ops;
 
 /// Rust types that match a tenflowers dtype bit for bit.

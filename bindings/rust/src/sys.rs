@@ -2,7 +2,7 @@
 //! Raw `extern "C"` declarations of libtenflowers 0.1.0, one per function of the C header.
 #![allow(non_camel_case_types, non_upper_case_globals, dead_code, unused_imports, clippy::all)]
 
-use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::os::raw::{c_char, c_int, c_uint, c_void};
 
 /// The library version this file was generated from.
 pub const VERSION: &str = "0.1.0";
@@ -109,7 +109,7 @@ pub type tfl_deleter_fn = Option<unsafe extern "C" fn(data: *mut c_void, user_da
 /// aborts the backward pass, which then fails with that status (any *replacement is released).
 pub type tfl_tensor_hook_fn = Option<unsafe extern "C" fn(replacement: *mut *mut tfl_tensor, grad: *const tfl_tensor, user_data: *mut c_void) -> tfl_status>;
 
-unsafe extern "C" {
+extern "C" {
     /// Gradients of outputs with respect to inputs, d(sum_i outputs[i] * grad_outputs[i])/d(inputs[j]),
     /// without touching any tensor's accumulated gradient.
     pub fn tfl_autograd_grad(out: *mut *mut tfl_tensor, out_capacity: usize, outputs: *const *const tfl_tensor, noutputs: usize, inputs: *const *const tfl_tensor, ninputs: usize, grad_outputs: *const *const tfl_tensor, retain_graph: bool, create_graph: bool, unused_as_zeros: bool) -> tfl_status;
