@@ -86,22 +86,8 @@ class Visitor : public RecursiveASTVisitor<Visitor> {
     check_c_type(fd->getReturnType(), fd->getLocation(), name + ": return type");
     bool seen_input = false;
     for (const ParmVarDecl* p : fd->parameters()) {
-      Annotations pa = read_annotations(p);
-      Param prm;
-      prm.name = p->getNameAsString();
+      Param prm = make_param(p);
       QualType t = p->getOriginalType();
-      prm.c_type = print(t);
-      std::string decl;
-      llvm::raw_string_ostream os(decl);
-      t.print(os, *pp_, prm.name);
-      prm.decl = os.str();
-      prm.out = pa.out;
-      prm.in = pa.in;
-      prm.owned = pa.owned;
-      prm.nullable = pa.nullable;
-      prm.array_len = pa.array_len;
-      prm.is_pointer = t->isPointerType() && !t->isFunctionPointerType();
-      prm.is_handle = is_handle_pointer(t);
       std::string where = name + ": parameter '" + prm.name + "'";
       if (prm.name.empty()) error(p->getLocation(), where + " has no name");
       check_c_type(t, p->getLocation(), where);
@@ -146,7 +132,16 @@ class Visitor : public RecursiveASTVisitor<Visitor> {
     } else if (u->isFunctionPointerType()) {
       SourceRange range = td->getSourceRange();
       std::string text = Lexer::getSourceText(CharSourceRange::getTokenRange(range), sm_, ctx_.getLangOpts()).str();
-      api_.callbacks.push_back({name, doc_of(ctx_, td), text + ";"});
+      Callback cb{name, doc_of(ctx_, td), text + ";", "", {}};
+      // The parameters come from the typedef's own type location, which keeps their names.
+      TypeLoc tl = td->getTypeSourceInfo()->getTypeLoc();
+      if (auto ptl = tl.getAsAdjusted<PointerTypeLoc>()) {
+        if (auto ftl = ptl.getPointeeLoc().IgnoreParens().getAs<FunctionProtoTypeLoc>()) {
+          cb.return_type = print(ftl.getReturnLoc().getType());
+          for (const ParmVarDecl* p : ftl.getParams()) cb.params.push_back(make_param(p));
+        }
+      }
+      api_.callbacks.push_back(std::move(cb));
     } else {
       error(td->getLocation(), name + ": public typedefs are enums, opaque handles or callbacks");
     }
@@ -154,6 +149,25 @@ class Visitor : public RecursiveASTVisitor<Visitor> {
   }
 
  private:
+  Param make_param(const ParmVarDecl* p) const {
+    Annotations pa = read_annotations(p);
+    Param prm;
+    prm.name = p->getNameAsString();
+    QualType t = p->getOriginalType();
+    prm.c_type = print(t);
+    std::string decl;
+    llvm::raw_string_ostream os(decl);
+    t.print(os, *pp_, prm.name);
+    prm.decl = os.str();
+    prm.out = pa.out;
+    prm.in = pa.in;
+    prm.owned = pa.owned;
+    prm.nullable = pa.nullable;
+    prm.array_len = pa.array_len;
+    prm.is_pointer = t->isPointerType() && !t->isFunctionPointerType();
+    prm.is_handle = is_handle_pointer(t);
+    return prm;
+  }
   bool in_capi(SourceLocation loc) const {
     std::string file = sm_.getFilename(sm_.getExpansionLoc(loc)).str();
     return file.find("/capi/") != std::string::npos || file.rfind("capi/", 0) == 0;

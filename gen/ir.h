@@ -53,6 +53,8 @@ struct Callback {
   std::string name;
   std::string doc;
   std::string c_decl;  // "typedef void (*tfl_deleter_fn)(void *data, void *user_data);"
+  std::string return_type;   // C spelling of what the callback returns
+  std::vector<Param> params;  // its parameters (direction annotations as on functions, where given)
 };
 
 struct Api {

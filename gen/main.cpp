@@ -60,7 +60,8 @@ int main(int argc, const char** argv) {
     return 1;
   }
   std::unique_ptr<tflgen::Emitter> emitters[] = {tflgen::make_header_emitter(), tflgen::make_map_emitter(),
-                                                 tflgen::make_json_emitter(), tflgen::make_docs_emitter()};
+                                                 tflgen::make_json_emitter(), tflgen::make_docs_emitter(),
+                                                 tflgen::make_rust_sys_emitter(), tflgen::make_rust_wrapper_emitter()};
   for (const auto& e : emitters) {
     if (!write_if_changed(out / e->path(), e->emit(api))) {
       std::cerr << "tfl-gen: cannot write " << (out / e->path()) << "\n";

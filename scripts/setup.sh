@@ -16,6 +16,8 @@ apt_packages=(
   # build cache: rebuilds of unchanged sources in a fresh clone are nearly free
   ccache
 )
+# The Rust binding's tests (cargo test, offline: the crate has no dependencies); a rustup toolchain counts.
+command -v cargo >/dev/null || [[ -x $HOME/.cargo/bin/cargo ]] || apt_packages+=(cargo rustc)
 
 missing=()
 for p in "${apt_packages[@]}"; do
