@@ -5,7 +5,8 @@ gen=$1 build=$2 root=$3; shift 3
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$gen" -p "$build" --root "$root" --out-dir "$tmp" "$@" >/dev/null
 status=0
-for f in include/tenflowers/tenflowers.h abi/libtenflowers.map abi/api.json docs/c-api.md; do
+for f in include/tenflowers/tenflowers.h abi/libtenflowers.map abi/api.json docs/c-api.md \
+         bindings/cpp/include/tenflowers/tenflowers.hpp; do
   if ! diff -u "$root/$f" "$tmp/$f" >"$tmp/diff" 2>&1; then
     echo "$f is stale: run 'cmake --build build --target regenerate' and commit"; head -40 "$tmp/diff"; status=1
   fi
