@@ -148,13 +148,11 @@ Binding bind(const CppModel& m, const Function& f) {
   Binding b;
   b.f = &f;
   std::string owner = m.owner(f.name);
-  // The receiver: the first parameter that is neither an output nor an element count.
-  std::set<std::string> lengths;
-  for (const Param& p : f.params)
-    if (!p.array_len.empty()) lengths.insert(p.array_len);
+  // The receiver: the first input handle (docs/conventions.md names functions after it), when it is
+  // of the class's own type.
   const Param* self = nullptr;
   for (const Param& p : f.params) {
-    if (p.out || lengths.count(p.name)) continue;
+    if (p.out || !p.is_handle) continue;
     CType t = parse_type(p.c_type);
     if (!owner.empty() && t.base == owner && t.depth == 1 && !p.nullable) self = &p;
     break;
@@ -571,6 +569,9 @@ class CppEmitter : public Emitter {
       }
       os << "\n private:\n  " << h.name << "* h_ = nullptr;\n};\n\n";
     }
+    os << "/// Every handle class, for code (tests, generic helpers) that must cover each of them.\nusing HandleTypes = std::tuple<";
+    for (size_t i = 0; i < api.handles.size(); ++i) os << (i ? ", " : "") << m.cls(api.handles[i].name);
+    os << ">;\n\n";
     os << "// ---- free functions " << std::string(80, '-') << "\n\n";
     for (const Binding& b : frees) {
       const Function& f = *b.f;

@@ -926,7 +926,7 @@ class Tensor {
   void copy_inplace(const Tensor& src);
   /// Copies the elements, in row-major order, into a caller buffer (any layout of t).
   /// Wraps tfl_tensor_copy_to_buffer.
-  static void copy_to_buffer(void* out, size_t nbytes, const Tensor& t);
+  void copy_to_buffer(void* out, size_t nbytes) const;
   /// Address of the first element, for reading or writing in place using tfl_tensor_strides.
   /// Wraps tfl_tensor_data.
   [[nodiscard]] void* data() const;
@@ -1002,6 +1002,9 @@ class Tensor {
  private:
   tfl_tensor* h_ = nullptr;
 };
+
+/// Every handle class, for code (tests, generic helpers) that must cover each of them.
+using HandleTypes = std::tuple<Tape, Tensor>;
 
 // ---- free functions --------------------------------------------------------------------------------
 
@@ -2507,8 +2510,8 @@ inline void Tensor::copy_inplace(const Tensor& src) {
 }
 
 // tfl_tensor_copy_to_buffer
-inline void Tensor::copy_to_buffer(void* out, size_t nbytes, const Tensor& t) {
-  check(::tfl_tensor_copy_to_buffer(out, nbytes, t.borrow()));
+inline void Tensor::copy_to_buffer(void* out, size_t nbytes) const {
+  check(::tfl_tensor_copy_to_buffer(out, nbytes, h_));
 }
 
 // tfl_tensor_data
