@@ -309,6 +309,17 @@ Binding bind(const CppModel& m, const Function& f) {
         }
         continue;
       }
+      if (t.base == "char" && t.depth == 2 && t.const_pointee) {
+        // An array of names: NUL-terminated copies, then their pointers.
+        std::string v = "const std::vector<std::string>&";
+        b.params.push_back(p.nullable ? "const std::optional<std::vector<std::string>>& " + n : v + " " + n);
+        std::string src = p.nullable ? "*" + n : n;
+        pre << "  std::vector<const char*> " << local << ";\n";
+        pre << "  " << (p.nullable ? "if (" + n + ") " : "") << "for (const std::string& s : " << src << ") "
+            << local << ".push_back(s.c_str());\n";
+        arg(p.nullable ? n + " ? " + local + ".data() : nullptr" : local + ".data()");
+        continue;
+      }
       if (!(t.depth == 1 && t.const_pointee && (is_scalar(t.base) || m.is_enum(t.base))))
         fail(f, "cannot map the input array '" + p.name + "' (" + p.c_type + ")");
       bool en = m.is_enum(t.base);
