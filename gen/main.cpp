@@ -1,4 +1,5 @@
-// tfl-gen: reads capi/*.cpp, writes the header, version script, API description and reference docs.
+// tfl-gen: reads capi/*.cpp, writes the header, version script, API description, reference docs and the
+// C++ binding header.
 //   tfl-gen -p <build dir> --root <repo> [--out-dir <dir>] capi/*.cpp
 #include <clang/Tooling/CommonOptionsParser.h>
 #include <llvm/Support/CommandLine.h>
@@ -61,9 +62,21 @@ int main(int argc, const char** argv) {
   }
   std::unique_ptr<tflgen::Emitter> emitters[] = {tflgen::make_header_emitter(), tflgen::make_map_emitter(),
                                                  tflgen::make_json_emitter(), tflgen::make_docs_emitter(),
-                                                 tflgen::make_rust_sys_emitter(), tflgen::make_rust_wrapper_emitter()};
+                                                 tflgen::make_rust_sys_emitter(), tflgen::make_rust_wrapper_emitter(),
+                                                 tflgen::make_cpp_emitter()};
+  // Every output is produced before any is written, so a failing emitter leaves the tree untouched.
+  std::vector<std::string> texts;
   for (const auto& e : emitters) {
-    if (!write_if_changed(out / e->path(), e->emit(api))) {
+    try {
+      texts.push_back(e->emit(api));
+    } catch (const std::exception& ex) {
+      std::cerr << ex.what() << "\ntfl-gen: " << e->path() << " cannot be generated; nothing written\n";
+      return 1;
+    }
+  }
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const auto& e = emitters[i];
+    if (!write_if_changed(out / e->path(), texts[i])) {
       std::cerr << "tfl-gen: cannot write " << (out / e->path()) << "\n";
       return 1;
     }

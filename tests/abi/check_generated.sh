@@ -6,7 +6,8 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$gen" -p "$build" --root "$root" --out-dir "$tmp" "$@" >/dev/null
 status=0
 for f in include/tenflowers/tenflowers.h abi/libtenflowers.map abi/api.json docs/c-api.md \
-         bindings/rust/src/sys.rs bindings/rust/src/generated.rs; do
+         bindings/rust/src/sys.rs bindings/rust/src/generated.rs \
+         bindings/cpp/include/tenflowers/tenflowers.hpp; do
   if ! diff -u "$root/$f" "$tmp/$f" >"$tmp/diff" 2>&1; then
     echo "$f is stale: run 'cmake --build build --target regenerate' and commit"; head -40 "$tmp/diff"; status=1
   fi

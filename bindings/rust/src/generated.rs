@@ -361,6 +361,309 @@ impl MemoryCounter {
     }
 }
 
+/// How a loss combines its per-element values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum Reduction {
+    /// no reduction: one loss per element (or per sample for cross-entropy)
+    None = 0,
+    /// the mean (cross-entropy with class indices: divided by the total target weight)
+    Mean = 1,
+    /// the sum
+    Sum = 2,
+    /// the sum divided by the batch size (input's first dimension); tfl_loss_kl_div only
+    Batchmean = 3,
+}
+
+impl Reduction {
+    /// Every value, in declaration order.
+    pub const ALL: [Reduction; 4] = [Reduction::None, Reduction::Mean, Reduction::Sum, Reduction::Batchmean];
+    /// The raw value; None for a value unknown to this binding.
+    pub fn from_sys(v: sys::tfl_reduction) -> Option<Self> {
+        match v.0 {
+            0 => Some(Reduction::None),
+            1 => Some(Reduction::Mean),
+            2 => Some(Reduction::Sum),
+            3 => Some(Reduction::Batchmean),
+            _ => None,
+        }
+    }
+    /// The raw value.
+    pub fn to_sys(self) -> sys::tfl_reduction {
+        sys::tfl_reduction(match self {
+            Reduction::None => 0,
+            Reduction::Mean => 1,
+            Reduction::Sum => 2,
+            Reduction::Batchmean => 3,
+        })
+    }
+    /// The C name of the value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reduction::None => "TFL_REDUCTION_NONE",
+            Reduction::Mean => "TFL_REDUCTION_MEAN",
+            Reduction::Sum => "TFL_REDUCTION_SUM",
+            Reduction::Batchmean => "TFL_REDUCTION_BATCHMEAN",
+        }
+    }
+}
+
+/// How tfl_sched_one_cycle_create anneals between its phases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum AnnealStrategy {
+    /// cosine annealing
+    Cos = 0,
+    /// linear annealing
+    Linear = 1,
+}
+
+impl AnnealStrategy {
+    /// Every value, in declaration order.
+    pub const ALL: [AnnealStrategy; 2] = [AnnealStrategy::Cos, AnnealStrategy::Linear];
+    /// The raw value; None for a value unknown to this binding.
+    pub fn from_sys(v: sys::tfl_anneal_strategy) -> Option<Self> {
+        match v.0 {
+            0 => Some(AnnealStrategy::Cos),
+            1 => Some(AnnealStrategy::Linear),
+            _ => None,
+        }
+    }
+    /// The raw value.
+    pub fn to_sys(self) -> sys::tfl_anneal_strategy {
+        sys::tfl_anneal_strategy(match self {
+            AnnealStrategy::Cos => 0,
+            AnnealStrategy::Linear => 1,
+        })
+    }
+    /// The C name of the value.
+    pub fn name(self) -> &'static str {
+        match self {
+            AnnealStrategy::Cos => "TFL_ANNEAL_COS",
+            AnnealStrategy::Linear => "TFL_ANNEAL_LINEAR",
+        }
+    }
+}
+
+/// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
+/// container such as Sequential, with named parameters, buffers and children. Handles to the same
+/// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
+///
+/// Owns one reference: `Clone` takes another (`tfl_module_retain`), `Drop` gives it back (`tfl_module_release`).
+pub struct Module {
+    pub(crate) raw: NonNull<sys::tfl_module>,
+}
+
+impl Module {
+    /// Takes over one reference to a handle; None for NULL.
+    ///
+    /// # Safety
+    /// `raw` is NULL or a live handle whose reference the caller owns and hands over.
+    pub unsafe fn from_raw(raw: *mut sys::tfl_module) -> Option<Self> {
+        NonNull::new(raw).map(|raw| Module { raw })
+    }
+    unsafe fn from_out(raw: *mut sys::tfl_module, function: &str) -> Result<Self> {
+        Self::from_raw(raw).ok_or_else(|| {
+            Error::new(ErrorKind::Internal, format!("{function} returned TFL_OK without a handle"))
+        })
+    }
+    /// The handle, still owned by `self` (for calls into `sys`).
+    pub fn as_ptr(&self) -> *mut sys::tfl_module {
+        self.raw.as_ptr()
+    }
+    /// Gives up ownership of the reference without releasing it.
+    pub fn into_raw(self) -> *mut sys::tfl_module {
+        ManuallyDrop::new(self).raw.as_ptr()
+    }
+}
+
+impl Clone for Module {
+    #[doc(alias = "tfl_module_retain")]
+    fn clone(&self) -> Self {
+        let status = unsafe { sys::tfl_module_retain(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            panic!("tfl_module_retain failed: {e}");
+        }
+        Module { raw: self.raw }
+    }
+}
+
+impl Drop for Module {
+    #[doc(alias = "tfl_module_release")]
+    fn drop(&mut self) {
+        unsafe { sys::tfl_module_release(self.raw.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Module({:p})", self.raw.as_ptr())
+    }
+}
+
+/// An optimizer over a fixed list of parameters with per-parameter state (opaque, reference-counted).
+///
+/// Owns one reference: `Clone` takes another (`tfl_optimizer_retain`), `Drop` gives it back (`tfl_optimizer_release`).
+pub struct Optimizer {
+    pub(crate) raw: NonNull<sys::tfl_optimizer>,
+}
+
+impl Optimizer {
+    /// Takes over one reference to a handle; None for NULL.
+    ///
+    /// # Safety
+    /// `raw` is NULL or a live handle whose reference the caller owns and hands over.
+    pub unsafe fn from_raw(raw: *mut sys::tfl_optimizer) -> Option<Self> {
+        NonNull::new(raw).map(|raw| Optimizer { raw })
+    }
+    unsafe fn from_out(raw: *mut sys::tfl_optimizer, function: &str) -> Result<Self> {
+        Self::from_raw(raw).ok_or_else(|| {
+            Error::new(ErrorKind::Internal, format!("{function} returned TFL_OK without a handle"))
+        })
+    }
+    /// The handle, still owned by `self` (for calls into `sys`).
+    pub fn as_ptr(&self) -> *mut sys::tfl_optimizer {
+        self.raw.as_ptr()
+    }
+    /// Gives up ownership of the reference without releasing it.
+    pub fn into_raw(self) -> *mut sys::tfl_optimizer {
+        ManuallyDrop::new(self).raw.as_ptr()
+    }
+}
+
+impl Clone for Optimizer {
+    #[doc(alias = "tfl_optimizer_retain")]
+    fn clone(&self) -> Self {
+        let status = unsafe { sys::tfl_optimizer_retain(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            panic!("tfl_optimizer_retain failed: {e}");
+        }
+        Optimizer { raw: self.raw }
+    }
+}
+
+impl Drop for Optimizer {
+    #[doc(alias = "tfl_optimizer_release")]
+    fn drop(&mut self) {
+        unsafe { sys::tfl_optimizer_release(self.raw.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Optimizer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Optimizer({:p})", self.raw.as_ptr())
+    }
+}
+
+/// The named tensors and metadata of a safetensors file, loaded by tfl_safetensors_from_file (opaque,
+/// reference-counted). Tensors are views of the memory-mapped file where alignment allows.
+///
+/// Owns one reference: `Clone` takes another (`tfl_safetensors_retain`), `Drop` gives it back (`tfl_safetensors_release`).
+pub struct Safetensors {
+    pub(crate) raw: NonNull<sys::tfl_safetensors>,
+}
+
+impl Safetensors {
+    /// Takes over one reference to a handle; None for NULL.
+    ///
+    /// # Safety
+    /// `raw` is NULL or a live handle whose reference the caller owns and hands over.
+    pub unsafe fn from_raw(raw: *mut sys::tfl_safetensors) -> Option<Self> {
+        NonNull::new(raw).map(|raw| Safetensors { raw })
+    }
+    unsafe fn from_out(raw: *mut sys::tfl_safetensors, function: &str) -> Result<Self> {
+        Self::from_raw(raw).ok_or_else(|| {
+            Error::new(ErrorKind::Internal, format!("{function} returned TFL_OK without a handle"))
+        })
+    }
+    /// The handle, still owned by `self` (for calls into `sys`).
+    pub fn as_ptr(&self) -> *mut sys::tfl_safetensors {
+        self.raw.as_ptr()
+    }
+    /// Gives up ownership of the reference without releasing it.
+    pub fn into_raw(self) -> *mut sys::tfl_safetensors {
+        ManuallyDrop::new(self).raw.as_ptr()
+    }
+}
+
+impl Clone for Safetensors {
+    #[doc(alias = "tfl_safetensors_retain")]
+    fn clone(&self) -> Self {
+        let status = unsafe { sys::tfl_safetensors_retain(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            panic!("tfl_safetensors_retain failed: {e}");
+        }
+        Safetensors { raw: self.raw }
+    }
+}
+
+impl Drop for Safetensors {
+    #[doc(alias = "tfl_safetensors_release")]
+    fn drop(&mut self) {
+        unsafe { sys::tfl_safetensors_release(self.raw.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Safetensors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Safetensors({:p})", self.raw.as_ptr())
+    }
+}
+
+/// A learning-rate scheduler over an optimizer (opaque, reference-counted); it keeps its optimizer alive.
+///
+/// Owns one reference: `Clone` takes another (`tfl_scheduler_retain`), `Drop` gives it back (`tfl_scheduler_release`).
+pub struct Scheduler {
+    pub(crate) raw: NonNull<sys::tfl_scheduler>,
+}
+
+impl Scheduler {
+    /// Takes over one reference to a handle; None for NULL.
+    ///
+    /// # Safety
+    /// `raw` is NULL or a live handle whose reference the caller owns and hands over.
+    pub unsafe fn from_raw(raw: *mut sys::tfl_scheduler) -> Option<Self> {
+        NonNull::new(raw).map(|raw| Scheduler { raw })
+    }
+    unsafe fn from_out(raw: *mut sys::tfl_scheduler, function: &str) -> Result<Self> {
+        Self::from_raw(raw).ok_or_else(|| {
+            Error::new(ErrorKind::Internal, format!("{function} returned TFL_OK without a handle"))
+        })
+    }
+    /// The handle, still owned by `self` (for calls into `sys`).
+    pub fn as_ptr(&self) -> *mut sys::tfl_scheduler {
+        self.raw.as_ptr()
+    }
+    /// Gives up ownership of the reference without releasing it.
+    pub fn into_raw(self) -> *mut sys::tfl_scheduler {
+        ManuallyDrop::new(self).raw.as_ptr()
+    }
+}
+
+impl Clone for Scheduler {
+    #[doc(alias = "tfl_scheduler_retain")]
+    fn clone(&self) -> Self {
+        let status = unsafe { sys::tfl_scheduler_retain(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            panic!("tfl_scheduler_retain failed: {e}");
+        }
+        Scheduler { raw: self.raw }
+    }
+}
+
+impl Drop for Scheduler {
+    #[doc(alias = "tfl_scheduler_release")]
+    fn drop(&mut self) {
+        unsafe { sys::tfl_scheduler_release(self.raw.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Scheduler({:p})", self.raw.as_ptr())
+    }
+}
+
 /// A GradientTape (opaque, reference-counted): records the ops run while it is active so gradients can
 /// be asked for later. It belongs to the thread that created it.
 ///
@@ -472,6 +775,122 @@ impl fmt::Debug for Tensor {
 
 /// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
 /// for the failing call to report).
+unsafe extern "C" fn tfl_module_backward_hook_fn_trampoline<F: Fn(usize, usize) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> + 'static>(replacements: *mut *mut sys::tfl_tensor, grad_input: *const *const sys::tfl_tensor, ngrad_input: usize, grad_output: *const *const sys::tfl_tensor, ngrad_output: usize, user_data: *mut c_void) -> sys::tfl_status {
+    let f = &*(user_data as *const F);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| f(ngrad_input, ngrad_output)));
+    match result {
+        Ok(Ok((out0, out1, out2))) => {
+            if let Some(h) = out0 {
+                if replacements.is_null() {
+                    drop(h);
+                } else {
+                    *replacements = h.into_raw();
+                }
+            }
+            if let Some(h) = out1 {
+                if grad_input.is_null() {
+                    drop(h);
+                } else {
+                    *grad_input = h.into_raw();
+                }
+            }
+            if let Some(h) = out2 {
+                if grad_output.is_null() {
+                    drop(h);
+                } else {
+                    *grad_output = h.into_raw();
+                }
+            }
+            sys::TFL_OK
+        }
+        Ok(Err(e)) => {
+            let kind = e.kind();
+            set_callback_error(e);
+            kind.to_sys()
+        }
+        Err(payload) => {
+            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_backward_hook_fn closure: {}", panic_message(&*payload))));
+            ErrorKind::Internal.to_sys()
+        }
+    }
+}
+
+/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
+/// for the failing call to report).
+unsafe extern "C" fn tfl_module_forward_hook_fn_trampoline<F: Fn(usize, &Tensor) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(replacement: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, output: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
+    let output_ref = match NonNull::new(output as *mut sys::tfl_tensor) {
+        Some(raw) => ManuallyDrop::new(Tensor { raw }),
+        None => return ErrorKind::InvalidArgument.to_sys(),
+    };
+    let f = &*(user_data as *const F);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| f(ninputs, &*output_ref)));
+    match result {
+        Ok(Ok((out0, out1))) => {
+            if let Some(h) = out0 {
+                if replacement.is_null() {
+                    drop(h);
+                } else {
+                    *replacement = h.into_raw();
+                }
+            }
+            if let Some(h) = out1 {
+                if inputs.is_null() {
+                    drop(h);
+                } else {
+                    *inputs = h.into_raw();
+                }
+            }
+            sys::TFL_OK
+        }
+        Ok(Err(e)) => {
+            let kind = e.kind();
+            set_callback_error(e);
+            kind.to_sys()
+        }
+        Err(payload) => {
+            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_forward_hook_fn closure: {}", panic_message(&*payload))));
+            ErrorKind::Internal.to_sys()
+        }
+    }
+}
+
+/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
+/// for the failing call to report).
+unsafe extern "C" fn tfl_module_forward_pre_hook_fn_trampoline<F: Fn(usize) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(replacements: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, user_data: *mut c_void) -> sys::tfl_status {
+    let f = &*(user_data as *const F);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| f(ninputs)));
+    match result {
+        Ok(Ok((out0, out1))) => {
+            if let Some(h) = out0 {
+                if replacements.is_null() {
+                    drop(h);
+                } else {
+                    *replacements = h.into_raw();
+                }
+            }
+            if let Some(h) = out1 {
+                if inputs.is_null() {
+                    drop(h);
+                } else {
+                    *inputs = h.into_raw();
+                }
+            }
+            sys::TFL_OK
+        }
+        Ok(Err(e)) => {
+            let kind = e.kind();
+            set_callback_error(e);
+            kind.to_sys()
+        }
+        Err(payload) => {
+            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_forward_pre_hook_fn closure: {}", panic_message(&*payload))));
+            ErrorKind::Internal.to_sys()
+        }
+    }
+}
+
+/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
+/// for the failing call to report).
 unsafe extern "C" fn tfl_tensor_hook_fn_trampoline<F: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, grad: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
     let grad_ref = match NonNull::new(grad as *mut sys::tfl_tensor) {
         Some(raw) => ManuallyDrop::new(Tensor { raw }),
@@ -499,6 +918,590 @@ unsafe extern "C" fn tfl_tensor_hook_fn_trampoline<F: Fn(&Tensor) -> Result<Opti
             set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_tensor_hook_fn closure: {}", panic_message(&*payload))));
             ErrorKind::Internal.to_sys()
         }
+    }
+}
+
+impl Module {
+    /// Registers a hook that runs during backward passes through later tfl_module_forward calls of this
+    /// module, with the gradients w.r.t. the call's inputs and output, and may replace the input gradients
+    /// (see tfl_module_backward_hook_fn). It runs on the thread running the backward pass; a pass through
+    /// a graph recorded before the module was destroyed runs no hook. Otherwise as
+    /// tfl_module_register_forward_pre_hook.
+    ///
+    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    #[doc(alias = "tfl_module_register_backward_hook")]
+    pub fn register_backward_hook<F0: Fn(usize, usize) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> + 'static>(&self, r#fn: F0) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let fn_state: *mut F0 = Box::into_raw(Box::new(r#fn));
+        let status = unsafe { sys::tfl_module_register_backward_hook(&mut out_val, self.raw.as_ptr(), Some(tfl_module_backward_hook_fn_trampoline::<F0>), fn_state as *mut c_void) };
+        if let Err(e) = check(status) {
+            drop(unsafe { Box::from_raw(fn_state) });
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Registers a hook that runs at the end of every later tfl_module_forward of this module, after the
+    /// computation, and may replace the output (see tfl_module_forward_hook_fn). Otherwise as
+    /// tfl_module_register_forward_pre_hook.
+    ///
+    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    #[doc(alias = "tfl_module_register_forward_hook")]
+    pub fn register_forward_hook<F0: Fn(usize, &Tensor) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(&self, r#fn: F0) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let fn_state: *mut F0 = Box::into_raw(Box::new(r#fn));
+        let status = unsafe { sys::tfl_module_register_forward_hook(&mut out_val, self.raw.as_ptr(), Some(tfl_module_forward_hook_fn_trampoline::<F0>), fn_state as *mut c_void) };
+        if let Err(e) = check(status) {
+            drop(unsafe { Box::from_raw(fn_state) });
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Registers a hook that runs at the start of every later tfl_module_forward of this module, before
+    /// the computation, and may replace inputs (see tfl_module_forward_pre_hook_fn). Hooks run in
+    /// registration order on the calling thread, and only when this module runs (hooks of a child run when
+    /// the child runs, e.g. inside a Sequential). The hook lives as long as the module or until
+    /// tfl_hook_remove; user_data must stay valid that long.
+    ///
+    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    #[doc(alias = "tfl_module_register_forward_pre_hook")]
+    pub fn register_forward_pre_hook<F0: Fn(usize) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(&self, r#fn: F0) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let fn_state: *mut F0 = Box::into_raw(Box::new(r#fn));
+        let status = unsafe { sys::tfl_module_register_forward_pre_hook(&mut out_val, self.raw.as_ptr(), Some(tfl_module_forward_pre_hook_fn_trampoline::<F0>), fn_state as *mut c_void) };
+        if let Err(e) = check(status) {
+            drop(unsafe { Box::from_raw(fn_state) });
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The buffer with a dotted name, e.g. "1.running_mean" (the module's tensor, not a copy).
+    #[doc(alias = "tfl_module_buffer")]
+    pub fn buffer(&self, name: &str) -> Result<Tensor> {
+        let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_buffer: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_buffer(&mut out_raw, self.raw.as_ptr(), name_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Tensor::from_out(out_raw, "tfl_module_buffer")? })
+    }
+
+    /// The descendant module with a dotted path, e.g. "0" or "1.q_proj".
+    #[doc(alias = "tfl_module_child")]
+    pub fn child(&self, name: &str) -> Result<Module> {
+        let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_child: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_child(&mut out_raw, self.raw.as_ptr(), name_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Module::from_out(out_raw, "tfl_module_child")? })
+    }
+
+    /// Number of direct children of a module (Sequential: its modules; MultiHeadAttention: its
+    /// projections; ...).
+    #[doc(alias = "tfl_module_children_size")]
+    pub fn children_size(&self) -> Result<usize> {
+        let mut out_val: usize = Default::default();
+        let status = unsafe { sys::tfl_module_children_size(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Sets eval mode on the module and all its descendants (tfl_module_train(m, false)).
+    #[doc(alias = "tfl_module_eval")]
+    pub fn eval(&self) -> Result<()> {
+        let status = unsafe { sys::tfl_module_eval(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Runs the module: its forward pre-hooks, its computation, its forward hooks; backward hooks are
+    /// attached to the graph of this call. Most layers take one input; MultiHeadAttention takes 1, 3 or 4.
+    #[doc(alias = "tfl_module_forward")]
+    pub fn forward(&self, inputs: &[&Tensor]) -> Result<Tensor> {
+        let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+        let inputs_ptrs = inputs.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+        let n_len = inputs.len();
+        let status = unsafe { sys::tfl_module_forward(&mut out_raw, self.raw.as_ptr(), inputs_ptrs.as_ptr(), n_len as _) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Tensor::from_out(out_raw, "tfl_module_forward")? })
+    }
+
+    /// Whether the module is in training mode.
+    #[doc(alias = "tfl_module_is_training")]
+    pub fn is_training(&self) -> Result<bool> {
+        let mut out_val: bool = false;
+        let status = unsafe { sys::tfl_module_is_training(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Entry `index` of the buffer listing: its dotted name and the module's buffer (not a copy).
+    #[doc(alias = "tfl_module_named_buffer")]
+    pub fn named_buffer(&self, out_name: &mut [c_char], index: usize, recurse: bool) -> Result<(Option<Tensor>, usize)> {
+        let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+        let out_name_buf = &mut *out_name;
+        let mut out_name_len_val: usize = Default::default();
+        let status = unsafe { sys::tfl_module_named_buffer(&mut out_raw, out_name_buf.as_mut_ptr(), &mut out_name_len_val, out_name_buf.len() as _, self.raw.as_ptr(), index, recurse) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok((unsafe { Tensor::from_raw(out_raw) }, out_name_len_val))
+    }
+
+    /// Number of entries of the module's buffer listing (state that is saved but not trained, such as
+    /// running statistics), in the order of tfl_module_named_parameters_size.
+    #[doc(alias = "tfl_module_named_buffers_size")]
+    pub fn named_buffers_size(&self, recurse: bool) -> Result<usize> {
+        let mut out_val: usize = Default::default();
+        let status = unsafe { sys::tfl_module_named_buffers_size(&mut out_val, self.raw.as_ptr(), recurse) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Direct child `index`, in registration order: its name ("0", "q_proj", ...) and a handle to it (the
+    /// same module, shared with the parent).
+    #[doc(alias = "tfl_module_named_child")]
+    pub fn named_child(&self, out_name: &mut [c_char], index: usize) -> Result<(Option<Module>, usize)> {
+        let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+        let out_name_buf = &mut *out_name;
+        let mut out_name_len_val: usize = Default::default();
+        let status = unsafe { sys::tfl_module_named_child(&mut out_raw, out_name_buf.as_mut_ptr(), &mut out_name_len_val, out_name_buf.len() as _, self.raw.as_ptr(), index) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok((unsafe { Module::from_raw(out_raw) }, out_name_len_val))
+    }
+
+    /// Entry `index` of the parameter listing (see tfl_module_named_parameters_size): its dotted name
+    /// ("0.weight") and the parameter itself (the module's tensor, not a copy: writes are seen by the
+    /// module). The name is written with the convention of tfl_module_to_string.
+    #[doc(alias = "tfl_module_named_parameter")]
+    pub fn named_parameter(&self, out_name: &mut [c_char], index: usize, recurse: bool) -> Result<(Option<Tensor>, usize)> {
+        let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+        let out_name_buf = &mut *out_name;
+        let mut out_name_len_val: usize = Default::default();
+        let status = unsafe { sys::tfl_module_named_parameter(&mut out_raw, out_name_buf.as_mut_ptr(), &mut out_name_len_val, out_name_buf.len() as _, self.raw.as_ptr(), index, recurse) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok((unsafe { Tensor::from_raw(out_raw) }, out_name_len_val))
+    }
+
+    /// Number of entries of the module's parameter listing (read them with tfl_module_named_parameter):
+    /// own parameters first, then each child's, depth first, in registration order; a tensor shared by
+    /// several submodules is listed once.
+    #[doc(alias = "tfl_module_named_parameters_size")]
+    pub fn named_parameters_size(&self, recurse: bool) -> Result<usize> {
+        let mut out_val: usize = Default::default();
+        let status = unsafe { sys::tfl_module_named_parameters_size(&mut out_val, self.raw.as_ptr(), recurse) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The parameter with a dotted name, e.g. "0.weight" or "q_proj.bias" (the module's tensor, not a copy).
+    #[doc(alias = "tfl_module_parameter")]
+    pub fn parameter(&self, name: &str) -> Result<Tensor> {
+        let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_parameter: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_parameter(&mut out_raw, self.raw.as_ptr(), name_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Tensor::from_out(out_raw, "tfl_module_parameter")? })
+    }
+
+    /// Number of scalar values in the module's distinct parameters (a tensor shared by several
+    /// submodules counts once).
+    #[doc(alias = "tfl_module_parameter_count")]
+    pub fn parameter_count(&self, trainable_only: bool) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let status = unsafe { sys::tfl_module_parameter_count(&mut out_val, self.raw.as_ptr(), trainable_only) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Entry `index` of the module's state dict: its dotted name and a detached view of the module's
+    /// tensor (no copy: it changes when the module is trained; clone it for a snapshot).
+    #[doc(alias = "tfl_module_state_dict_entry")]
+    pub fn state_dict_entry(&self, out_name: &mut [c_char], index: usize) -> Result<(Option<Tensor>, usize)> {
+        let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+        let out_name_buf = &mut *out_name;
+        let mut out_name_len_val: usize = Default::default();
+        let status = unsafe { sys::tfl_module_state_dict_entry(&mut out_raw, out_name_buf.as_mut_ptr(), &mut out_name_len_val, out_name_buf.len() as _, self.raw.as_ptr(), index) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok((unsafe { Tensor::from_raw(out_raw) }, out_name_len_val))
+    }
+
+    /// Loads a safetensors checkpoint into the module's parameters and buffers, as
+    /// tfl_module_load_state_dict does with the file's tensors (nothing is written unless every entry fits).
+    #[doc(alias = "tfl_module_state_dict_load")]
+    pub fn state_dict_load(&self, path: &str, strict: bool) -> Result<(usize, usize)> {
+        let mut out_missing_val: usize = Default::default();
+        let mut out_unexpected_val: usize = Default::default();
+        let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_state_dict_load: argument 'path' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_state_dict_load(&mut out_missing_val, &mut out_unexpected_val, self.raw.as_ptr(), path_c.as_ptr(), strict) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok((out_missing_val, out_unexpected_val))
+    }
+
+    /// Saves the module's state dict as a safetensors checkpoint (readable by the Python safetensors
+    /// package; metadata format "pt"). The file is written through a temporary file renamed into place, so
+    /// a failed save leaves an old file intact.
+    #[doc(alias = "tfl_module_state_dict_save")]
+    pub fn state_dict_save(&self, path: &str) -> Result<()> {
+        let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_state_dict_save: argument 'path' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_state_dict_save(self.raw.as_ptr(), path_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Number of entries of the module's state dict: per module its parameters, then its buffers, then
+    /// each child's entries (PyTorch's key order). Read them with tfl_module_state_dict_entry.
+    #[doc(alias = "tfl_module_state_dict_size")]
+    pub fn state_dict_size(&self) -> Result<usize> {
+        let mut out_val: usize = Default::default();
+        let status = unsafe { sys::tfl_module_state_dict_size(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// A readable description, e.g. "Linear(in_features=3, out_features=4, bias=true)"; containers list
+    /// their children on the following lines. To size the buffer, call with out = NULL and capacity = 0
+    /// first; *out_len then receives the length.
+    #[doc(alias = "tfl_module_to_string")]
+    pub fn to_string(&self) -> Result<String> {
+        let mut out_len_val: usize = 0;
+        check(unsafe { sys::tfl_module_to_string(ptr::null_mut(), &mut out_len_val, 0, self.raw.as_ptr()) })?;
+        let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+        let status = unsafe { sys::tfl_module_to_string(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
+    }
+
+    /// Sets training mode (true) or eval mode (false) on the module and all its descendants. Modules start
+    /// in training mode. Dropout and BatchNorm behave differently in the two modes.
+    #[doc(alias = "tfl_module_train")]
+    pub fn train(&self, training: bool) -> Result<()> {
+        let status = unsafe { sys::tfl_module_train(self.raw.as_ptr(), training) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// The module's type name, e.g. "Linear", "Sequential", "Mamba".
+    #[doc(alias = "tfl_module_type_name")]
+    pub fn type_name(&self) -> Result<String> {
+        let mut out_val: *const c_char = ptr::null();
+        let status = unsafe { sys::tfl_module_type_name(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { string_from(out_val) })
+    }
+
+    /// Clears the accumulated gradient of every parameter of the module and its descendants.
+    #[doc(alias = "tfl_module_zero_grad")]
+    pub fn zero_grad(&self, set_to_none: bool) -> Result<()> {
+        let status = unsafe { sys::tfl_module_zero_grad(self.raw.as_ptr(), set_to_none) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+impl Optimizer {
+    /// Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1).
+    #[doc(alias = "tfl_optimizer_hyperparameter")]
+    pub fn hyperparameter(&self, name: &str) -> Result<f64> {
+        let mut out_val: f64 = Default::default();
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_optimizer_hyperparameter: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_optimizer_hyperparameter(&mut out_val, self.raw.as_ptr(), name_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The current learning rate.
+    #[doc(alias = "tfl_optimizer_lr")]
+    pub fn lr(&self) -> Result<f64> {
+        let mut out_val: f64 = Default::default();
+        let status = unsafe { sys::tfl_optimizer_lr(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion").
+    #[doc(alias = "tfl_optimizer_name")]
+    pub fn name(&self) -> Result<String> {
+        let mut out_val: *const c_char = ptr::null();
+        let status = unsafe { sys::tfl_optimizer_name(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { string_from(out_val) })
+    }
+
+    /// Sets a hyperparameter by name. Only "lr" is range-checked again (as tfl_optimizer_set_lr); a value the optimizer's
+    /// constructor would refuse gives undefined training results, and turning on state (momentum after the
+    /// first step) fails at the next tfl_optimizer_step.
+    #[doc(alias = "tfl_optimizer_set_hyperparameter")]
+    pub fn set_hyperparameter(&self, name: &str, value: f64) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_optimizer_set_hyperparameter: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_optimizer_set_hyperparameter(self.raw.as_ptr(), name_c.as_ptr(), value) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Sets the learning rate (a scheduler overwrites it at its next step).
+    #[doc(alias = "tfl_optimizer_set_lr")]
+    pub fn set_lr(&self, lr: f64) -> Result<()> {
+        let status = unsafe { sys::tfl_optimizer_set_lr(self.raw.as_ptr(), lr) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Restores a state saved by tfl_optimizer_state_save into an optimizer of the same kind built over
+    /// parameters of the same count, shapes and dtypes, so that training resumes bit-identically. Nothing
+    /// changes when the file does not fit.
+    #[doc(alias = "tfl_optimizer_state_load")]
+    pub fn state_load(&self, path: &str) -> Result<()> {
+        let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_optimizer_state_load: argument 'path' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_optimizer_state_load(self.raw.as_ptr(), path_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Saves the optimizer's state (hyperparameters, step counts and per-parameter buffers) to a
+    /// safetensors file, written through a temporary file so that a failed save leaves an old file intact.
+    /// Keys: "param_groups.0.<name>", "param_groups.0.num_params", "state.<k>.step", "state.<k>.<buffer>".
+    #[doc(alias = "tfl_optimizer_state_save")]
+    pub fn state_save(&self, path: &str) -> Result<()> {
+        let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_optimizer_state_save: argument 'path' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_optimizer_state_save(self.raw.as_ptr(), path_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Updates every parameter that has a gradient, in place, with recording off; parameters without a
+    /// gradient are skipped and keep their state.
+    #[doc(alias = "tfl_optimizer_step")]
+    pub fn step(&self) -> Result<()> {
+        let status = unsafe { sys::tfl_optimizer_step(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Clears the gradients of the parameters.
+    #[doc(alias = "tfl_optimizer_zero_grad")]
+    pub fn zero_grad(&self, set_to_none: bool) -> Result<()> {
+        let status = unsafe { sys::tfl_optimizer_zero_grad(self.raw.as_ptr(), set_to_none) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+impl Safetensors {
+    /// Number of tensors in the file.
+    #[doc(alias = "tfl_safetensors_count")]
+    pub fn count(&self) -> Result<usize> {
+        let mut out_val: usize = Default::default();
+        let status = unsafe { sys::tfl_safetensors_count(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Opens a safetensors file. The file is memory-mapped (private, copy-on-write): each tensor whose data
+    /// is aligned for its dtype is a view of the mapping without a copy, the others are copied. The mapping
+    /// stays until the handle and every tensor taken from it are released. Every structural problem of the
+    /// file (short or oversized header, invalid JSON, unknown dtype, offsets outside the file or
+    /// overlapping, duplicate names) is reported, never read past.
+    #[doc(alias = "tfl_safetensors_from_file")]
+    pub fn from_file(path: &str) -> Result<Safetensors> {
+        let mut out_raw: *mut sys::tfl_safetensors = ptr::null_mut();
+        let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_safetensors_from_file: argument 'path' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_safetensors_from_file(&mut out_raw, path_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Safetensors::from_out(out_raw, "tfl_safetensors_from_file")? })
+    }
+
+    /// The metadata value of a key.
+    #[doc(alias = "tfl_safetensors_metadata")]
+    pub fn metadata(&self, key: &str) -> Result<String> {
+        let mut out_val: *const c_char = ptr::null();
+        let key_c = { let s = key; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_safetensors_metadata: argument 'key' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_safetensors_metadata(&mut out_val, self.raw.as_ptr(), key_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { string_from(out_val) })
+    }
+
+    /// Number of "__metadata__" string pairs in the file.
+    #[doc(alias = "tfl_safetensors_metadata_count")]
+    pub fn metadata_count(&self) -> Result<usize> {
+        let mut out_val: usize = Default::default();
+        let status = unsafe { sys::tfl_safetensors_metadata_count(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The index-th metadata pair, in the order of the keys' bytes.
+    #[doc(alias = "tfl_safetensors_metadata_entry")]
+    pub fn metadata_entry(&self, index: usize) -> Result<(String, String)> {
+        let mut out_key_val: *const c_char = ptr::null();
+        let mut out_value_val: *const c_char = ptr::null();
+        let status = unsafe { sys::tfl_safetensors_metadata_entry(&mut out_key_val, &mut out_value_val, self.raw.as_ptr(), index) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok((unsafe { string_from(out_key_val) }, unsafe { string_from(out_value_val) }))
+    }
+
+    /// Name of the index-th tensor, in the order of the file's header.
+    #[doc(alias = "tfl_safetensors_name")]
+    pub fn name(&self, index: usize) -> Result<String> {
+        let mut out_val: *const c_char = ptr::null();
+        let status = unsafe { sys::tfl_safetensors_name(&mut out_val, self.raw.as_ptr(), index) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { string_from(out_val) })
+    }
+
+    /// The index-th tensor, in the order of the file's header.
+    #[doc(alias = "tfl_safetensors_tensor")]
+    pub fn tensor(&self, index: usize) -> Result<Tensor> {
+        let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+        let status = unsafe { sys::tfl_safetensors_tensor(&mut out_raw, self.raw.as_ptr(), index) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Tensor::from_out(out_raw, "tfl_safetensors_tensor")? })
+    }
+
+    /// The tensor with the given name.
+    #[doc(alias = "tfl_safetensors_tensor_by_name")]
+    pub fn tensor_by_name(&self, name: &str) -> Result<Tensor> {
+        let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_safetensors_tensor_by_name: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_safetensors_tensor_by_name(&mut out_raw, self.raw.as_ptr(), name_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Tensor::from_out(out_raw, "tfl_safetensors_tensor_by_name")? })
+    }
+}
+
+impl Scheduler {
+    /// Number of steps taken since creation (0 right after creation).
+    #[doc(alias = "tfl_scheduler_last_epoch")]
+    pub fn last_epoch(&self) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let status = unsafe { sys::tfl_scheduler_last_epoch(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The learning rate the last step (or the creation) set.
+    #[doc(alias = "tfl_scheduler_last_lr")]
+    pub fn last_lr(&self) -> Result<f64> {
+        let mut out_val: f64 = Default::default();
+        let status = unsafe { sys::tfl_scheduler_last_lr(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Restores a position saved by tfl_scheduler_state_save into a scheduler of the same kind and
+    /// re-applies the schedule there (the optimizer's learning rate changes accordingly).
+    #[doc(alias = "tfl_scheduler_state_load")]
+    pub fn state_load(&self, path: &str) -> Result<()> {
+        let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_scheduler_state_load: argument 'path' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_scheduler_state_load(self.raw.as_ptr(), path_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Saves the scheduler's position ("last_epoch", "base_lrs") to a safetensors file.
+    #[doc(alias = "tfl_scheduler_state_save")]
+    pub fn state_save(&self, path: &str) -> Result<()> {
+        let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_scheduler_state_save: argument 'path' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_scheduler_state_save(self.raw.as_ptr(), path_c.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Advances the schedule by one step and writes the new learning rate into the optimizer; call it
+    /// after tfl_optimizer_step.
+    #[doc(alias = "tfl_scheduler_step")]
+    pub fn step(&self) -> Result<()> {
+        let status = unsafe { sys::tfl_scheduler_step(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
     }
 }
 
@@ -2979,7 +3982,7 @@ pub fn grad_set_enabled(enabled: bool) -> Result<()> {
     Ok(())
 }
 
-/// Removes a tensor hook (or, later, a module hook) so that it no longer runs.
+/// Removes a tensor hook or a module hook so that it no longer runs.
 #[doc(alias = "tfl_hook_remove")]
 pub fn hook_remove(handle: i64) -> Result<()> {
     let status = unsafe { sys::tfl_hook_remove(handle) };
@@ -3045,6 +4048,104 @@ pub fn version() -> String {
 #[doc(alias = "tfl_version_abi")]
 pub fn version_abi() -> i32 {
     unsafe { sys::tfl_version_abi() }
+}
+
+/// Binary cross-entropy from logits x (torch.nn.functional.binary_cross_entropy_with_logits):
+/// -[pos_weight t log s(x) + (1 - t) log(1 - s(x))] * weight, computed without overflow.
+#[doc(alias = "tfl_loss_binary_cross_entropy_with_logits")]
+pub fn loss_binary_cross_entropy_with_logits(input: &Tensor, target: &Tensor, reduction: Reduction, weight: Option<&Tensor>, pos_weight: Option<&Tensor>) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_loss_binary_cross_entropy_with_logits(&mut out_raw, input.raw.as_ptr() as _, target.raw.as_ptr() as _, reduction.to_sys(), weight.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, pos_weight.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_loss_binary_cross_entropy_with_logits")? })
+}
+
+/// Cross-entropy from unnormalised logits (torch.nn.functional.cross_entropy). logits is (C), (N, C) or
+/// (N, C, d1, ...): the class axis is 0 for 1-D logits and 1 otherwise. target is either class indices
+/// (i32/i64, logits' shape without the class axis, values in [0, C) or ignore_index) or class
+/// probabilities (floating point, logits' shape). With class indices and TFL_REDUCTION_MEAN the sum is
+/// divided by the total weight of the targets that are not ignored; with probabilities by the number
+/// of samples.
+#[doc(alias = "tfl_loss_cross_entropy")]
+pub fn loss_cross_entropy(logits: &Tensor, target: &Tensor, reduction: Reduction, ignore_index: i64, label_smoothing: f64, weight: Option<&Tensor>) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_loss_cross_entropy(&mut out_raw, logits.raw.as_ptr() as _, target.raw.as_ptr() as _, reduction.to_sys(), ignore_index, label_smoothing, weight.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_loss_cross_entropy")? })
+}
+
+/// Huber loss: 0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere, d = input - target
+/// (torch.nn.functional.huber_loss).
+#[doc(alias = "tfl_loss_huber")]
+pub fn loss_huber(input: &Tensor, target: &Tensor, reduction: Reduction, delta: f64) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_loss_huber(&mut out_raw, input.raw.as_ptr() as _, target.raw.as_ptr() as _, reduction.to_sys(), delta) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_loss_huber")? })
+}
+
+/// Kullback-Leibler divergence KL(target || exp(input)) pointwise (torch.nn.functional.kl_div):
+/// target (log target - input), 0 where target is 0; with log_target, exp(target) (target - input).
+#[doc(alias = "tfl_loss_kl_div")]
+pub fn loss_kl_div(input: &Tensor, target: &Tensor, reduction: Reduction, log_target: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_loss_kl_div(&mut out_raw, input.raw.as_ptr() as _, target.raw.as_ptr() as _, reduction.to_sys(), log_target) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_loss_kl_div")? })
+}
+
+/// Mean absolute error, |input - target| reduced (torch.nn.functional.l1_loss).
+#[doc(alias = "tfl_loss_l1")]
+pub fn loss_l1(input: &Tensor, target: &Tensor, reduction: Reduction) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_loss_l1(&mut out_raw, input.raw.as_ptr() as _, target.raw.as_ptr() as _, reduction.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_loss_l1")? })
+}
+
+/// Mean squared error, (input - target)^2 reduced (torch.nn.functional.mse_loss).
+#[doc(alias = "tfl_loss_mse")]
+pub fn loss_mse(input: &Tensor, target: &Tensor, reduction: Reduction) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_loss_mse(&mut out_raw, input.raw.as_ptr() as _, target.raw.as_ptr() as _, reduction.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_loss_mse")? })
+}
+
+/// Negative log-likelihood of log-probabilities at class indices (torch.nn.functional.nll_loss): shapes,
+/// ignore_index, weight and reduction as tfl_loss_cross_entropy with class indices.
+#[doc(alias = "tfl_loss_nll")]
+pub fn loss_nll(input: &Tensor, target: &Tensor, reduction: Reduction, ignore_index: i64, weight: Option<&Tensor>) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_loss_nll(&mut out_raw, input.raw.as_ptr() as _, target.raw.as_ptr() as _, reduction.to_sys(), ignore_index, weight.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_loss_nll")? })
+}
+
+/// Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere, d = input - target
+/// (torch.nn.functional.smooth_l1_loss); beta = 0 is the L1 loss.
+#[doc(alias = "tfl_loss_smooth_l1")]
+pub fn loss_smooth_l1(input: &Tensor, target: &Tensor, reduction: Reduction, beta: f64) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_loss_smooth_l1(&mut out_raw, input.raw.as_ptr() as _, target.raw.as_ptr() as _, reduction.to_sys(), beta) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_loss_smooth_l1")? })
 }
 
 /// Empties the allocator's event log.
@@ -3133,6 +4234,518 @@ pub fn memory_stats(out: &mut [i64]) -> Result<()> {
     Ok(())
 }
 
+/// Closes the innermost module scope the calling thread opened with tfl_memory_push_module.
+#[doc(alias = "tfl_memory_pop_module")]
+pub fn memory_pop_module() -> Result<()> {
+    let status = unsafe { sys::tfl_memory_pop_module() };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Short sentences a user can act on, one per line (each ends with '\n'): the peak and the op and module
+/// where it was reached, the largest allocating op and module, memory held by the cache, fragmentation,
+/// tensors kept alive by autograd graphs. Empty when there is nothing to report.
+#[doc(alias = "tfl_memory_profiler_findings")]
+pub fn memory_profiler_findings() -> Result<String> {
+    let mut out_len_val: usize = 0;
+    check(unsafe { sys::tfl_memory_profiler_findings(ptr::null_mut(), &mut out_len_val, 0) })?;
+    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+    let status = unsafe { sys::tfl_memory_profiler_findings(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
+}
+
+/// Whether a recording is running.
+#[doc(alias = "tfl_memory_profiler_recording")]
+pub fn memory_profiler_recording() -> Result<bool> {
+    let mut out_val: bool = false;
+    let status = unsafe { sys::tfl_memory_profiler_recording(&mut out_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// The profiler's snapshot as JSON: {"devices": [counters per device], "cache": [per size class],
+/// "recording": {"running", "start_live_bytes", "start_cached_bytes", "peak_bytes", "peak_op",
+/// "peak_module", "peak_event", "by_op", "by_module"}, "timeline": [{"t_ns", "kind", "bytes", "op",
+/// "module", "live_bytes", "cached_bytes", "from_cache"}], "autograd": {"saved_tensor_bytes",
+/// "saved_tensors"}, "findings": [...]}. The timeline is that of the running or last recording. To size
+/// the buffer, call with out = NULL and capacity = 0 first (the snapshot may grow between the calls
+/// while a recording runs: stop it first, or allow some room).
+#[doc(alias = "tfl_memory_profiler_snapshot_json")]
+pub fn memory_profiler_snapshot_json(indent: i32) -> Result<String> {
+    let mut out_len_val: usize = 0;
+    check(unsafe { sys::tfl_memory_profiler_snapshot_json(ptr::null_mut(), &mut out_len_val, 0, indent) })?;
+    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+    let status = unsafe { sys::tfl_memory_profiler_snapshot_json(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _, indent) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
+}
+
+/// Starts a recording: clears the allocator's event log, notes the live and cached bytes, and logs
+/// every allocation and free (with the op and module that made it) until tfl_memory_profiler_stop.
+#[doc(alias = "tfl_memory_profiler_start")]
+pub fn memory_profiler_start() -> Result<()> {
+    let status = unsafe { sys::tfl_memory_profiler_start() };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Ends the recording and keeps its timeline for the snapshot and the findings. Stopping when nothing
+/// records does nothing.
+#[doc(alias = "tfl_memory_profiler_stop")]
+pub fn memory_profiler_stop() -> Result<()> {
+    let status = unsafe { sys::tfl_memory_profiler_stop() };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Opens a module scope on the calling thread: allocations made until the matching
+/// tfl_memory_pop_module are tagged with this module name in the profiler's timeline and totals (the
+/// innermost scope wins; pass a qualified name such as "encoder.fc1" to see the path).
+#[doc(alias = "tfl_memory_push_module")]
+pub fn memory_push_module(name: &str) -> Result<()> {
+    let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_memory_push_module: argument 'name' contains a NUL byte"))? };
+    let status = unsafe { sys::tfl_memory_push_module(name_c.as_ptr()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// 2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging
+/// windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does.
+#[doc(alias = "tfl_nn_adaptive_avg_pool2d_create")]
+pub fn nn_adaptive_avg_pool2d_create(output_h: i64, output_w: i64) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_adaptive_avg_pool2d_create(&mut out_raw, output_h, output_w) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_adaptive_avg_pool2d_create")? })
+}
+
+/// 2-D average pooling over (N, C, H, W) or (C, H, W) input.
+#[doc(alias = "tfl_nn_avg_pool2d_create")]
+pub fn nn_avg_pool2d_create(kernel_h: i64, kernel_w: i64, stride_h: i64, stride_w: i64, padding_h: i64, padding_w: i64, count_include_pad: bool) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_avg_pool2d_create(&mut out_raw, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_avg_pool2d_create")? })
+}
+
+/// Batch normalisation over (N, C) or (N, C, L) input, per channel of axis 1. In training mode the
+/// batch statistics are used and the running ones updated; in eval mode the running ones are used.
+/// Parameters "weight" (ones) and "bias" (zeros) when affine; buffers "running_mean", "running_var"
+/// and "num_batches_tracked" (i64, 0-d) when track_running_stats.
+#[doc(alias = "tfl_nn_batch_norm1d_create")]
+pub fn nn_batch_norm1d_create(num_features: i64, eps: f64, momentum: Option<f64>, affine: bool, track_running_stats: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let momentum_opt: Option<f64> = momentum;
+    let status = unsafe { sys::tfl_nn_batch_norm1d_create(&mut out_raw, num_features, eps, momentum_opt.as_ref().map_or(ptr::null(), |v| v as *const f64), affine, track_running_stats, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_batch_norm1d_create")? })
+}
+
+/// Batch normalisation over (N, C, H, W) input; see tfl_nn_batch_norm1d_create.
+#[doc(alias = "tfl_nn_batch_norm2d_create")]
+pub fn nn_batch_norm2d_create(num_features: i64, eps: f64, momentum: Option<f64>, affine: bool, track_running_stats: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let momentum_opt: Option<f64> = momentum;
+    let status = unsafe { sys::tfl_nn_batch_norm2d_create(&mut out_raw, num_features, eps, momentum_opt.as_ref().map_or(ptr::null(), |v| v as *const f64), affine, track_running_stats, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_batch_norm2d_create")? })
+}
+
+/// A 1-D convolution (cross-correlation): input (N, C_in, L) or (C_in, L). Parameters "weight"
+/// (out_channels, in_channels / groups, kernel_size) and "bias" (out_channels), PyTorch's default
+/// initialisation.
+#[doc(alias = "tfl_nn_conv1d_create")]
+pub fn nn_conv1d_create(in_channels: i64, out_channels: i64, kernel_size: i64, stride: i64, padding: i64, dilation: i64, groups: i64, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_conv1d_create(&mut out_raw, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_conv1d_create")? })
+}
+
+/// A 2-D convolution (cross-correlation): input (N, C_in, H, W) or (C_in, H, W). Parameters "weight"
+/// (out_channels, in_channels / groups, kernel_h, kernel_w) and "bias" (out_channels), PyTorch's default
+/// initialisation. Output size per axis: (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1.
+#[doc(alias = "tfl_nn_conv2d_create")]
+pub fn nn_conv2d_create(in_channels: i64, out_channels: i64, kernel_h: i64, kernel_w: i64, stride_h: i64, stride_w: i64, padding_h: i64, padding_w: i64, dilation_h: i64, dilation_w: i64, groups: i64, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_conv2d_create(&mut out_raw, in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_conv2d_create")? })
+}
+
+/// Dropout: in training mode zeroes each element with probability p (mask from the global generator)
+/// and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only.
+#[doc(alias = "tfl_nn_dropout_create")]
+pub fn nn_dropout_create(p: f64) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_dropout_create(&mut out_raw, p) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_dropout_create")? })
+}
+
+/// Embedding: a lookup table. Input: i32/i64 ids of any shape in [0, num_embeddings); output:
+/// ids.shape + (embedding_dim). Parameter "weight" (num_embeddings, embedding_dim), N(0, 1).
+#[doc(alias = "tfl_nn_embedding_create")]
+pub fn nn_embedding_create(num_embeddings: i64, embedding_dim: i64, padding_idx: Option<i64>, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let padding_idx_opt: Option<i64> = padding_idx;
+    let status = unsafe { sys::tfl_nn_embedding_create(&mut out_raw, num_embeddings, embedding_dim, padding_idx_opt.as_ref().map_or(ptr::null(), |v| v as *const i64), dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_embedding_create")? })
+}
+
+/// Flatten: merges axes start_dim..end_dim (negative count from the end) into one.
+#[doc(alias = "tfl_nn_flatten_create")]
+pub fn nn_flatten_create(start_dim: i64, end_dim: i64) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_flatten_create(&mut out_raw, start_dim, end_dim) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_flatten_create")? })
+}
+
+/// The GELU activation module: x * Phi(x), or its tanh approximation.
+#[doc(alias = "tfl_nn_gelu_create")]
+pub fn nn_gelu_create(approximate: bool) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_gelu_create(&mut out_raw, approximate) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_gelu_create")? })
+}
+
+/// Group normalisation over (N, C, *) input: the channels split into num_groups groups, each
+/// normalised over its channels and all positions, then per-channel weight (ones) and bias (zeros).
+#[doc(alias = "tfl_nn_group_norm_create")]
+pub fn nn_group_norm_create(num_groups: i64, num_channels: i64, eps: f64, affine: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_group_norm_create(&mut out_raw, num_groups, num_channels, eps, affine, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_group_norm_create")? })
+}
+
+/// Layer normalisation over the trailing axes given by normalized_shape (mean and biased variance),
+/// then weight (ones) and bias (zeros) of that shape when elementwise_affine.
+#[doc(alias = "tfl_nn_layer_norm_create")]
+pub fn nn_layer_norm_create(normalized_shape: &[i64], eps: f64, elementwise_affine: bool, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let ndim_len = normalized_shape.len();
+    let status = unsafe { sys::tfl_nn_layer_norm_create(&mut out_raw, normalized_shape.as_ptr(), ndim_len as _, eps, elementwise_affine, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_layer_norm_create")? })
+}
+
+/// The LeakyReLU activation module, x for x >= 0 and negative_slope * x otherwise.
+#[doc(alias = "tfl_nn_leaky_relu_create")]
+pub fn nn_leaky_relu_create(negative_slope: f64) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_leaky_relu_create(&mut out_raw, negative_slope) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_leaky_relu_create")? })
+}
+
+/// A Linear (dense) layer, y = x W^T + b: input (*, in_features) -> (*, out_features). Parameters
+/// "weight" (out_features, in_features) and "bias" (out_features), both U(-1/sqrt(in_features),
+/// 1/sqrt(in_features)) as in PyTorch.
+#[doc(alias = "tfl_nn_linear_create")]
+pub fn nn_linear_create(in_features: i64, out_features: i64, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_linear_create(&mut out_raw, in_features, out_features, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_linear_create")? })
+}
+
+/// A Mamba block (selective state-space layer, Gu & Dao 2023): input (B, L, d_model) -> (B, L, d_model),
+/// causal (output t depends on inputs 0..t only). Parameters A_log, D, in_proj.weight, conv1d.weight,
+/// conv1d.bias, x_proj.weight, dt_proj.weight, dt_proj.bias, out_proj.weight, initialised as mamba_ssm
+/// does.
+#[doc(alias = "tfl_nn_mamba_create")]
+pub fn nn_mamba_create(d_model: i64, d_state: i64, d_conv: i64, expand: i64, dt_rank: i64, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_mamba_create(&mut out_raw, d_model, d_state, d_conv, expand, dt_rank, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_mamba_create")? })
+}
+
+/// 2-D max pooling over (N, C, H, W) or (C, H, W) input; padding counts as -infinity.
+#[doc(alias = "tfl_nn_max_pool2d_create")]
+pub fn nn_max_pool2d_create(kernel_h: i64, kernel_w: i64, stride_h: i64, stride_w: i64, padding_h: i64, padding_w: i64, dilation_h: i64, dilation_w: i64) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_max_pool2d_create(&mut out_raw, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_max_pool2d_create")? })
+}
+
+/// Multi-head attention (batch first, no dropout): forward takes {x} (self-attention), {query, key,
+/// value} or {query, key, value, mask}; query (B, Lq, E), key and value (B, Lk, E) -> (B, Lq, E). A bool
+/// mask broadcasting to (B, num_heads, Lq, Lk) keeps the true positions; a float mask is added to the
+/// scores. Children q_proj, k_proj, v_proj, out_proj (Linear E -> E, weights U(-1/sqrt(E), 1/sqrt(E)),
+/// biases zero).
+#[doc(alias = "tfl_nn_multi_head_attention_create")]
+pub fn nn_multi_head_attention_create(embed_dim: i64, num_heads: i64, bias: bool, causal: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_multi_head_attention_create(&mut out_raw, embed_dim, num_heads, bias, causal, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_multi_head_attention_create")? })
+}
+
+/// The ReLU activation module, max(x, 0).
+#[doc(alias = "tfl_nn_relu_create")]
+pub fn nn_relu_create() -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_relu_create(&mut out_raw) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_relu_create")? })
+}
+
+/// RMS normalisation: x / sqrt(mean(x^2) + eps) over the trailing axes given by normalized_shape,
+/// times weight (ones) when elementwise_affine.
+#[doc(alias = "tfl_nn_rms_norm_create")]
+pub fn nn_rms_norm_create(normalized_shape: &[i64], eps: Option<f64>, elementwise_affine: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let ndim_len = normalized_shape.len();
+    let eps_opt: Option<f64> = eps;
+    let status = unsafe { sys::tfl_nn_rms_norm_create(&mut out_raw, normalized_shape.as_ptr(), ndim_len as _, eps_opt.as_ref().map_or(ptr::null(), |v| v as *const f64), elementwise_affine, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_rms_norm_create")? })
+}
+
+/// Appends a module to a Sequential container, as the child named by its position ("0", "1", ...).
+/// The container shares the module (it stays alive while the container does; releasing the caller's
+/// handle is fine).
+#[doc(alias = "tfl_nn_sequential_append")]
+pub fn nn_sequential_append(seq: &Module, module: &Module) -> Result<()> {
+    let status = unsafe { sys::tfl_nn_sequential_append(seq.raw.as_ptr() as _, module.raw.as_ptr() as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// An empty Sequential container; add modules with tfl_nn_sequential_append. Each child receives the
+/// previous one's output (the first all inputs); an empty Sequential returns its single input.
+#[doc(alias = "tfl_nn_sequential_create")]
+pub fn nn_sequential_create() -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_sequential_create(&mut out_raw) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_sequential_create")? })
+}
+
+/// The Sigmoid activation module, 1 / (1 + exp(-x)).
+#[doc(alias = "tfl_nn_sigmoid_create")]
+pub fn nn_sigmoid_create() -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_sigmoid_create(&mut out_raw) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_sigmoid_create")? })
+}
+
+/// The SiLU (swish) activation module, x * sigmoid(x).
+#[doc(alias = "tfl_nn_silu_create")]
+pub fn nn_silu_create() -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_silu_create(&mut out_raw) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_silu_create")? })
+}
+
+/// The Softmax module, exp(x) / sum(exp(x)) along one axis.
+#[doc(alias = "tfl_nn_softmax_create")]
+pub fn nn_softmax_create(axis: i64) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_softmax_create(&mut out_raw, axis) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_softmax_create")? })
+}
+
+/// The Tanh activation module.
+#[doc(alias = "tfl_nn_tanh_create")]
+pub fn nn_tanh_create() -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_tanh_create(&mut out_raw) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_tanh_create")? })
+}
+
+/// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
+/// is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters
+/// without a gradient are ignored.
+#[doc(alias = "tfl_clip_grad_norm")]
+pub fn clip_grad_norm(params: &[&Tensor], max_norm: f64, norm_type: f64, error_if_nonfinite: bool) -> Result<f64> {
+    let mut out_total_norm_val: f64 = Default::default();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_clip_grad_norm(&mut out_total_norm_val, params_ptrs.as_ptr(), nparams_len as _, max_norm, norm_type, error_if_nonfinite) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_total_norm_val)
+}
+
+/// Clamps every gradient element of params into [-clip_value, clip_value] in place
+/// (torch.nn.utils.clip_grad_value_). Parameters without a gradient are ignored.
+#[doc(alias = "tfl_clip_grad_value")]
+pub fn clip_grad_value(params: &[&Tensor], clip_value: f64) -> Result<()> {
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_clip_grad_value(params_ptrs.as_ptr(), nparams_len as _, clip_value) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Creates an Adagrad optimizer with PyTorch's rule at step t: g += weight_decay p;
+/// clr = lr / (1 + (t - 1) lr_decay); s += g^2; p -= clr g / (sqrt(s) + eps). Hyperparameter names:
+/// lr, lr_decay, weight_decay, initial_accumulator_value, eps.
+#[doc(alias = "tfl_optim_adagrad_create")]
+pub fn optim_adagrad_create(params: &[&Tensor], lr: f64, lr_decay: f64, weight_decay: f64, initial_accumulator_value: f64, eps: f64) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_adagrad_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, lr_decay, weight_decay, initial_accumulator_value, eps) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_adagrad_create")? })
+}
+
+/// Creates an Adam optimizer with PyTorch's rule at step t: g += weight_decay p; m = beta1 m + (1 - beta1) g;
+/// v = beta2 v + (1 - beta2) g^2 (amsgrad: the running maximum of v is used); p -= lr / (1 - beta1^t) m /
+/// (sqrt(v) / sqrt(1 - beta2^t) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, amsgrad.
+#[doc(alias = "tfl_optim_adam_create")]
+pub fn optim_adam_create(params: &[&Tensor], lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, amsgrad: bool) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_adam_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, beta1, beta2, eps, weight_decay, amsgrad) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_adam_create")? })
+}
+
+/// Creates an AdamW optimizer: Adam with decoupled weight decay, p *= 1 - lr weight_decay before the
+/// Adam update (which then sees no L2 term). Hyperparameter names as tfl_optim_adam_create.
+#[doc(alias = "tfl_optim_adamw_create")]
+pub fn optim_adamw_create(params: &[&Tensor], lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, amsgrad: bool) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_adamw_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, beta1, beta2, eps, weight_decay, amsgrad) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_adamw_create")? })
+}
+
+/// Creates a Lion optimizer (Chen et al. 2023): p *= 1 - lr weight_decay; p -= lr sign(beta1 m + (1 - beta1) g);
+/// m = beta2 m + (1 - beta2) g. Hyperparameter names: lr, beta1, beta2, weight_decay.
+#[doc(alias = "tfl_optim_lion_create")]
+pub fn optim_lion_create(params: &[&Tensor], lr: f64, beta1: f64, beta2: f64, weight_decay: f64) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_lion_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, beta1, beta2, weight_decay) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_lion_create")? })
+}
+
+/// Creates an RMSprop optimizer with PyTorch's rule: g += weight_decay p; s = alpha s + (1 - alpha) g^2;
+/// r = sqrt(s) + eps (centered: a = alpha a + (1 - alpha) g, r = sqrt(s - a^2) + eps); with momentum
+/// b = momentum b + g / r, p -= lr b, else p -= lr g / r. Hyperparameter names: lr, alpha, eps,
+/// weight_decay, momentum, centered.
+#[doc(alias = "tfl_optim_rmsprop_create")]
+pub fn optim_rmsprop_create(params: &[&Tensor], lr: f64, alpha: f64, eps: f64, weight_decay: f64, momentum: f64, centered: bool) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_rmsprop_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, alpha, eps, weight_decay, momentum, centered) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_rmsprop_create")? })
+}
+
+/// Creates an SGD optimizer with PyTorch's rule: d = g + weight_decay p; b = d on the first step, else
+/// momentum b + (1 - dampening) d; p -= lr (nesterov ? d + momentum b : b) (just lr d without momentum).
+/// Hyperparameter names: lr, momentum, dampening, weight_decay, nesterov.
+#[doc(alias = "tfl_optim_sgd_create")]
+pub fn optim_sgd_create(params: &[&Tensor], lr: f64, momentum: f64, dampening: f64, weight_decay: f64, nesterov: bool) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_sgd_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, momentum, dampening, weight_decay, nesterov) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_sgd_create")? })
+}
+
 /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
 #[doc(alias = "tfl_random_seed")]
 pub fn random_seed(seed: u64) -> Result<()> {
@@ -3166,6 +4779,72 @@ pub fn random_state() -> Result<(u64, u64)> {
     Ok((out_seed_val, out_offset_val))
 }
 
+/// Creates a cosine annealing schedule: lr = eta_min + (base - eta_min) (1 + cos(pi epoch / t_max)) / 2
+/// (torch.optim.lr_scheduler.CosineAnnealingLR's closed form; periodic after t_max).
+#[doc(alias = "tfl_sched_cosine_create")]
+pub fn sched_cosine_create(optimizer: &Optimizer, t_max: i64, eta_min: f64) -> Result<Scheduler> {
+    let mut out_raw: *mut sys::tfl_scheduler = ptr::null_mut();
+    let status = unsafe { sys::tfl_sched_cosine_create(&mut out_raw, optimizer.raw.as_ptr() as _, t_max, eta_min) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Scheduler::from_out(out_raw, "tfl_sched_cosine_create")? })
+}
+
+/// Creates an exponential schedule: lr = base * gamma^epoch (torch.optim.lr_scheduler.ExponentialLR).
+#[doc(alias = "tfl_sched_exponential_create")]
+pub fn sched_exponential_create(optimizer: &Optimizer, gamma: f64) -> Result<Scheduler> {
+    let mut out_raw: *mut sys::tfl_scheduler = ptr::null_mut();
+    let status = unsafe { sys::tfl_sched_exponential_create(&mut out_raw, optimizer.raw.as_ptr() as _, gamma) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Scheduler::from_out(out_raw, "tfl_sched_exponential_create")? })
+}
+
+/// Creates a linear warm-up: lr = base * (start_factor + (1 - start_factor) epoch / warmup_steps) for
+/// epoch < warmup_steps, then the schedule `after` with its epochs counted from the end of the warm-up
+/// (or the base rate when after is NULL).
+#[doc(alias = "tfl_sched_linear_warmup_create")]
+pub fn sched_linear_warmup_create(optimizer: &Optimizer, warmup_steps: i64, start_factor: f64, after: Option<&Scheduler>) -> Result<Scheduler> {
+    let mut out_raw: *mut sys::tfl_scheduler = ptr::null_mut();
+    let status = unsafe { sys::tfl_sched_linear_warmup_create(&mut out_raw, optimizer.raw.as_ptr() as _, warmup_steps, start_factor, after.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Scheduler::from_out(out_raw, "tfl_sched_linear_warmup_create")? })
+}
+
+/// Creates a one-cycle schedule (torch.optim.lr_scheduler.OneCycleLR): the rate rises from
+/// max_lr / div_factor to max_lr over pct_start of total_steps, then anneals to that / final_div_factor
+/// (three_phase: back to the initial rate first, then to the minimum). With cycle_momentum the
+/// optimizer's momentum (SGD, RMSprop) or beta1 (Adam, AdamW, Lion) runs inversely between max_momentum
+/// and base_momentum. Stepping more than total_steps times fails.
+#[doc(alias = "tfl_sched_one_cycle_create")]
+pub fn sched_one_cycle_create(optimizer: &Optimizer, max_lr: f64, total_steps: i64, pct_start: f64, anneal: AnnealStrategy, div_factor: f64, final_div_factor: f64, three_phase: bool, cycle_momentum: bool, base_momentum: f64, max_momentum: f64) -> Result<Scheduler> {
+    let mut out_raw: *mut sys::tfl_scheduler = ptr::null_mut();
+    let status = unsafe { sys::tfl_sched_one_cycle_create(&mut out_raw, optimizer.raw.as_ptr() as _, max_lr, total_steps, pct_start, anneal.to_sys(), div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Scheduler::from_out(out_raw, "tfl_sched_one_cycle_create")? })
+}
+
+/// Creates a step schedule: lr = base * gamma^floor(epoch / step_size) (torch.optim.lr_scheduler.StepLR),
+/// where base is the optimizer's learning rate now.
+#[doc(alias = "tfl_sched_step_create")]
+pub fn sched_step_create(optimizer: &Optimizer, step_size: i64, gamma: f64) -> Result<Scheduler> {
+    let mut out_raw: *mut sys::tfl_scheduler = ptr::null_mut();
+    let status = unsafe { sys::tfl_sched_step_create(&mut out_raw, optimizer.raw.as_ptr() as _, step_size, gamma) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Scheduler::from_out(out_raw, "tfl_sched_step_create")? })
+}
+
 /// C functions without a safe wrapper, with the reason (use `sys` for them). The consistency test
 /// (tests/rust/check_rust_coverage.py) reports every entry.
-pub const UNWRAPPED: &[(&str, &str)] = &[];
+pub const UNWRAPPED: &[(&str, &str)] = &[
+    ("tfl_safetensors_save", "parameter 'names' (const char *const *) has no safe mapping"),
+    ("tfl_module_load_state_dict", "parameter 'names' (const char *const *) has no safe mapping"),
+];

@@ -83,6 +83,59 @@ pub const TFL_MEMORY_CACHED_BYTES: tfl_memory_counter = tfl_memory_counter(6);
 /// the limit set with tfl_memory_set_limit (0: none)
 pub const TFL_MEMORY_LIMIT_BYTES: tfl_memory_counter = tfl_memory_counter(7);
 
+/// How a loss combines its per-element values.
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct tfl_reduction(pub c_int);
+/// no reduction: one loss per element (or per sample for cross-entropy)
+pub const TFL_REDUCTION_NONE: tfl_reduction = tfl_reduction(0);
+/// the mean (cross-entropy with class indices: divided by the total target weight)
+pub const TFL_REDUCTION_MEAN: tfl_reduction = tfl_reduction(1);
+/// the sum
+pub const TFL_REDUCTION_SUM: tfl_reduction = tfl_reduction(2);
+/// the sum divided by the batch size (input's first dimension); tfl_loss_kl_div only
+pub const TFL_REDUCTION_BATCHMEAN: tfl_reduction = tfl_reduction(3);
+
+/// How tfl_sched_one_cycle_create anneals between its phases.
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct tfl_anneal_strategy(pub c_int);
+/// cosine annealing
+pub const TFL_ANNEAL_COS: tfl_anneal_strategy = tfl_anneal_strategy(0);
+/// linear annealing
+pub const TFL_ANNEAL_LINEAR: tfl_anneal_strategy = tfl_anneal_strategy(1);
+
+/// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
+/// container such as Sequential, with named parameters, buffers and children. Handles to the same
+/// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
+#[repr(C)]
+pub struct tfl_module {
+    _private: [u8; 0],
+    _marker: core::marker::PhantomData<(*mut u8, core::marker::PhantomPinned)>,
+}
+
+/// An optimizer over a fixed list of parameters with per-parameter state (opaque, reference-counted).
+#[repr(C)]
+pub struct tfl_optimizer {
+    _private: [u8; 0],
+    _marker: core::marker::PhantomData<(*mut u8, core::marker::PhantomPinned)>,
+}
+
+/// The named tensors and metadata of a safetensors file, loaded by tfl_safetensors_from_file (opaque,
+/// reference-counted). Tensors are views of the memory-mapped file where alignment allows.
+#[repr(C)]
+pub struct tfl_safetensors {
+    _private: [u8; 0],
+    _marker: core::marker::PhantomData<(*mut u8, core::marker::PhantomPinned)>,
+}
+
+/// A learning-rate scheduler over an optimizer (opaque, reference-counted); it keeps its optimizer alive.
+#[repr(C)]
+pub struct tfl_scheduler {
+    _private: [u8; 0],
+    _marker: core::marker::PhantomData<(*mut u8, core::marker::PhantomPinned)>,
+}
+
 /// A GradientTape (opaque, reference-counted): records the ops run while it is active so gradients can
 /// be asked for later. It belongs to the thread that created it.
 #[repr(C)]
@@ -102,6 +155,31 @@ pub struct tfl_tensor {
 /// the user_data given there.
 pub type tfl_deleter_fn = Option<unsafe extern "C" fn(data: *mut c_void, user_data: *mut c_void)>;
 
+/// A backward hook, registered with tfl_module_register_backward_hook and run during a backward pass
+/// through a tfl_module_forward call, once the gradients w.r.t. that call's inputs (grad_input, one per
+/// input; NULL entries for inputs that need no gradient) have been computed from the gradient w.r.t.
+/// its output (grad_output). All tensors are borrowed for the duration of the call. To replace the
+/// gradient of input i, set replacements[i] to a new reference of grad_input[i]'s shape (the library
+/// takes it over); entries left NULL keep theirs (replacements has ngrad_input entries, all NULL on
+/// entry). A status other than TFL_OK aborts the backward pass, which then fails with that status.
+pub type tfl_module_backward_hook_fn = Option<unsafe extern "C" fn(replacements: *mut *mut tfl_tensor, grad_input: *const *const tfl_tensor, ngrad_input: usize, grad_output: *const *const tfl_tensor, ngrad_output: usize, user_data: *mut c_void) -> tfl_status>;
+
+/// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
+/// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
+/// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
+/// reference (the library takes it over); leave it NULL to keep the output. A status other than TFL_OK
+/// aborts the forward call, which then fails with that status (any *replacement is released).
+pub type tfl_module_forward_hook_fn = Option<unsafe extern "C" fn(replacement: *mut *mut tfl_tensor, inputs: *const *const tfl_tensor, ninputs: usize, output: *const tfl_tensor, user_data: *mut c_void) -> tfl_status>;
+
+/// A forward pre-hook, registered with tfl_module_register_forward_pre_hook and run by
+/// tfl_module_forward before the module computes, with the inputs (after earlier pre-hooks). `inputs`
+/// and its ninputs tensors are borrowed for the duration of the call (tfl_tensor_retain one to keep it).
+/// To replace input i, set replacements[i] to a new reference (the library takes it over and releases
+/// it); entries left NULL keep their input (replacements has ninputs entries, all NULL on entry). A
+/// status other than TFL_OK aborts the forward call, which then fails with that status (any
+/// replacements are released).
+pub type tfl_module_forward_pre_hook_fn = Option<unsafe extern "C" fn(replacements: *mut *mut tfl_tensor, inputs: *const *const tfl_tensor, ninputs: usize, user_data: *mut c_void) -> tfl_status>;
+
 /// A gradient hook, registered with tfl_tensor_register_hook and run during a backward pass with the
 /// gradient flowing into the tensor. `grad` is borrowed for the duration of the call (tfl_tensor_retain it
 /// to keep it). To replace the gradient, set *replacement to a new reference of the same shape (the
@@ -120,7 +198,7 @@ extern "C" {
     /// starts with recording on; other threads are not affected. While off, results of ops do not require
     /// grad and nothing is saved for backward.
     pub fn tfl_grad_set_enabled(enabled: bool) -> tfl_status;
-    /// Removes a tensor hook (or, later, a module hook) so that it no longer runs.
+    /// Removes a tensor hook or a module hook so that it no longer runs.
     pub fn tfl_hook_remove(handle: i64) -> tfl_status;
     /// Runs the backward pass from t and accumulates d(sum(t * grad_output))/d(leaf) into the gradient of
     /// every leaf that requires grad. Gradient hooks run during the pass; a hook's failure ends it.
@@ -153,6 +231,34 @@ extern "C" {
     pub fn tfl_tensor_set_grad(t: *mut tfl_tensor, grad: *const tfl_tensor) -> tfl_status;
     /// Makes a tensor a leaf that accumulates gradients (or stops it from doing so).
     pub fn tfl_tensor_set_requires_grad(t: *mut tfl_tensor, requires_grad: bool) -> tfl_status;
+    /// Number of tensors in the file.
+    pub fn tfl_safetensors_count(out: *mut usize, file: *const tfl_safetensors) -> tfl_status;
+    /// Opens a safetensors file. The file is memory-mapped (private, copy-on-write): each tensor whose data
+    /// is aligned for its dtype is a view of the mapping without a copy, the others are copied. The mapping
+    /// stays until the handle and every tensor taken from it are released. Every structural problem of the
+    /// file (short or oversized header, invalid JSON, unknown dtype, offsets outside the file or
+    /// overlapping, duplicate names) is reported, never read past.
+    pub fn tfl_safetensors_from_file(out: *mut *mut tfl_safetensors, path: *const c_char) -> tfl_status;
+    /// The metadata value of a key.
+    pub fn tfl_safetensors_metadata(out: *mut *const c_char, file: *const tfl_safetensors, key: *const c_char) -> tfl_status;
+    /// Number of "__metadata__" string pairs in the file.
+    pub fn tfl_safetensors_metadata_count(out: *mut usize, file: *const tfl_safetensors) -> tfl_status;
+    /// The index-th metadata pair, in the order of the keys' bytes.
+    pub fn tfl_safetensors_metadata_entry(out_key: *mut *const c_char, out_value: *mut *const c_char, file: *const tfl_safetensors, index: usize) -> tfl_status;
+    /// Name of the index-th tensor, in the order of the file's header.
+    pub fn tfl_safetensors_name(out: *mut *const c_char, file: *const tfl_safetensors, index: usize) -> tfl_status;
+    /// Drops a reference; the last one frees the handle (tensors taken from it stay valid).
+    pub fn tfl_safetensors_release(file: *mut tfl_safetensors);
+    /// Adds a reference to a loaded file.
+    pub fn tfl_safetensors_retain(file: *mut tfl_safetensors) -> tfl_status;
+    /// Writes named tensors to a safetensors file (the format the reference Python package reads), through
+    /// a temporary file renamed into place so that a failed save leaves an old file intact. Data is written
+    /// contiguous and little-endian, each tensor aligned for its dtype.
+    pub fn tfl_safetensors_save(path: *const c_char, names: *const *const c_char, tensors: *const *const tfl_tensor, ntensors: usize, metadata_keys: *const *const c_char, metadata_values: *const *const c_char, nmetadata: usize) -> tfl_status;
+    /// The index-th tensor, in the order of the file's header.
+    pub fn tfl_safetensors_tensor(out: *mut *mut tfl_tensor, file: *const tfl_safetensors, index: usize) -> tfl_status;
+    /// The tensor with the given name.
+    pub fn tfl_safetensors_tensor_by_name(out: *mut *mut tfl_tensor, file: *const tfl_safetensors, name: *const c_char) -> tfl_status;
     /// Message of the calling thread's most recent failure.
     pub fn tfl_last_error_message() -> *const c_char;
     /// Name of a status code, e.g. "TFL_ERR_SHAPE".
@@ -169,6 +275,32 @@ extern "C" {
     /// ABI version of the loaded library as MAJOR * 1000 + MINOR (e.g. 1 for 0.1): bindings refuse a
     /// library whose ABI version is older than the header they were generated from.
     pub fn tfl_version_abi() -> i32;
+    /// Binary cross-entropy from logits x (torch.nn.functional.binary_cross_entropy_with_logits):
+    /// -[pos_weight t log s(x) + (1 - t) log(1 - s(x))] * weight, computed without overflow.
+    pub fn tfl_loss_binary_cross_entropy_with_logits(out: *mut *mut tfl_tensor, input: *const tfl_tensor, target: *const tfl_tensor, reduction: tfl_reduction, weight: *const tfl_tensor, pos_weight: *const tfl_tensor) -> tfl_status;
+    /// Cross-entropy from unnormalised logits (torch.nn.functional.cross_entropy). logits is (C), (N, C) or
+    /// (N, C, d1, ...): the class axis is 0 for 1-D logits and 1 otherwise. target is either class indices
+    /// (i32/i64, logits' shape without the class axis, values in [0, C) or ignore_index) or class
+    /// probabilities (floating point, logits' shape). With class indices and TFL_REDUCTION_MEAN the sum is
+    /// divided by the total weight of the targets that are not ignored; with probabilities by the number
+    /// of samples.
+    pub fn tfl_loss_cross_entropy(out: *mut *mut tfl_tensor, logits: *const tfl_tensor, target: *const tfl_tensor, reduction: tfl_reduction, ignore_index: i64, label_smoothing: f64, weight: *const tfl_tensor) -> tfl_status;
+    /// Huber loss: 0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere, d = input - target
+    /// (torch.nn.functional.huber_loss).
+    pub fn tfl_loss_huber(out: *mut *mut tfl_tensor, input: *const tfl_tensor, target: *const tfl_tensor, reduction: tfl_reduction, delta: f64) -> tfl_status;
+    /// Kullback-Leibler divergence KL(target || exp(input)) pointwise (torch.nn.functional.kl_div):
+    /// target (log target - input), 0 where target is 0; with log_target, exp(target) (target - input).
+    pub fn tfl_loss_kl_div(out: *mut *mut tfl_tensor, input: *const tfl_tensor, target: *const tfl_tensor, reduction: tfl_reduction, log_target: bool) -> tfl_status;
+    /// Mean absolute error, |input - target| reduced (torch.nn.functional.l1_loss).
+    pub fn tfl_loss_l1(out: *mut *mut tfl_tensor, input: *const tfl_tensor, target: *const tfl_tensor, reduction: tfl_reduction) -> tfl_status;
+    /// Mean squared error, (input - target)^2 reduced (torch.nn.functional.mse_loss).
+    pub fn tfl_loss_mse(out: *mut *mut tfl_tensor, input: *const tfl_tensor, target: *const tfl_tensor, reduction: tfl_reduction) -> tfl_status;
+    /// Negative log-likelihood of log-probabilities at class indices (torch.nn.functional.nll_loss): shapes,
+    /// ignore_index, weight and reduction as tfl_loss_cross_entropy with class indices.
+    pub fn tfl_loss_nll(out: *mut *mut tfl_tensor, input: *const tfl_tensor, target: *const tfl_tensor, reduction: tfl_reduction, ignore_index: i64, weight: *const tfl_tensor) -> tfl_status;
+    /// Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere, d = input - target
+    /// (torch.nn.functional.smooth_l1_loss); beta = 0 is the L1 loss.
+    pub fn tfl_loss_smooth_l1(out: *mut *mut tfl_tensor, input: *const tfl_tensor, target: *const tfl_tensor, reduction: tfl_reduction, beta: f64) -> tfl_status;
     /// Empties the allocator's event log.
     pub fn tfl_memory_clear_events() -> tfl_status;
     /// Returns every cached free block to the system (memory in use by tensors is not touched).
@@ -188,6 +320,190 @@ extern "C" {
     /// tfl_memory_counter) for c < capacity; slots for numbers this library does not know receive -1, so a
     /// program built against a newer header can pass a larger array.
     pub fn tfl_memory_stats(out: *mut i64, capacity: usize) -> tfl_status;
+    /// Closes the innermost module scope the calling thread opened with tfl_memory_push_module.
+    pub fn tfl_memory_pop_module() -> tfl_status;
+    /// Short sentences a user can act on, one per line (each ends with '\n'): the peak and the op and module
+    /// where it was reached, the largest allocating op and module, memory held by the cache, fragmentation,
+    /// tensors kept alive by autograd graphs. Empty when there is nothing to report.
+    pub fn tfl_memory_profiler_findings(out: *mut c_char, out_len: *mut usize, capacity: usize) -> tfl_status;
+    /// Whether a recording is running.
+    pub fn tfl_memory_profiler_recording(out: *mut bool) -> tfl_status;
+    /// The profiler's snapshot as JSON: {"devices": [counters per device], "cache": [per size class],
+    /// "recording": {"running", "start_live_bytes", "start_cached_bytes", "peak_bytes", "peak_op",
+    /// "peak_module", "peak_event", "by_op", "by_module"}, "timeline": [{"t_ns", "kind", "bytes", "op",
+    /// "module", "live_bytes", "cached_bytes", "from_cache"}], "autograd": {"saved_tensor_bytes",
+    /// "saved_tensors"}, "findings": [...]}. The timeline is that of the running or last recording. To size
+    /// the buffer, call with out = NULL and capacity = 0 first (the snapshot may grow between the calls
+    /// while a recording runs: stop it first, or allow some room).
+    pub fn tfl_memory_profiler_snapshot_json(out: *mut c_char, out_len: *mut usize, capacity: usize, indent: i32) -> tfl_status;
+    /// Starts a recording: clears the allocator's event log, notes the live and cached bytes, and logs
+    /// every allocation and free (with the op and module that made it) until tfl_memory_profiler_stop.
+    pub fn tfl_memory_profiler_start() -> tfl_status;
+    /// Ends the recording and keeps its timeline for the snapshot and the findings. Stopping when nothing
+    /// records does nothing.
+    pub fn tfl_memory_profiler_stop() -> tfl_status;
+    /// Opens a module scope on the calling thread: allocations made until the matching
+    /// tfl_memory_pop_module are tagged with this module name in the profiler's timeline and totals (the
+    /// innermost scope wins; pass a qualified name such as "encoder.fc1" to see the path).
+    pub fn tfl_memory_push_module(name: *const c_char) -> tfl_status;
+    /// Registers a hook that runs during backward passes through later tfl_module_forward calls of this
+    /// module, with the gradients w.r.t. the call's inputs and output, and may replace the input gradients
+    /// (see tfl_module_backward_hook_fn). It runs on the thread running the backward pass; a pass through
+    /// a graph recorded before the module was destroyed runs no hook. Otherwise as
+    /// tfl_module_register_forward_pre_hook.
+    pub fn tfl_module_register_backward_hook(out: *mut i64, m: *mut tfl_module, r#fn: tfl_module_backward_hook_fn, user_data: *mut c_void) -> tfl_status;
+    /// Registers a hook that runs at the end of every later tfl_module_forward of this module, after the
+    /// computation, and may replace the output (see tfl_module_forward_hook_fn). Otherwise as
+    /// tfl_module_register_forward_pre_hook.
+    pub fn tfl_module_register_forward_hook(out: *mut i64, m: *mut tfl_module, r#fn: tfl_module_forward_hook_fn, user_data: *mut c_void) -> tfl_status;
+    /// Registers a hook that runs at the start of every later tfl_module_forward of this module, before
+    /// the computation, and may replace inputs (see tfl_module_forward_pre_hook_fn). Hooks run in
+    /// registration order on the calling thread, and only when this module runs (hooks of a child run when
+    /// the child runs, e.g. inside a Sequential). The hook lives as long as the module or until
+    /// tfl_hook_remove; user_data must stay valid that long.
+    pub fn tfl_module_register_forward_pre_hook(out: *mut i64, m: *mut tfl_module, r#fn: tfl_module_forward_pre_hook_fn, user_data: *mut c_void) -> tfl_status;
+    /// 2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging
+    /// windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does.
+    pub fn tfl_nn_adaptive_avg_pool2d_create(out: *mut *mut tfl_module, output_h: i64, output_w: i64) -> tfl_status;
+    /// 2-D average pooling over (N, C, H, W) or (C, H, W) input.
+    pub fn tfl_nn_avg_pool2d_create(out: *mut *mut tfl_module, kernel_h: i64, kernel_w: i64, stride_h: i64, stride_w: i64, padding_h: i64, padding_w: i64, count_include_pad: bool) -> tfl_status;
+    /// Batch normalisation over (N, C) or (N, C, L) input, per channel of axis 1. In training mode the
+    /// batch statistics are used and the running ones updated; in eval mode the running ones are used.
+    /// Parameters "weight" (ones) and "bias" (zeros) when affine; buffers "running_mean", "running_var"
+    /// and "num_batches_tracked" (i64, 0-d) when track_running_stats.
+    pub fn tfl_nn_batch_norm1d_create(out: *mut *mut tfl_module, num_features: i64, eps: f64, momentum: *const f64, affine: bool, track_running_stats: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Batch normalisation over (N, C, H, W) input; see tfl_nn_batch_norm1d_create.
+    pub fn tfl_nn_batch_norm2d_create(out: *mut *mut tfl_module, num_features: i64, eps: f64, momentum: *const f64, affine: bool, track_running_stats: bool, dtype: tfl_dtype) -> tfl_status;
+    /// A 1-D convolution (cross-correlation): input (N, C_in, L) or (C_in, L). Parameters "weight"
+    /// (out_channels, in_channels / groups, kernel_size) and "bias" (out_channels), PyTorch's default
+    /// initialisation.
+    pub fn tfl_nn_conv1d_create(out: *mut *mut tfl_module, in_channels: i64, out_channels: i64, kernel_size: i64, stride: i64, padding: i64, dilation: i64, groups: i64, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// A 2-D convolution (cross-correlation): input (N, C_in, H, W) or (C_in, H, W). Parameters "weight"
+    /// (out_channels, in_channels / groups, kernel_h, kernel_w) and "bias" (out_channels), PyTorch's default
+    /// initialisation. Output size per axis: (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1.
+    pub fn tfl_nn_conv2d_create(out: *mut *mut tfl_module, in_channels: i64, out_channels: i64, kernel_h: i64, kernel_w: i64, stride_h: i64, stride_w: i64, padding_h: i64, padding_w: i64, dilation_h: i64, dilation_w: i64, groups: i64, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Dropout: in training mode zeroes each element with probability p (mask from the global generator)
+    /// and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only.
+    pub fn tfl_nn_dropout_create(out: *mut *mut tfl_module, p: f64) -> tfl_status;
+    /// Embedding: a lookup table. Input: i32/i64 ids of any shape in [0, num_embeddings); output:
+    /// ids.shape + (embedding_dim). Parameter "weight" (num_embeddings, embedding_dim), N(0, 1).
+    pub fn tfl_nn_embedding_create(out: *mut *mut tfl_module, num_embeddings: i64, embedding_dim: i64, padding_idx: *const i64, dtype: tfl_dtype) -> tfl_status;
+    /// Flatten: merges axes start_dim..end_dim (negative count from the end) into one.
+    pub fn tfl_nn_flatten_create(out: *mut *mut tfl_module, start_dim: i64, end_dim: i64) -> tfl_status;
+    /// The GELU activation module: x * Phi(x), or its tanh approximation.
+    pub fn tfl_nn_gelu_create(out: *mut *mut tfl_module, approximate: bool) -> tfl_status;
+    /// Group normalisation over (N, C, *) input: the channels split into num_groups groups, each
+    /// normalised over its channels and all positions, then per-channel weight (ones) and bias (zeros).
+    pub fn tfl_nn_group_norm_create(out: *mut *mut tfl_module, num_groups: i64, num_channels: i64, eps: f64, affine: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Layer normalisation over the trailing axes given by normalized_shape (mean and biased variance),
+    /// then weight (ones) and bias (zeros) of that shape when elementwise_affine.
+    pub fn tfl_nn_layer_norm_create(out: *mut *mut tfl_module, normalized_shape: *const i64, ndim: usize, eps: f64, elementwise_affine: bool, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// The LeakyReLU activation module, x for x >= 0 and negative_slope * x otherwise.
+    pub fn tfl_nn_leaky_relu_create(out: *mut *mut tfl_module, negative_slope: f64) -> tfl_status;
+    /// A Linear (dense) layer, y = x W^T + b: input (*, in_features) -> (*, out_features). Parameters
+    /// "weight" (out_features, in_features) and "bias" (out_features), both U(-1/sqrt(in_features),
+    /// 1/sqrt(in_features)) as in PyTorch.
+    pub fn tfl_nn_linear_create(out: *mut *mut tfl_module, in_features: i64, out_features: i64, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// A Mamba block (selective state-space layer, Gu & Dao 2023): input (B, L, d_model) -> (B, L, d_model),
+    /// causal (output t depends on inputs 0..t only). Parameters A_log, D, in_proj.weight, conv1d.weight,
+    /// conv1d.bias, x_proj.weight, dt_proj.weight, dt_proj.bias, out_proj.weight, initialised as mamba_ssm
+    /// does.
+    pub fn tfl_nn_mamba_create(out: *mut *mut tfl_module, d_model: i64, d_state: i64, d_conv: i64, expand: i64, dt_rank: i64, dtype: tfl_dtype) -> tfl_status;
+    /// 2-D max pooling over (N, C, H, W) or (C, H, W) input; padding counts as -infinity.
+    pub fn tfl_nn_max_pool2d_create(out: *mut *mut tfl_module, kernel_h: i64, kernel_w: i64, stride_h: i64, stride_w: i64, padding_h: i64, padding_w: i64, dilation_h: i64, dilation_w: i64) -> tfl_status;
+    /// Multi-head attention (batch first, no dropout): forward takes {x} (self-attention), {query, key,
+    /// value} or {query, key, value, mask}; query (B, Lq, E), key and value (B, Lk, E) -> (B, Lq, E). A bool
+    /// mask broadcasting to (B, num_heads, Lq, Lk) keeps the true positions; a float mask is added to the
+    /// scores. Children q_proj, k_proj, v_proj, out_proj (Linear E -> E, weights U(-1/sqrt(E), 1/sqrt(E)),
+    /// biases zero).
+    pub fn tfl_nn_multi_head_attention_create(out: *mut *mut tfl_module, embed_dim: i64, num_heads: i64, bias: bool, causal: bool, dtype: tfl_dtype) -> tfl_status;
+    /// The ReLU activation module, max(x, 0).
+    pub fn tfl_nn_relu_create(out: *mut *mut tfl_module) -> tfl_status;
+    /// RMS normalisation: x / sqrt(mean(x^2) + eps) over the trailing axes given by normalized_shape,
+    /// times weight (ones) when elementwise_affine.
+    pub fn tfl_nn_rms_norm_create(out: *mut *mut tfl_module, normalized_shape: *const i64, ndim: usize, eps: *const f64, elementwise_affine: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Appends a module to a Sequential container, as the child named by its position ("0", "1", ...).
+    /// The container shares the module (it stays alive while the container does; releasing the caller's
+    /// handle is fine).
+    pub fn tfl_nn_sequential_append(seq: *mut tfl_module, module: *mut tfl_module) -> tfl_status;
+    /// An empty Sequential container; add modules with tfl_nn_sequential_append. Each child receives the
+    /// previous one's output (the first all inputs); an empty Sequential returns its single input.
+    pub fn tfl_nn_sequential_create(out: *mut *mut tfl_module) -> tfl_status;
+    /// The Sigmoid activation module, 1 / (1 + exp(-x)).
+    pub fn tfl_nn_sigmoid_create(out: *mut *mut tfl_module) -> tfl_status;
+    /// The SiLU (swish) activation module, x * sigmoid(x).
+    pub fn tfl_nn_silu_create(out: *mut *mut tfl_module) -> tfl_status;
+    /// The Softmax module, exp(x) / sum(exp(x)) along one axis.
+    pub fn tfl_nn_softmax_create(out: *mut *mut tfl_module, axis: i64) -> tfl_status;
+    /// The Tanh activation module.
+    pub fn tfl_nn_tanh_create(out: *mut *mut tfl_module) -> tfl_status;
+    /// The buffer with a dotted name, e.g. "1.running_mean" (the module's tensor, not a copy).
+    pub fn tfl_module_buffer(out: *mut *mut tfl_tensor, m: *const tfl_module, name: *const c_char) -> tfl_status;
+    /// The descendant module with a dotted path, e.g. "0" or "1.q_proj".
+    pub fn tfl_module_child(out: *mut *mut tfl_module, m: *const tfl_module, name: *const c_char) -> tfl_status;
+    /// Number of direct children of a module (Sequential: its modules; MultiHeadAttention: its
+    /// projections; ...).
+    pub fn tfl_module_children_size(out: *mut usize, m: *const tfl_module) -> tfl_status;
+    /// Sets eval mode on the module and all its descendants (tfl_module_train(m, false)).
+    pub fn tfl_module_eval(m: *mut tfl_module) -> tfl_status;
+    /// Runs the module: its forward pre-hooks, its computation, its forward hooks; backward hooks are
+    /// attached to the graph of this call. Most layers take one input; MultiHeadAttention takes 1, 3 or 4.
+    pub fn tfl_module_forward(out: *mut *mut tfl_tensor, m: *mut tfl_module, inputs: *const *const tfl_tensor, n: usize) -> tfl_status;
+    /// Whether the module is in training mode.
+    pub fn tfl_module_is_training(out: *mut bool, m: *const tfl_module) -> tfl_status;
+    /// Copies named tensors into the module's parameters and buffers (without recording autograd). Every
+    /// entry is checked before anything is written, so a failed load leaves the module unchanged.
+    pub fn tfl_module_load_state_dict(out_missing: *mut usize, out_unexpected: *mut usize, m: *mut tfl_module, names: *const *const c_char, tensors: *const *const tfl_tensor, n: usize, strict: bool) -> tfl_status;
+    /// Entry `index` of the buffer listing: its dotted name and the module's buffer (not a copy).
+    pub fn tfl_module_named_buffer(out: *mut *mut tfl_tensor, out_name: *mut c_char, out_name_len: *mut usize, name_capacity: usize, m: *const tfl_module, index: usize, recurse: bool) -> tfl_status;
+    /// Number of entries of the module's buffer listing (state that is saved but not trained, such as
+    /// running statistics), in the order of tfl_module_named_parameters_size.
+    pub fn tfl_module_named_buffers_size(out: *mut usize, m: *const tfl_module, recurse: bool) -> tfl_status;
+    /// Direct child `index`, in registration order: its name ("0", "q_proj", ...) and a handle to it (the
+    /// same module, shared with the parent).
+    pub fn tfl_module_named_child(out: *mut *mut tfl_module, out_name: *mut c_char, out_name_len: *mut usize, name_capacity: usize, m: *const tfl_module, index: usize) -> tfl_status;
+    /// Entry `index` of the parameter listing (see tfl_module_named_parameters_size): its dotted name
+    /// ("0.weight") and the parameter itself (the module's tensor, not a copy: writes are seen by the
+    /// module). The name is written with the convention of tfl_module_to_string.
+    pub fn tfl_module_named_parameter(out: *mut *mut tfl_tensor, out_name: *mut c_char, out_name_len: *mut usize, name_capacity: usize, m: *const tfl_module, index: usize, recurse: bool) -> tfl_status;
+    /// Number of entries of the module's parameter listing (read them with tfl_module_named_parameter):
+    /// own parameters first, then each child's, depth first, in registration order; a tensor shared by
+    /// several submodules is listed once.
+    pub fn tfl_module_named_parameters_size(out: *mut usize, m: *const tfl_module, recurse: bool) -> tfl_status;
+    /// The parameter with a dotted name, e.g. "0.weight" or "q_proj.bias" (the module's tensor, not a copy).
+    pub fn tfl_module_parameter(out: *mut *mut tfl_tensor, m: *const tfl_module, name: *const c_char) -> tfl_status;
+    /// Number of scalar values in the module's distinct parameters (a tensor shared by several
+    /// submodules counts once).
+    pub fn tfl_module_parameter_count(out: *mut i64, m: *const tfl_module, trainable_only: bool) -> tfl_status;
+    /// Drops a reference to a module. The module itself is destroyed when no handle, parent module or
+    /// optimizer holds it any more; its hooks go with it.
+    pub fn tfl_module_release(m: *mut tfl_module);
+    /// Adds a reference to a module.
+    pub fn tfl_module_retain(m: *mut tfl_module) -> tfl_status;
+    /// Entry `index` of the module's state dict: its dotted name and a detached view of the module's
+    /// tensor (no copy: it changes when the module is trained; clone it for a snapshot).
+    pub fn tfl_module_state_dict_entry(out: *mut *mut tfl_tensor, out_name: *mut c_char, out_name_len: *mut usize, name_capacity: usize, m: *const tfl_module, index: usize) -> tfl_status;
+    /// Loads a safetensors checkpoint into the module's parameters and buffers, as
+    /// tfl_module_load_state_dict does with the file's tensors (nothing is written unless every entry fits).
+    pub fn tfl_module_state_dict_load(out_missing: *mut usize, out_unexpected: *mut usize, m: *mut tfl_module, path: *const c_char, strict: bool) -> tfl_status;
+    /// Saves the module's state dict as a safetensors checkpoint (readable by the Python safetensors
+    /// package; metadata format "pt"). The file is written through a temporary file renamed into place, so
+    /// a failed save leaves an old file intact.
+    pub fn tfl_module_state_dict_save(m: *const tfl_module, path: *const c_char) -> tfl_status;
+    /// Number of entries of the module's state dict: per module its parameters, then its buffers, then
+    /// each child's entries (PyTorch's key order). Read them with tfl_module_state_dict_entry.
+    pub fn tfl_module_state_dict_size(out: *mut usize, m: *const tfl_module) -> tfl_status;
+    /// A readable description, e.g. "Linear(in_features=3, out_features=4, bias=true)"; containers list
+    /// their children on the following lines. To size the buffer, call with out = NULL and capacity = 0
+    /// first; *out_len then receives the length.
+    pub fn tfl_module_to_string(out: *mut c_char, out_len: *mut usize, capacity: usize, m: *const tfl_module) -> tfl_status;
+    /// Sets training mode (true) or eval mode (false) on the module and all its descendants. Modules start
+    /// in training mode. Dropout and BatchNorm behave differently in the two modes.
+    pub fn tfl_module_train(m: *mut tfl_module, training: bool) -> tfl_status;
+    /// The module's type name, e.g. "Linear", "Sequential", "Mamba".
+    pub fn tfl_module_type_name(out: *mut *const c_char, m: *const tfl_module) -> tfl_status;
+    /// Clears the accumulated gradient of every parameter of the module and its descendants.
+    pub fn tfl_module_zero_grad(m: *mut tfl_module, set_to_none: bool) -> tfl_status;
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
     pub fn tfl_tensor_add(out: *mut *mut tfl_tensor, a: *const tfl_tensor, b: *const tfl_tensor) -> tfl_status;
     /// Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add).
@@ -530,6 +846,66 @@ extern "C" {
     pub fn tfl_tensor_tan(out: *mut *mut tfl_tensor, t: *const tfl_tensor) -> tfl_status;
     /// Hyperbolic tangent elementwise; integer and bool inputs give f32.
     pub fn tfl_tensor_tanh(out: *mut *mut tfl_tensor, t: *const tfl_tensor) -> tfl_status;
+    /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
+    /// is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters
+    /// without a gradient are ignored.
+    pub fn tfl_clip_grad_norm(out_total_norm: *mut f64, params: *const *const tfl_tensor, nparams: usize, max_norm: f64, norm_type: f64, error_if_nonfinite: bool) -> tfl_status;
+    /// Clamps every gradient element of params into [-clip_value, clip_value] in place
+    /// (torch.nn.utils.clip_grad_value_). Parameters without a gradient are ignored.
+    pub fn tfl_clip_grad_value(params: *const *const tfl_tensor, nparams: usize, clip_value: f64) -> tfl_status;
+    /// Creates an Adagrad optimizer with PyTorch's rule at step t: g += weight_decay p;
+    /// clr = lr / (1 + (t - 1) lr_decay); s += g^2; p -= clr g / (sqrt(s) + eps). Hyperparameter names:
+    /// lr, lr_decay, weight_decay, initial_accumulator_value, eps.
+    pub fn tfl_optim_adagrad_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, lr_decay: f64, weight_decay: f64, initial_accumulator_value: f64, eps: f64) -> tfl_status;
+    /// Creates an Adam optimizer with PyTorch's rule at step t: g += weight_decay p; m = beta1 m + (1 - beta1) g;
+    /// v = beta2 v + (1 - beta2) g^2 (amsgrad: the running maximum of v is used); p -= lr / (1 - beta1^t) m /
+    /// (sqrt(v) / sqrt(1 - beta2^t) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, amsgrad.
+    pub fn tfl_optim_adam_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, amsgrad: bool) -> tfl_status;
+    /// Creates an AdamW optimizer: Adam with decoupled weight decay, p *= 1 - lr weight_decay before the
+    /// Adam update (which then sees no L2 term). Hyperparameter names as tfl_optim_adam_create.
+    pub fn tfl_optim_adamw_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, amsgrad: bool) -> tfl_status;
+    /// Creates a Lion optimizer (Chen et al. 2023): p *= 1 - lr weight_decay; p -= lr sign(beta1 m + (1 - beta1) g);
+    /// m = beta2 m + (1 - beta2) g. Hyperparameter names: lr, beta1, beta2, weight_decay.
+    pub fn tfl_optim_lion_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, beta1: f64, beta2: f64, weight_decay: f64) -> tfl_status;
+    /// Creates an RMSprop optimizer with PyTorch's rule: g += weight_decay p; s = alpha s + (1 - alpha) g^2;
+    /// r = sqrt(s) + eps (centered: a = alpha a + (1 - alpha) g, r = sqrt(s - a^2) + eps); with momentum
+    /// b = momentum b + g / r, p -= lr b, else p -= lr g / r. Hyperparameter names: lr, alpha, eps,
+    /// weight_decay, momentum, centered.
+    pub fn tfl_optim_rmsprop_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, alpha: f64, eps: f64, weight_decay: f64, momentum: f64, centered: bool) -> tfl_status;
+    /// Creates an SGD optimizer with PyTorch's rule: d = g + weight_decay p; b = d on the first step, else
+    /// momentum b + (1 - dampening) d; p -= lr (nesterov ? d + momentum b : b) (just lr d without momentum).
+    /// Hyperparameter names: lr, momentum, dampening, weight_decay, nesterov.
+    pub fn tfl_optim_sgd_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, momentum: f64, dampening: f64, weight_decay: f64, nesterov: bool) -> tfl_status;
+    /// Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1).
+    pub fn tfl_optimizer_hyperparameter(out: *mut f64, optimizer: *const tfl_optimizer, name: *const c_char) -> tfl_status;
+    /// The current learning rate.
+    pub fn tfl_optimizer_lr(out: *mut f64, optimizer: *const tfl_optimizer) -> tfl_status;
+    /// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion").
+    pub fn tfl_optimizer_name(out: *mut *const c_char, optimizer: *const tfl_optimizer) -> tfl_status;
+    /// Drops a reference; the last one frees the optimizer, its state and its references to the parameters
+    /// (schedulers built over it hold references of their own).
+    pub fn tfl_optimizer_release(optimizer: *mut tfl_optimizer);
+    /// Adds a reference to an optimizer.
+    pub fn tfl_optimizer_retain(optimizer: *mut tfl_optimizer) -> tfl_status;
+    /// Sets a hyperparameter by name. Only "lr" is range-checked again (as tfl_optimizer_set_lr); a value the optimizer's
+    /// constructor would refuse gives undefined training results, and turning on state (momentum after the
+    /// first step) fails at the next tfl_optimizer_step.
+    pub fn tfl_optimizer_set_hyperparameter(optimizer: *mut tfl_optimizer, name: *const c_char, value: f64) -> tfl_status;
+    /// Sets the learning rate (a scheduler overwrites it at its next step).
+    pub fn tfl_optimizer_set_lr(optimizer: *mut tfl_optimizer, lr: f64) -> tfl_status;
+    /// Restores a state saved by tfl_optimizer_state_save into an optimizer of the same kind built over
+    /// parameters of the same count, shapes and dtypes, so that training resumes bit-identically. Nothing
+    /// changes when the file does not fit.
+    pub fn tfl_optimizer_state_load(optimizer: *mut tfl_optimizer, path: *const c_char) -> tfl_status;
+    /// Saves the optimizer's state (hyperparameters, step counts and per-parameter buffers) to a
+    /// safetensors file, written through a temporary file so that a failed save leaves an old file intact.
+    /// Keys: "param_groups.0.<name>", "param_groups.0.num_params", "state.<k>.step", "state.<k>.<buffer>".
+    pub fn tfl_optimizer_state_save(optimizer: *const tfl_optimizer, path: *const c_char) -> tfl_status;
+    /// Updates every parameter that has a gradient, in place, with recording off; parameters without a
+    /// gradient are skipped and keep their state.
+    pub fn tfl_optimizer_step(optimizer: *mut tfl_optimizer) -> tfl_status;
+    /// Clears the gradients of the parameters.
+    pub fn tfl_optimizer_zero_grad(optimizer: *mut tfl_optimizer, set_to_none: bool) -> tfl_status;
     /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
     pub fn tfl_random_seed(seed: u64) -> tfl_status;
     /// Restores a state read with tfl_random_state.
@@ -559,6 +935,40 @@ extern "C" {
     pub fn tfl_tensor_uniform(out: *mut *mut tfl_tensor, shape: *const i64, ndim: usize, low: f64, high: f64, dtype: tfl_dtype) -> tfl_status;
     /// Overwrites t with samples uniform in [low, high) (any layout without overlapping elements).
     pub fn tfl_tensor_uniform_inplace(t: *mut tfl_tensor, low: f64, high: f64) -> tfl_status;
+    /// Creates a cosine annealing schedule: lr = eta_min + (base - eta_min) (1 + cos(pi epoch / t_max)) / 2
+    /// (torch.optim.lr_scheduler.CosineAnnealingLR's closed form; periodic after t_max).
+    pub fn tfl_sched_cosine_create(out: *mut *mut tfl_scheduler, optimizer: *mut tfl_optimizer, t_max: i64, eta_min: f64) -> tfl_status;
+    /// Creates an exponential schedule: lr = base * gamma^epoch (torch.optim.lr_scheduler.ExponentialLR).
+    pub fn tfl_sched_exponential_create(out: *mut *mut tfl_scheduler, optimizer: *mut tfl_optimizer, gamma: f64) -> tfl_status;
+    /// Creates a linear warm-up: lr = base * (start_factor + (1 - start_factor) epoch / warmup_steps) for
+    /// epoch < warmup_steps, then the schedule `after` with its epochs counted from the end of the warm-up
+    /// (or the base rate when after is NULL).
+    pub fn tfl_sched_linear_warmup_create(out: *mut *mut tfl_scheduler, optimizer: *mut tfl_optimizer, warmup_steps: i64, start_factor: f64, after: *mut tfl_scheduler) -> tfl_status;
+    /// Creates a one-cycle schedule (torch.optim.lr_scheduler.OneCycleLR): the rate rises from
+    /// max_lr / div_factor to max_lr over pct_start of total_steps, then anneals to that / final_div_factor
+    /// (three_phase: back to the initial rate first, then to the minimum). With cycle_momentum the
+    /// optimizer's momentum (SGD, RMSprop) or beta1 (Adam, AdamW, Lion) runs inversely between max_momentum
+    /// and base_momentum. Stepping more than total_steps times fails.
+    pub fn tfl_sched_one_cycle_create(out: *mut *mut tfl_scheduler, optimizer: *mut tfl_optimizer, max_lr: f64, total_steps: i64, pct_start: f64, anneal: tfl_anneal_strategy, div_factor: f64, final_div_factor: f64, three_phase: bool, cycle_momentum: bool, base_momentum: f64, max_momentum: f64) -> tfl_status;
+    /// Creates a step schedule: lr = base * gamma^floor(epoch / step_size) (torch.optim.lr_scheduler.StepLR),
+    /// where base is the optimizer's learning rate now.
+    pub fn tfl_sched_step_create(out: *mut *mut tfl_scheduler, optimizer: *mut tfl_optimizer, step_size: i64, gamma: f64) -> tfl_status;
+    /// Number of steps taken since creation (0 right after creation).
+    pub fn tfl_scheduler_last_epoch(out: *mut i64, scheduler: *const tfl_scheduler) -> tfl_status;
+    /// The learning rate the last step (or the creation) set.
+    pub fn tfl_scheduler_last_lr(out: *mut f64, scheduler: *const tfl_scheduler) -> tfl_status;
+    /// Drops a reference; the last one frees the scheduler and its reference to the optimizer.
+    pub fn tfl_scheduler_release(scheduler: *mut tfl_scheduler);
+    /// Adds a reference to a scheduler.
+    pub fn tfl_scheduler_retain(scheduler: *mut tfl_scheduler) -> tfl_status;
+    /// Restores a position saved by tfl_scheduler_state_save into a scheduler of the same kind and
+    /// re-applies the schedule there (the optimizer's learning rate changes accordingly).
+    pub fn tfl_scheduler_state_load(scheduler: *mut tfl_scheduler, path: *const c_char) -> tfl_status;
+    /// Saves the scheduler's position ("last_epoch", "base_lrs") to a safetensors file.
+    pub fn tfl_scheduler_state_save(scheduler: *const tfl_scheduler, path: *const c_char) -> tfl_status;
+    /// Advances the schedule by one step and writes the new learning rate into the optimizer; call it
+    /// after tfl_optimizer_step.
+    pub fn tfl_scheduler_step(scheduler: *mut tfl_scheduler) -> tfl_status;
     /// Starts a tape: from now until tfl_tape_stop (or the last release), ops on the calling thread are
     /// recorded even inside a no-grad scope, and watched tensors become sources of gradients. A tape
     /// belongs to the thread that created it: watch, stop and release it there. Tapes nest (an inner
