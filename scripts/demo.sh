@@ -5,4 +5,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh"
 build=${TFL_BUILD_DIR:-$root/build}
-"$build/examples/train_digits" "$root/data/digits.csv" "$build/digits_mlp.safetensors"
+# The C example (examples/c/train_digits.c): written against the public C header only.
+"$build/examples/train_digits_c" "$root/data/digits.csv" "$build/digits_mlp.safetensors"
