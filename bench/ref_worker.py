@@ -10,6 +10,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -326,7 +327,8 @@ def load(lib, threads):
         torch.set_num_interop_threads(1)
         info["version"] = torch.__version__
         cfg = torch.__config__.show()
-        info["blas_build"] = next((l.strip() for l in cfg.splitlines() if "BLAS_INFO" in l), "?")
+        m = re.search(r"BLAS_INFO=(\w+)", cfg)
+        info["blas_build"] = "BLAS_INFO=" + (m.group(1) if m else "?")
         info["mkldnn"] = torch.backends.mkldnn.is_available()
         cases = torch_cases(torch)
     elif lib == "tf":
