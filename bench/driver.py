@@ -339,8 +339,8 @@ def render(res):
     for p in res["pending"]:
         lines.append(f"  pending: {p}")
     lines.append("ratio = time(tenflowers) / time(reference), median of paired alternating samples; < 1: tenflowers faster")
-    hdr = f"| {'case':<62} | thr | {'reference':<9} | {'tenflowers':>17} | {'reference':>17} | {'ratio':>6} | notes"
-    lines += [hdr, "|" + "-" * (len(hdr) - 1)]
+    hdr = f"| {'case':<62} | thr | {'reference':<9} | {'tenflowers':>17} | {'reference':>17} | {'ratio':>6} | notes |"
+    lines += ["", hdr, "| --- | --: | --- | --: | --: | --: | --- |"]
     for r in res["rows"]:
         t, ref = fmt_time(r)
         tgt = C.TARGETS.get((r["case"], r["ref"]))
@@ -348,8 +348,8 @@ def render(res):
         if tgt is not None:
             note += f"{'; ' if note else ''}target <= {tgt:.2f}: {'met' if r['ratio'] <= tgt else 'MISSED'}"
         lines.append(f"| {r['title'][:62]:<62} | {r['threads']:>3} | {r['ref']:<9} | {t:>17} | {ref:>17} | "
-                     f"{r['ratio']:6.3f} | {note}")
-    lines.append(f"({res['seconds']:.0f} s)")
+                     f"{r['ratio']:6.3f} | {note} |")
+    lines.append(f"\n(suite ran {res['seconds']:.0f} s)")
     return "\n".join(lines) + "\n"
 
 
