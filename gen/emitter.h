@@ -21,6 +21,8 @@ std::unique_ptr<Emitter> make_header_emitter();
 std::unique_ptr<Emitter> make_map_emitter();
 std::unique_ptr<Emitter> make_json_emitter();
 std::unique_ptr<Emitter> make_docs_emitter();
+// The Python low layer (tenflowers._lib): cdef, exceptions, checked wrappers.
+std::vector<std::unique_ptr<Emitter>> make_python_emitters();
 
 // The first line of every generated file, in the comment syntax given ("//", "#", "/*").
 std::string banner(const std::string& comment_open, const std::string& comment_close = "");

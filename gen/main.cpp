@@ -1,4 +1,5 @@
-// tfl-gen: reads capi/*.cpp, writes the header, version script, API description and reference docs.
+// tfl-gen: reads capi/*.cpp, writes the header, version script, API description, reference docs and the
+// Python low layer.
 //   tfl-gen -p <build dir> --root <repo> [--out-dir <dir>] capi/*.cpp
 #include <clang/Tooling/CommonOptionsParser.h>
 #include <llvm/Support/CommandLine.h>
@@ -59,8 +60,12 @@ int main(int argc, const char** argv) {
     std::cerr << "tfl-gen: no TFL_API function found\n";
     return 1;
   }
-  std::unique_ptr<tflgen::Emitter> emitters[] = {tflgen::make_header_emitter(), tflgen::make_map_emitter(),
-                                                 tflgen::make_json_emitter(), tflgen::make_docs_emitter()};
+  std::vector<std::unique_ptr<tflgen::Emitter>> emitters;
+  emitters.push_back(tflgen::make_header_emitter());
+  emitters.push_back(tflgen::make_map_emitter());
+  emitters.push_back(tflgen::make_json_emitter());
+  emitters.push_back(tflgen::make_docs_emitter());
+  for (auto& e : tflgen::make_python_emitters()) emitters.push_back(std::move(e));
   for (const auto& e : emitters) {
     if (!write_if_changed(out / e->path(), e->emit(api))) {
       std::cerr << "tfl-gen: cannot write " << (out / e->path()) << "\n";
