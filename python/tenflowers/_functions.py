@@ -1,6 +1,7 @@
 """Functions on tensors (tfl.matmul, tfl.concat, tfl.exp, ...), named after the Python array API
 standard where it has a name, with the common PyTorch/NumPy spellings as aliases."""
 
+import builtins
 from typing import Any, List, Optional, Sequence, Tuple
 
 from ._lib import api
@@ -50,7 +51,7 @@ def where(condition: Any, x: Any, y: Any) -> Tensor:
 def broadcast_shapes(*shapes: Sequence[int]) -> Tuple[int, ...]:
     from ._lib import ShapeError
 
-    nd = max((len(s) for s in shapes), default=0)
+    nd = builtins.max((len(s) for s in shapes), default=0)
     out = [1] * nd
     for s in shapes:
         for i, n in enumerate(s):
