@@ -4,8 +4,9 @@
 """
 
 from . import _api as api
+from . import _errors
 from ._errors import *  # noqa: F401,F403
 from ._errors import STATUS_ERRORS, TenflowersError
 from ._loader import ffi, lib, library_path
 
-__all__ = ["api", "ffi", "lib", "library_path", "STATUS_ERRORS", "TenflowersError"]
+__all__ = ["api", "ffi", "lib", "library_path"] + list(_errors.__all__)

@@ -56,6 +56,18 @@ def abi_string(abi: int) -> str:
     return "%d.%d" % (abi // 1000, abi % 1000)
 
 
+def check_abi(abi: int, found_version: str, path: str, wanted: int = ABI_VERSION) -> None:
+    """Raises ImportError unless a library with ABI `abi` can serve a layer generated for `wanted`:
+    the same major version, and a minor version at least as new."""
+    if abi < wanted or abi // 1000 != wanted // 1000:
+        raise ImportError(
+            "tenflowers: %s has ABI %s (version %s), but this Python package was generated for ABI %s "
+            "(version %s) and needs a library at least that new with the same major version. Rebuild "
+            "the library or reinstall the package." % (path, abi_string(abi), found_version, abi_string(wanted),
+                                                       VERSION)
+        )
+
+
 def _load():
     path = _find_library()
     try:
@@ -66,13 +78,7 @@ def _load():
         abi = int(loaded.tfl_version_abi())
     except AttributeError as e:
         raise ImportError("tenflowers: %s is not a tenflowers library (no tfl_version_abi)" % path) from e
-    if abi < ABI_VERSION or abi // 1000 != ABI_VERSION // 1000:
-        found = ffi.string(loaded.tfl_version()).decode()
-        raise ImportError(
-            "tenflowers: %s has ABI %s (version %s), but this Python package was generated for ABI %s "
-            "(version %s) and needs a library at least that new with the same major version. Rebuild "
-            "the library or reinstall the package." % (path, abi_string(abi), found, abi_string(ABI_VERSION), VERSION)
-        )
+    check_abi(abi, ffi.string(loaded.tfl_version()).decode(), path)
     return loaded, path
 
 
