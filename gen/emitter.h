@@ -24,6 +24,8 @@ std::unique_ptr<Emitter> make_docs_emitter();
 std::unique_ptr<Emitter> make_rust_sys_emitter();
 std::unique_ptr<Emitter> make_rust_wrapper_emitter();
 std::unique_ptr<Emitter> make_cpp_emitter();  // throws std::runtime_error for a function it cannot map
+// The Python low layer (tenflowers._lib): cdef, exceptions, checked wrappers.
+std::vector<std::unique_ptr<Emitter>> make_python_emitters();
 
 // The first line of every generated file, in the comment syntax given ("//", "#", "/*").
 std::string banner(const std::string& comment_open, const std::string& comment_close = "");

@@ -1,5 +1,5 @@
-// tfl-gen: reads capi/*.cpp, writes the header, version script, API description, reference docs and the
-// C++ binding header.
+// tfl-gen: reads capi/*.cpp, writes the header, version script, API description, reference docs, the
+// Rust and C++ bindings and the Python low layer.
 //   tfl-gen -p <build dir> --root <repo> [--out-dir <dir>] capi/*.cpp
 #include <clang/Tooling/CommonOptionsParser.h>
 #include <llvm/Support/CommandLine.h>
@@ -60,10 +60,15 @@ int main(int argc, const char** argv) {
     std::cerr << "tfl-gen: no TFL_API function found\n";
     return 1;
   }
-  std::unique_ptr<tflgen::Emitter> emitters[] = {tflgen::make_header_emitter(), tflgen::make_map_emitter(),
-                                                 tflgen::make_json_emitter(), tflgen::make_docs_emitter(),
-                                                 tflgen::make_rust_sys_emitter(), tflgen::make_rust_wrapper_emitter(),
-                                                 tflgen::make_cpp_emitter()};
+  std::vector<std::unique_ptr<tflgen::Emitter>> emitters;
+  emitters.push_back(tflgen::make_header_emitter());
+  emitters.push_back(tflgen::make_map_emitter());
+  emitters.push_back(tflgen::make_json_emitter());
+  emitters.push_back(tflgen::make_docs_emitter());
+  emitters.push_back(tflgen::make_rust_sys_emitter());
+  emitters.push_back(tflgen::make_rust_wrapper_emitter());
+  emitters.push_back(tflgen::make_cpp_emitter());
+  for (auto& e : tflgen::make_python_emitters()) emitters.push_back(std::move(e));
   // Every output is produced before any is written, so a failing emitter leaves the tree untouched.
   std::vector<std::string> texts;
   for (const auto& e : emitters) {

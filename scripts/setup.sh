@@ -31,10 +31,17 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Python packages for the safetensors interop test (pip only when an import fails).
-if ! python3 -c "import safetensors, numpy" 2>/dev/null; then
-  echo "setup: installing the Python packages safetensors and numpy"
+# Python packages: safetensors + numpy for the safetensors interop test; cffi, pytest and scikit-build-core
+# for the Python package and its tests. pip runs only for the modules whose import fails.
+# One interpreter start, find_spec only (no imports): quick when everything is there.
+read -r -a py_missing < <(python3 -c '
+import importlib.util as u
+need = {"safetensors": "safetensors", "numpy": "numpy", "cffi": "cffi", "pytest": "pytest",
+        "scikit_build_core": "scikit-build-core"}
+print(" ".join(p for m, p in need.items() if u.find_spec(m) is None))')
+if ((${#py_missing[@]})); then
+  echo "setup: installing the Python packages ${py_missing[*]}"
   # A Debian-managed interpreter (PEP 668) refuses plain pip installs; fall back to the explicit override.
-  python3 -m pip install --quiet safetensors numpy 2>/dev/null ||
-    python3 -m pip install --quiet --break-system-packages safetensors numpy
+  python3 -m pip install --quiet "${py_missing[@]}" 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages "${py_missing[@]}"
 fi

@@ -1,0 +1,62 @@
+"""tenflowers: a deep-learning tensor engine (C++ core behind a stable C ABI), from Python.
+
+    import tenflowers as tfl
+    x = tfl.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = (x @ x.T).sum()
+    y.backward()
+    x.grad
+"""
+
+from . import _lib
+from ._lib import *  # noqa: F401,F403  (the exception classes)
+from ._lib import STATUS_ERRORS, TenflowersError
+from ._lib._cdef import VERSION as __version__
+from ._dtype import (DType, as_dtype, bfloat16, bool_, float16, float32, float64, int32, int64, uint8)
+from ._tensor import Tensor
+from ._creation import (arange, asarray, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, scalar,
+                        tensor, zeros, zeros_like)
+from ._interop import from_numpy
+from ._autograd import GradientTape, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from ._functions import *  # noqa: F401,F403
+from ._functions import FUNCTION_NAMES as _FUNCTION_NAMES
+from . import random
+
+bool = bool_  # noqa: A001  (array API name; the builtin stays reachable as builtins.bool)
+float = float32  # noqa: A001
+double = float64
+half = float16
+int = int64  # noqa: A001
+long = int64
+
+
+def from_dlpack(x):
+    """A tensor sharing the memory of any object with __dlpack__ (NumPy arrays, PyTorch CPU tensors, ...)."""
+    from ._dlpack import from_dlpack as impl
+
+    return impl(x)
+
+
+def library_version() -> str:
+    """Version of the loaded libtenflowers."""
+    return _lib.api.version()
+
+
+def set_num_threads(n: "builtins.int") -> None:  # noqa: F821
+    _lib.api.threads_set_count(n)
+
+
+def get_num_threads() -> "builtins.int":  # noqa: F821
+    return _lib.api.threads_count()
+
+
+def manual_seed(seed: "builtins.int") -> None:  # noqa: F821
+    random.seed(seed)
+
+
+__all__ = (["Tensor", "DType", "as_dtype", "tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones",
+            "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "eye",
+            "scalar", "float32", "float64", "float16", "bfloat16", "int32", "int64", "uint8", "bool_",
+            "GradientTape", "no_grad", "enable_grad", "grad", "is_grad_enabled", "set_grad_enabled", "random",
+            "TenflowersError", "STATUS_ERRORS", "library_version", "set_num_threads", "get_num_threads",
+            "manual_seed"]
+           + list(_lib._errors.__all__) + list(_FUNCTION_NAMES))
