@@ -32,12 +32,12 @@ if ((${#missing[@]})); then
 fi
 
 # Python packages: safetensors + numpy for the safetensors interop test; cffi, pytest and scikit-build-core
-# for the Python package and its tests. pip runs only for the modules whose import fails.
+# for the Python package and its tests; scikit-learn (the digits data) and tqdm for the Python demo. pip runs only for the modules whose import fails.
 # One interpreter start, find_spec only (no imports): quick when everything is there.
 read -r -a py_missing < <(python3 -c '
 import importlib.util as u
 need = {"safetensors": "safetensors", "numpy": "numpy", "cffi": "cffi", "pytest": "pytest",
-        "scikit_build_core": "scikit-build-core"}
+        "scikit_build_core": "scikit-build-core", "sklearn": "scikit-learn", "tqdm": "tqdm"}
 print(" ".join(p for m, p in need.items() if u.find_spec(m) is None))')
 if ((${#py_missing[@]})); then
   echo "setup: installing the Python packages ${py_missing[*]}"

@@ -70,7 +70,8 @@ def _from_numpy_copy(a: Any, dtype: Optional[DType]) -> Tensor:
     if native is None:
         raise DTypeError("[tensor] NumPy dtype %s is not supported" % a.dtype)
     np_type = "bool" if native is _dtype.bool_ else native.name
-    c = np.ascontiguousarray(a, dtype=np.dtype(np_type).newbyteorder("="))
+    # (reshape: ascontiguousarray turns a 0-d array into shape (1,))
+    c = np.ascontiguousarray(a, dtype=np.dtype(np_type).newbyteorder("=")).reshape(a.shape)
     h = api.tensor_from_buffer(ffi.from_buffer(c) if c.size else None, c.nbytes, c.shape, native.code)
     if dtype is not None and dtype is not native:
         h = api.tensor_to_dtype(h, dtype.code)

@@ -1,6 +1,17 @@
-"""tfl.nn: layers and losses. The Module/Parameter classes arrive with the C module API (tfl_module);
-tfl.nn.functional already offers the stateless functions of the core."""
+"""tfl.nn: Module (subclassable in Python, as in PyTorch), the core layers, losses, functional and utils."""
 
-from . import functional
+from . import functional, utils
+from .parameter import Parameter
+from .module import Module, RemovableHandle, IncompatibleKeys
+from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, CoreModule, Dropout,
+                     Embedding, Flatten, GELU, GroupNorm, Identity, LayerNorm, LeakyReLU, Linear, Mamba, MaxPool2d,
+                     ModuleList, MultiheadAttention, ReLU, RMSNorm, Sequential, Sigmoid, SiLU, Softmax, Tanh)
+from .loss import (BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss)
 
-__all__ = ["functional"]
+__all__ = ["functional", "utils", "Parameter", "Module", "RemovableHandle", "IncompatibleKeys", "CoreModule",
+           "Linear", "Sequential", "ModuleList", "Identity", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
+           "AdaptiveAvgPool2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "RMSNorm", "GroupNorm", "Dropout",
+           "Embedding", "Flatten", "ReLU", "LeakyReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "Softmax",
+           "MultiheadAttention", "Mamba", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss",
+           "NLLLoss", "BCEWithLogitsLoss", "KLDivLoss"]

@@ -90,3 +90,76 @@ def avg_pool2d(x: Tensor, kernel_size: IntPair, stride: Optional[IntPair] = None
 def adaptive_avg_pool2d(x: Tensor, output_size: IntPair) -> Tensor:
     o = _pair(output_size)
     return _wrap(api.tensor_adaptive_avg_pool2d(x._h, o[0], o[1]))
+
+
+def linear(x: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    y = x @ weight.T
+    return y if bias is None else y + bias
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    if not training or p == 0.0:
+        return x
+    from .. import random
+
+    keep = (random.uniform(0.0, 1.0, x.shape) >= p).astype(x.dtype)
+    return x * keep * (1.0 / (1.0 - p))
+
+
+# ---- losses (the core's, through the C API) ---------------------------------------------------------
+
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2, "batchmean": 3}
+
+
+def _reduction(reduction: str, allow_batchmean: bool = False) -> int:
+    r = _REDUCTIONS.get(reduction)
+    if r is None or (r == 3 and not allow_batchmean):
+        allowed = "'none', 'mean', 'sum'" + (", 'batchmean'" if allow_batchmean else "")
+        raise ValueError("reduction must be one of %s, got %r" % (allowed, reduction))
+    return r
+
+
+def _h(t: Optional[Any], like: Optional[Tensor] = None):
+    if t is None:
+        return None
+    from .._tensor import _as_tensor
+
+    return _as_tensor(t, like)._h
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    return _wrap(api.loss_mse(input._h, _h(target, input), _reduction(reduction)))
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    return _wrap(api.loss_l1(input._h, _h(target, input), _reduction(reduction)))
+
+
+def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    return _wrap(api.loss_smooth_l1(input._h, _h(target, input), _reduction(reduction), beta))
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    return _wrap(api.loss_huber(input._h, _h(target, input), _reduction(reduction), delta))
+
+
+def cross_entropy(input: Tensor, target: Any, weight: Optional[Tensor] = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy from logits; target holds class indices (integer) or class probabilities (float)."""
+    return _wrap(api.loss_cross_entropy(input._h, _h(target), _reduction(reduction), ignore_index, label_smoothing,
+                                        _h(weight, input)))
+
+
+def nll_loss(input: Tensor, target: Any, weight: Optional[Tensor] = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    return _wrap(api.loss_nll(input._h, _h(target), _reduction(reduction), ignore_index, _h(weight, input)))
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Optional[Tensor] = None,
+                                     reduction: str = "mean", pos_weight: Optional[Tensor] = None) -> Tensor:
+    return _wrap(api.loss_binary_cross_entropy_with_logits(input._h, _h(target, input), _reduction(reduction),
+                                                           _h(weight, input), _h(pos_weight, input)))
+
+
+def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    return _wrap(api.loss_kl_div(input._h, _h(target, input), _reduction(reduction, True), log_target))

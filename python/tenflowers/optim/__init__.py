@@ -1,4 +1,7 @@
-"""tfl.optim: optimizers and learning-rate schedulers. The classes arrive with the C optimizer API
-(tfl_optimizer, tfl_scheduler); their generated wrappers appear in tenflowers._lib.api on regenerate."""
+"""tfl.optim: optimizers (SGD, Adam, AdamW, RMSprop, Adagrad, Lion) and tfl.optim.lr_scheduler, on the
+core's tfl_optimizer / tfl_scheduler."""
 
-__all__: list = []
+from . import lr_scheduler
+from .optimizer import SGD, Adagrad, Adam, AdamW, Lion, Optimizer, RMSprop
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion", "lr_scheduler"]
