@@ -37,8 +37,8 @@ tfl_status write_text(const char* fn, char* out, size_t* out_len, size_t capacit
 /// @param ndim_a Its number of dimensions.
 /// @param b Second shape (may be NULL when ndim_b is 0).
 /// @param ndim_b Its number of dimensions.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, negative sizes or a too small out;
-///         TFL_ERR_SHAPE when the shapes do not broadcast.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a too small out; TFL_ERR_SHAPE when
+///         the shapes do not broadcast, or for negative sizes or more dimensions than tenflowers supports.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_broadcast_shape(TFL_OUT TFL_ARRAY(capacity) int64_t* out,
                                                         TFL_OUT size_t* out_ndim, size_t capacity,
                                                         TFL_ARRAY(ndim_a) const int64_t* a, size_t ndim_a,
@@ -64,7 +64,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_broadcast_shape(TFL_OUT TFL_ARRAY(capacit
 /// @param ndim_a Its number of dimensions.
 /// @param b Second shape (may be NULL when ndim_b is 0).
 /// @param ndim_b Its number of dimensions.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, negative sizes or too many dimensions.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for negative sizes or more
+///         dimensions than tenflowers supports.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_is_broadcastable(TFL_OUT bool* out, TFL_ARRAY(ndim_a) const int64_t* a,
                                                          size_t ndim_a, TFL_ARRAY(ndim_b) const int64_t* b,
                                                          size_t ndim_b) {

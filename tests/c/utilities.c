@@ -16,7 +16,7 @@ static void broadcasting(void) {
   CHECK(nd == 0);
   FAILS(tfl_broadcast_shape(out, &nd, 8, S(2, 3), 2, S(2), 1), TFL_ERR_SHAPE, "2x3");
   FAILS(tfl_broadcast_shape(out, &nd, 1, S(2, 3), 2, S(3), 1), TFL_ERR_INVALID_ARGUMENT, "'capacity'");
-  FAILS(tfl_broadcast_shape(out, &nd, 8, S(-2), 1, S(3), 1), TFL_ERR_INVALID_ARGUMENT, "-2");
+  FAILS(tfl_broadcast_shape(out, &nd, 8, S(-2), 1, S(3), 1), TFL_ERR_SHAPE, "negative size -2");
   OK(tfl_is_broadcastable(&b, S(2, 3), 2, S(3), 1));
   CHECK(b);
   OK(tfl_is_broadcastable(&b, S(2, 3), 2, S(2), 1));
