@@ -223,7 +223,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_summary(TFL_OUT double* out_min, T
   TFL_CAPI_END
 }
 
-/// The summary of a tensor as one JSON object, e.g. {"shape": [2, 3], "dtype": "f32", "device": "cpu",
+/// The summary of a tensor as one JSON object, e.g. {"shape": [2, 3], "dtype": "float32", "device": "cpu",
 /// "numel": 6, "bytes": 24, "bytes_human": "24 bytes", "min": -1, "max": 4.5, "mean": 1.25, "std": 1.9,
 /// "nan_count": 0, "inf_count": 1}; statistics as in tfl_tensor_summary, null where they are NaN. To
 /// size the buffer, call with out = NULL and capacity = 0 first.

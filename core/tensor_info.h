@@ -26,7 +26,7 @@ struct TensorSummary {
   int64_t nan_count = 0, inf_count = 0;
 };
 TensorSummary summarize(const Tensor& t);
-// The summary as one JSON object: {"shape": [2, 3], "dtype": "f32", "device": "cpu", "numel": 6,
+// The summary as one JSON object: {"shape": [2, 3], "dtype": "float32", "device": "cpu", "numel": 6,
 // "bytes": 24, "bytes_human": "24 bytes", "min": .., "max": .., "mean": .., "std": .., "nan_count": 0,
 // "inf_count": 0}; statistics that are NaN are written as null.
 std::string summary_json(const TensorSummary& s);

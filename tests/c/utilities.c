@@ -100,7 +100,7 @@ static void bytes_and_summary(void) {
 
   {
     const char* want =
-        "{\"shape\": [1, 2], \"dtype\": \"f64\", \"device\": \"cpu\", \"numel\": 2, \"bytes\": 16, "
+        "{\"shape\": [1, 2], \"dtype\": \"float64\", \"device\": \"cpu\", \"numel\": 2, \"bytes\": 16, "
         "\"bytes_human\": \"16 bytes\", \"min\": 1, \"max\": 3, \"mean\": 2, \"std\": 1, \"nan_count\": 0, "
         "\"inf_count\": 0}";
     tfl_tensor* u = mk(TFL_DTYPE_F64, 2, S(1, 2), V(1, 3));

@@ -98,12 +98,12 @@ TEST_CASE("summarize: statistics over the finite elements, NaN/Inf counted", "[t
 TEST_CASE("summary_json", "[tensor_info]") {
   TensorSummary s = summarize(make({1, 3}, {1, 2}, DType::F32));
   CHECK(summary_json(s) ==
-        "{\"shape\": [1, 2], \"dtype\": \"f32\", \"device\": \"cpu\", \"numel\": 2, \"bytes\": 8, "
+        "{\"shape\": [1, 2], \"dtype\": \"float32\", \"device\": \"cpu\", \"numel\": 2, \"bytes\": 8, "
         "\"bytes_human\": \"8 bytes\", \"min\": 1, \"max\": 3, \"mean\": 2, \"std\": 1, \"nan_count\": 0, "
         "\"inf_count\": 0}");
   TensorSummary e = summarize(zeros({0}, DType::F64));
   CHECK(summary_json(e) ==
-        "{\"shape\": [0], \"dtype\": \"f64\", \"device\": \"cpu\", \"numel\": 0, \"bytes\": 0, "
+        "{\"shape\": [0], \"dtype\": \"float64\", \"device\": \"cpu\", \"numel\": 0, \"bytes\": 0, "
         "\"bytes_human\": \"0 bytes\", \"min\": null, \"max\": null, \"mean\": null, \"std\": null, "
         "\"nan_count\": 0, \"inf_count\": 0}");
   TensorSummary big = summarize(zeros({3, 512}, DType::F64));  // 12288 bytes = 12.00 KiB
