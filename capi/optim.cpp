@@ -258,7 +258,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optimizer_set_hyperparameter(TFL_IN tfl_o
   TFL_CAPI_END
 }
 
-/// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion").
+/// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion", "AdaBelief", "RAdam", "NAdam",
+/// "Adadelta").
 /// @param[out] out Receives a static NUL-terminated string, valid for the life of the process.
 /// @param optimizer The optimizer.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.

@@ -38,4 +38,31 @@ struct LionStepParams {
   double lr, beta1, beta2, weight_decay;
 };
 
+// in[1] = exp_avg, in[2] = exp_avg_var, in[3] = max_exp_avg_var (amsgrad). `decoupled` is AdamW-style decay.
+struct AdaBeliefStepParams {
+  double lr, beta1, beta2, eps, weight_decay;
+  int64_t step;  // already incremented
+  bool decoupled, amsgrad;
+};
+
+// in[1] = exp_avg, in[2] = exp_avg_sq.
+struct RAdamStepParams {
+  double lr, beta1, beta2, eps, weight_decay;
+  int64_t step;  // already incremented
+  bool decoupled;
+};
+
+// in[1] = exp_avg, in[2] = exp_avg_sq. The momentum-schedule coefficients are computed by the op (they
+// depend on the running product of mu): p -= c_grad g / d + c_avg m / d, d = sqrt(v / (1 - beta2^t)) + eps.
+struct NAdamStepParams {
+  double lr, beta1, beta2, eps, weight_decay, c_grad, c_avg;
+  int64_t step;  // already incremented
+  bool decoupled;
+};
+
+// in[1] = square_avg, in[2] = acc_delta.
+struct AdadeltaStepParams {
+  double lr, rho, eps, weight_decay;
+};
+
 }  // namespace tfl

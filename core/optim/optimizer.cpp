@@ -109,6 +109,7 @@ void Optimizer::step() {
       const auto names = buffer_names(group);
       if (!st.initialized()) {
         for (const auto& b : names) st.buffers.emplace_back(b, full(p.shape(), buffer_init(group, b), cd));
+        st.scalars = scalar_state(group);
       } else if (st.buffers.size() != names.size()) {
         TFL_THROW(InvalidArgumentError, name_, "hyperparameters changed which state buffers a parameter keeps ",
                   "(e.g. momentum turned on after the first step); build a new optimizer instead");
@@ -156,6 +157,7 @@ StateDict Optimizer::state_dict() const {
     if (!state_[k].initialized()) continue;
     out.emplace_back(state_key(k, "step"), scalar_tensor(static_cast<double>(state_[k].step), DType::I64));
     for (const auto& [name, buf] : state_[k].buffers) out.emplace_back(state_key(k, name), buf);
+    for (const auto& [name, v] : state_[k].scalars) out.emplace_back(state_key(k, name), scalar_tensor(v, DType::F64));
   }
   return out;
 }
@@ -211,6 +213,11 @@ void Optimizer::load_state_dict(const StateDict& sd) {
           st.buffers.emplace_back(b, clone(t));
           consumed.insert(key);
           ++used;
+        }
+        for (const auto& [name, init] : scalar_state(groups[g])) {
+          double v = init;
+          take_scalar(state_key(k, name), true, &v);
+          st.scalars.emplace_back(name, v);
         }
       }
       ++k;

@@ -37,6 +37,7 @@ struct ParamGroupSpec {
 struct ParamState {
   int64_t step = 0;  // number of updates this parameter received
   StateDict buffers;  // contiguous, the parameter's shape, in its compute dtype (f32 for f16/bf16)
+  Options scalars;    // per-parameter running scalars (e.g. NAdam's mu_product), checkpointed as 0-d f64
   bool initialized() const { return !buffers.empty() || step > 0; }
 };
 
@@ -63,8 +64,8 @@ class Optimizer {
   const char* name() const { return name_; }
 
   // Keys: "param_groups.<g>.<option>" (0-d f64), "param_groups.<g>.num_params" (0-d i64),
-  // "state.<k>.step" (0-d i64) and "state.<k>.<buffer>" for every parameter that has state. The
-  // buffers are shared with the optimizer, not copied.
+  // "state.<k>.step" (0-d i64), "state.<k>.<buffer>" and "state.<k>.<scalar>" (0-d f64) for every
+  // parameter that has state. The buffers are shared with the optimizer, not copied.
   StateDict state_dict() const;
   // Restores hyperparameters, step counts and (copies of) the buffers, so that training resumes
   // bit-identically. The optimizer must have been built over parameters of the same group sizes,
@@ -81,6 +82,8 @@ class Optimizer {
   // init_buffer says otherwise).
   virtual std::vector<std::string> buffer_names(const ParamGroup& group) const = 0;
   virtual double buffer_init(const ParamGroup&, const std::string&) const { return 0.0; }
+  // Names and initial values of the running scalars a parameter of this group keeps (none by default).
+  virtual Options scalar_state(const ParamGroup&) const { return {}; }
   // One update: p and g are contiguous tensors of the compute dtype, state.step is already incremented.
   virtual void update(const ParamGroup& group, ParamState& state, const Tensor& p, const Tensor& g) = 0;
 

@@ -2587,7 +2587,8 @@ TFL_NODISCARD tfl_status tfl_optimizer_hyperparameter(TFL_OUT double *out, const
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
 TFL_NODISCARD tfl_status tfl_optimizer_lr(TFL_OUT double *out, const tfl_optimizer *optimizer);
 
-/// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion").
+/// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion", "AdaBelief", "RAdam", "NAdam",
+/// "Adadelta").
 /// @param[out] out Receives a static NUL-terminated string, valid for the life of the process.
 /// @param optimizer The optimizer.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
@@ -2648,6 +2649,80 @@ TFL_NODISCARD tfl_status tfl_optimizer_step(TFL_IN tfl_optimizer *optimizer);
 /// @param set_to_none true drops the gradients (tfl_tensor_grad then gives NULL); false fills them with zeros.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if optimizer is NULL.
 TFL_NODISCARD tfl_status tfl_optimizer_zero_grad(TFL_IN tfl_optimizer *optimizer, bool set_to_none);
+
+/* ---- optim_more -------------------------------------------------------------------------------- */
+
+/// Creates an AdaBelief optimizer (Zhuang et al. 2020, as in the authors' adabelief-pytorch with
+/// rectify off) at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p;
+/// m = beta1 m + (1 - beta1) g; s = beta2 s + (1 - beta2) (g - m)^2 + eps (amsgrad: the running maximum
+/// of s is used); p -= lr / (1 - beta1^t) m / (sqrt(s) / sqrt(1 - beta2^t) + eps). Hyperparameter names:
+/// lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once).
+/// @param nparams Number of parameters.
+/// @param lr Learning rate (>= 0; default 1e-3).
+/// @param beta1 Decay of the first moment, in [0, 1) (default 0.9).
+/// @param beta2 Decay of the gradient-residual variance, in [0, 1) (default 0.999).
+/// @param eps Added to the variance each step and to the denominator (>= 0; the reference default is 1e-16).
+/// @param weight_decay Weight decay (>= 0).
+/// @param amsgrad Use the maximum of past variances.
+/// @param decoupled_weight_decay AdamW-style decay (the reference's weight_decouple, default true);
+///        false adds weight_decay p to the gradient.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_adabelief_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad, bool decoupled_weight_decay);
+
+/// Creates an Adadelta optimizer (Zeiler 2012) with PyTorch's rule: g += weight_decay p;
+/// v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g; u = rho u + (1 - rho) d^2; p -= lr d.
+/// Hyperparameter names: lr, rho, eps, weight_decay.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once).
+/// @param nparams Number of parameters.
+/// @param lr Scale of the update (>= 0; default 1.0).
+/// @param rho Decay of the running averages, in [0, 1] (default 0.9).
+/// @param eps Added inside both square roots (>= 0; default 1e-6).
+/// @param weight_decay L2 penalty (>= 0).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_adadelta_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double rho, double eps, double weight_decay);
+
+/// Creates a NAdam optimizer (Dozat 2016) with PyTorch's rule at step t: decoupled: p *= 1 - lr
+/// weight_decay, else g += weight_decay p; mu_t = beta1 (1 - 0.5 * 0.96^(t momentum_decay)); P_t the
+/// product mu_1 ... mu_t (kept per parameter, saved as "state.<k>.mu_product"); m and v as in Adam;
+/// p -= lr [(1 - mu_t) / (1 - P_t) g + mu_{t+1} / (1 - P_t mu_{t+1}) m] / (sqrt(v / (1 - beta2^t)) + eps).
+/// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once).
+/// @param nparams Number of parameters.
+/// @param lr Learning rate (>= 0; PyTorch's default is 2e-3).
+/// @param beta1 Decay of the first moment, in [0, 1) (default 0.9).
+/// @param beta2 Decay of the second moment, in [0, 1) (default 0.999).
+/// @param eps Added to the denominator (>= 0; default 1e-8).
+/// @param weight_decay Weight decay (>= 0).
+/// @param momentum_decay psi of the momentum schedule (>= 0; default 4e-3).
+/// @param decoupled_weight_decay AdamW-style decay instead of an L2 term in the gradient.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_nadam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, double momentum_decay, bool decoupled_weight_decay);
+
+/// Creates a RAdam optimizer (Liu et al. 2019) with PyTorch's rule at step t: decoupled: p *= 1 - lr
+/// weight_decay, else g += weight_decay p; m and v as in Adam; mh = m / (1 - beta1^t);
+/// rho_inf = 2 / (1 - beta2) - 1; rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t); when rho_t > 5,
+/// p -= lr mh r sqrt(1 - beta2^t) / (sqrt(v) + eps) with
+/// r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh.
+/// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay.
+/// @param[out] out New optimizer; release with tfl_optimizer_release.
+/// @param params The parameters to update (floating point, each at most once).
+/// @param nparams Number of parameters.
+/// @param lr Learning rate (>= 0; default 1e-3).
+/// @param beta1 Decay of the first moment, in [0, 1) (default 0.9).
+/// @param beta2 Decay of the second moment, in [0, 1) (default 0.999).
+/// @param eps Added to the denominator (>= 0; default 1e-8).
+/// @param weight_decay Weight decay (>= 0).
+/// @param decoupled_weight_decay AdamW-style decay instead of an L2 term in the gradient.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
+///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+TFL_NODISCARD tfl_status tfl_optim_radam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay);
 
 /* ---- random ------------------------------------------------------------------------------------ */
 
@@ -3143,6 +3218,117 @@ TFL_NODISCARD tfl_status tfl_tensor_zeros(TFL_OUT tfl_tensor **out, TFL_ARRAY(nd
 /// @param t Tensor to take the shape, dtype and device from.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OUT_OF_MEMORY.
 TFL_NODISCARD tfl_status tfl_tensor_zeros_like(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
+
+/* ---- utilities --------------------------------------------------------------------------------- */
+
+/// The shape two shapes broadcast to under NumPy's rules (sizes aligned from the right; each pair equal
+/// or one of them 1).
+/// @param[out] out Receives the broadcast shape.
+/// @param[out] out_ndim Receives its number of dimensions (max(ndim_a, ndim_b)).
+/// @param capacity Length of out; at least max(ndim_a, ndim_b).
+/// @param a First shape (may be NULL when ndim_a is 0).
+/// @param ndim_a Its number of dimensions.
+/// @param b Second shape (may be NULL when ndim_b is 0).
+/// @param ndim_b Its number of dimensions.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a too small out; TFL_ERR_SHAPE when
+///         the shapes do not broadcast, or for negative sizes or more dimensions than tenflowers supports.
+TFL_NODISCARD tfl_status tfl_broadcast_shape(TFL_OUT TFL_ARRAY(capacity) int64_t *out, TFL_OUT size_t *out_ndim, size_t capacity, TFL_ARRAY(ndim_a) const int64_t *a, size_t ndim_a, TFL_ARRAY(ndim_b) const int64_t *b, size_t ndim_b);
+
+/// Whether casting from one dtype to another keeps every value exactly (NumPy's "safe" casting): bool
+/// to anything, integers into integers of wider range or floats with enough significand digits, floats
+/// into floats of at least the same precision and range. Float to integer and number to bool are never safe.
+/// @param[out] out Receives the answer.
+/// @param from Source dtype.
+/// @param to Target dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL or a dtype is not a valid tfl_dtype.
+TFL_NODISCARD tfl_status tfl_dtype_can_cast(TFL_OUT bool *out, tfl_dtype from, tfl_dtype to);
+
+/// Whether a dtype is a floating-point type (f32, f64, f16, bf16).
+/// @param[out] out Receives the answer.
+/// @param dtype The dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL or dtype is not a valid tfl_dtype.
+TFL_NODISCARD tfl_status tfl_dtype_is_floating_point(TFL_OUT bool *out, tfl_dtype dtype);
+
+/// Whether a dtype is an integer type (bool is not).
+/// @param[out] out Receives the answer.
+/// @param dtype The dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL or dtype is not a valid tfl_dtype.
+TFL_NODISCARD tfl_status tfl_dtype_is_integer(TFL_OUT bool *out, tfl_dtype dtype);
+
+/// Whether a dtype can hold negative values (floating types and signed integers; not unsigned integers
+/// or bool).
+/// @param[out] out Receives the answer.
+/// @param dtype The dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL or dtype is not a valid tfl_dtype.
+TFL_NODISCARD tfl_status tfl_dtype_is_signed(TFL_OUT bool *out, tfl_dtype dtype);
+
+/// The dtype of a binary op's result on operands of dtypes a and b (the array API promotion table that
+/// every op uses).
+/// @param[out] out Receives the result dtype.
+/// @param a First dtype.
+/// @param b Second dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for a NULL out or an invalid dtype; TFL_ERR_DTYPE for
+///         combinations the table leaves undefined (bool with numbers, integers with floats, f16 with bf16).
+TFL_NODISCARD tfl_status tfl_dtype_result_type(TFL_OUT tfl_dtype *out, tfl_dtype a, tfl_dtype b);
+
+/// Bytes per element of a dtype.
+/// @param[out] out Receives the size (4 for TFL_DTYPE_F32, 1 for TFL_DTYPE_BOOL, ...).
+/// @param dtype The dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL or dtype is not a valid tfl_dtype.
+TFL_NODISCARD tfl_status tfl_dtype_size(TFL_OUT size_t *out, tfl_dtype dtype);
+
+/// Formats a byte count for people: "512 bytes" below 1 KiB, else e.g. "1.50 KiB (1536 bytes)" in KiB,
+/// MiB, GiB or TiB with two decimals. To size the buffer, call with out = NULL and capacity = 0 first.
+/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the text in bytes, without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @param bytes The byte count (negative counts are formatted with a minus sign).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a capacity that is neither 0 nor large
+///         enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_format_bytes(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, int64_t bytes);
+
+/// Whether two shapes broadcast against each other (NumPy's rules).
+/// @param[out] out Receives true when they do.
+/// @param a First shape (may be NULL when ndim_a is 0).
+/// @param ndim_a Its number of dimensions.
+/// @param b Second shape (may be NULL when ndim_b is 0).
+/// @param ndim_b Its number of dimensions.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for negative sizes or more
+///         dimensions than tenflowers supports.
+TFL_NODISCARD tfl_status tfl_is_broadcastable(TFL_OUT bool *out, TFL_ARRAY(ndim_a) const int64_t *a, size_t ndim_a, TFL_ARRAY(ndim_b) const int64_t *b, size_t ndim_b);
+
+/// Bytes a tensor's elements take: numel times the dtype's size (a view counts its own elements, not
+/// the storage it shares).
+/// @param[out] out Receives the byte count.
+/// @param t Tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_nbytes(TFL_OUT int64_t *out, const tfl_tensor *t);
+
+/// Statistics of a tensor of any dtype, computed in f64 (shape, dtype, device and bytes come from
+/// tfl_tensor_shape, tfl_tensor_dtype, tfl_tensor_device and tfl_tensor_nbytes). min, max, mean and std
+/// (population, ddof = 0) are over the finite elements only, and NaN when there is none (0-size or all
+/// NaN/Inf); NaN and infinite elements are counted instead.
+/// @param[out] out_min Receives the smallest finite element.
+/// @param[out] out_max Receives the largest finite element.
+/// @param[out] out_mean Receives the mean of the finite elements.
+/// @param[out] out_std Receives their standard deviation.
+/// @param[out] out_nan_count Receives the number of NaN elements.
+/// @param[out] out_inf_count Receives the number of infinite elements (either sign).
+/// @param t Tensor (any layout; not recorded by autograd).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_summary(TFL_OUT double *out_min, TFL_OUT double *out_max, TFL_OUT double *out_mean, TFL_OUT double *out_std, TFL_OUT int64_t *out_nan_count, TFL_OUT int64_t *out_inf_count, const tfl_tensor *t);
+
+/// The summary of a tensor as one JSON object, e.g. {"shape": [2, 3], "dtype": "float32", "device": "cpu",
+/// "numel": 6, "bytes": 24, "bytes_human": "24 bytes", "min": -1, "max": 4.5, "mean": 1.25, "std": 1.9,
+/// "nan_count": 0, "inf_count": 1}; statistics as in tfl_tensor_summary, null where they are NaN. To
+/// size the buffer, call with out = NULL and capacity = 0 first.
+/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the text in bytes, without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @param t Tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a capacity that is neither 0 nor large
+///         enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_tensor_summary_json(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, const tfl_tensor *t);
 
 #ifdef __cplusplus
 }  /* extern "C" */

@@ -1267,7 +1267,8 @@ impl Optimizer {
         Ok(out_val)
     }
 
-    /// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion").
+    /// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion", "AdaBelief", "RAdam", "NAdam",
+    /// "Adadelta").
     #[doc(alias = "tfl_optimizer_name")]
     pub fn name(&self) -> Result<String> {
         let mut out_val: *const c_char = ptr::null();
@@ -3931,6 +3932,53 @@ impl Tensor {
         }
         Ok(unsafe { Tensor::from_out(out_raw, "tfl_tensor_zeros_like")? })
     }
+
+    /// Bytes a tensor's elements take: numel times the dtype's size (a view counts its own elements, not
+    /// the storage it shares).
+    #[doc(alias = "tfl_tensor_nbytes")]
+    pub fn nbytes(&self) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let status = unsafe { sys::tfl_tensor_nbytes(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Statistics of a tensor of any dtype, computed in f64 (shape, dtype, device and bytes come from
+    /// tfl_tensor_shape, tfl_tensor_dtype, tfl_tensor_device and tfl_tensor_nbytes). min, max, mean and std
+    /// (population, ddof = 0) are over the finite elements only, and NaN when there is none (0-size or all
+    /// NaN/Inf); NaN and infinite elements are counted instead.
+    #[doc(alias = "tfl_tensor_summary")]
+    pub fn summary(&self) -> Result<(f64, f64, f64, f64, i64, i64)> {
+        let mut out_min_val: f64 = Default::default();
+        let mut out_max_val: f64 = Default::default();
+        let mut out_mean_val: f64 = Default::default();
+        let mut out_std_val: f64 = Default::default();
+        let mut out_nan_count_val: i64 = Default::default();
+        let mut out_inf_count_val: i64 = Default::default();
+        let status = unsafe { sys::tfl_tensor_summary(&mut out_min_val, &mut out_max_val, &mut out_mean_val, &mut out_std_val, &mut out_nan_count_val, &mut out_inf_count_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok((out_min_val, out_max_val, out_mean_val, out_std_val, out_nan_count_val, out_inf_count_val))
+    }
+
+    /// The summary of a tensor as one JSON object, e.g. {"shape": [2, 3], "dtype": "float32", "device": "cpu",
+    /// "numel": 6, "bytes": 24, "bytes_human": "24 bytes", "min": -1, "max": 4.5, "mean": 1.25, "std": 1.9,
+    /// "nan_count": 0, "inf_count": 1}; statistics as in tfl_tensor_summary, null where they are NaN. To
+    /// size the buffer, call with out = NULL and capacity = 0 first.
+    #[doc(alias = "tfl_tensor_summary_json")]
+    pub fn summary_json(&self) -> Result<String> {
+        let mut out_len_val: usize = 0;
+        check(unsafe { sys::tfl_tensor_summary_json(ptr::null_mut(), &mut out_len_val, 0, self.raw.as_ptr()) })?;
+        let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+        let status = unsafe { sys::tfl_tensor_summary_json(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
+    }
 }
 
 /// Gradients of outputs with respect to inputs, d(sum_i outputs[i] * grad_outputs[i])/d(inputs[j]),
@@ -4746,6 +4794,73 @@ pub fn optim_sgd_create(params: &[&Tensor], lr: f64, momentum: f64, dampening: f
     Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_sgd_create")? })
 }
 
+/// Creates an AdaBelief optimizer (Zhuang et al. 2020, as in the authors' adabelief-pytorch with
+/// rectify off) at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p;
+/// m = beta1 m + (1 - beta1) g; s = beta2 s + (1 - beta2) (g - m)^2 + eps (amsgrad: the running maximum
+/// of s is used); p -= lr / (1 - beta1^t) m / (sqrt(s) / sqrt(1 - beta2^t) + eps). Hyperparameter names:
+/// lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay.
+#[doc(alias = "tfl_optim_adabelief_create")]
+pub fn optim_adabelief_create(params: &[&Tensor], lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, amsgrad: bool, decoupled_weight_decay: bool) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_adabelief_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_adabelief_create")? })
+}
+
+/// Creates an Adadelta optimizer (Zeiler 2012) with PyTorch's rule: g += weight_decay p;
+/// v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g; u = rho u + (1 - rho) d^2; p -= lr d.
+/// Hyperparameter names: lr, rho, eps, weight_decay.
+#[doc(alias = "tfl_optim_adadelta_create")]
+pub fn optim_adadelta_create(params: &[&Tensor], lr: f64, rho: f64, eps: f64, weight_decay: f64) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_adadelta_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, rho, eps, weight_decay) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_adadelta_create")? })
+}
+
+/// Creates a NAdam optimizer (Dozat 2016) with PyTorch's rule at step t: decoupled: p *= 1 - lr
+/// weight_decay, else g += weight_decay p; mu_t = beta1 (1 - 0.5 * 0.96^(t momentum_decay)); P_t the
+/// product mu_1 ... mu_t (kept per parameter, saved as "state.<k>.mu_product"); m and v as in Adam;
+/// p -= lr [(1 - mu_t) / (1 - P_t) g + mu_{t+1} / (1 - P_t mu_{t+1}) m] / (sqrt(v / (1 - beta2^t)) + eps).
+/// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay.
+#[doc(alias = "tfl_optim_nadam_create")]
+pub fn optim_nadam_create(params: &[&Tensor], lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, momentum_decay: f64, decoupled_weight_decay: bool) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_nadam_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_nadam_create")? })
+}
+
+/// Creates a RAdam optimizer (Liu et al. 2019) with PyTorch's rule at step t: decoupled: p *= 1 - lr
+/// weight_decay, else g += weight_decay p; m and v as in Adam; mh = m / (1 - beta1^t);
+/// rho_inf = 2 / (1 - beta2) - 1; rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t); when rho_t > 5,
+/// p -= lr mh r sqrt(1 - beta2^t) / (sqrt(v) + eps) with
+/// r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh.
+/// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay.
+#[doc(alias = "tfl_optim_radam_create")]
+pub fn optim_radam_create(params: &[&Tensor], lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, decoupled_weight_decay: bool) -> Result<Optimizer> {
+    let mut out_raw: *mut sys::tfl_optimizer = ptr::null_mut();
+    let params_ptrs = params.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+    let nparams_len = params.len();
+    let status = unsafe { sys::tfl_optim_radam_create(&mut out_raw, params_ptrs.as_ptr(), nparams_len as _, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_radam_create")? })
+}
+
 /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
 #[doc(alias = "tfl_random_seed")]
 pub fn random_seed(seed: u64) -> Result<()> {
@@ -4840,6 +4955,119 @@ pub fn sched_step_create(optimizer: &Optimizer, step_size: i64, gamma: f64) -> R
         return Err(e);
     }
     Ok(unsafe { Scheduler::from_out(out_raw, "tfl_sched_step_create")? })
+}
+
+/// The shape two shapes broadcast to under NumPy's rules (sizes aligned from the right; each pair equal
+/// or one of them 1).
+#[doc(alias = "tfl_broadcast_shape")]
+pub fn broadcast_shape(a: &[i64], b: &[i64]) -> Result<Vec<i64>> {
+    let mut out_ndim_val: usize = 0;
+    let ndim_a_len = a.len();
+    let ndim_b_len = b.len();
+    check(unsafe { sys::tfl_broadcast_shape(ptr::null_mut(), &mut out_ndim_val, 0, a.as_ptr(), ndim_a_len as _, b.as_ptr(), ndim_b_len as _) })?;
+    let mut out_buf: Vec<i64> = vec![Default::default(); out_ndim_val];
+    let status = unsafe { sys::tfl_broadcast_shape(out_buf.as_mut_ptr(), &mut out_ndim_val, out_buf.len() as _, a.as_ptr(), ndim_a_len as _, b.as_ptr(), ndim_b_len as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok({ out_buf.truncate(out_ndim_val); out_buf })
+}
+
+/// Whether casting from one dtype to another keeps every value exactly (NumPy's "safe" casting): bool
+/// to anything, integers into integers of wider range or floats with enough significand digits, floats
+/// into floats of at least the same precision and range. Float to integer and number to bool are never safe.
+#[doc(alias = "tfl_dtype_can_cast")]
+pub fn dtype_can_cast(from: Dtype, to: Dtype) -> Result<bool> {
+    let mut out_val: bool = false;
+    let status = unsafe { sys::tfl_dtype_can_cast(&mut out_val, from.to_sys(), to.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// Whether a dtype is a floating-point type (f32, f64, f16, bf16).
+#[doc(alias = "tfl_dtype_is_floating_point")]
+pub fn dtype_is_floating_point(dtype: Dtype) -> Result<bool> {
+    let mut out_val: bool = false;
+    let status = unsafe { sys::tfl_dtype_is_floating_point(&mut out_val, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// Whether a dtype is an integer type (bool is not).
+#[doc(alias = "tfl_dtype_is_integer")]
+pub fn dtype_is_integer(dtype: Dtype) -> Result<bool> {
+    let mut out_val: bool = false;
+    let status = unsafe { sys::tfl_dtype_is_integer(&mut out_val, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// Whether a dtype can hold negative values (floating types and signed integers; not unsigned integers
+/// or bool).
+#[doc(alias = "tfl_dtype_is_signed")]
+pub fn dtype_is_signed(dtype: Dtype) -> Result<bool> {
+    let mut out_val: bool = false;
+    let status = unsafe { sys::tfl_dtype_is_signed(&mut out_val, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// The dtype of a binary op's result on operands of dtypes a and b (the array API promotion table that
+/// every op uses).
+#[doc(alias = "tfl_dtype_result_type")]
+pub fn dtype_result_type(a: Dtype, b: Dtype) -> Result<Dtype> {
+    let mut out_val: sys::tfl_dtype = Default::default();
+    let status = unsafe { sys::tfl_dtype_result_type(&mut out_val, a.to_sys(), b.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(Dtype::from_sys(out_val).ok_or_else(|| Error::new(ErrorKind::Internal, format!("tfl_dtype_result_type: unknown tfl_dtype value {}", out_val.0)))?)
+}
+
+/// Bytes per element of a dtype.
+#[doc(alias = "tfl_dtype_size")]
+pub fn dtype_size(dtype: Dtype) -> Result<usize> {
+    let mut out_val: usize = Default::default();
+    let status = unsafe { sys::tfl_dtype_size(&mut out_val, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// Formats a byte count for people: "512 bytes" below 1 KiB, else e.g. "1.50 KiB (1536 bytes)" in KiB,
+/// MiB, GiB or TiB with two decimals. To size the buffer, call with out = NULL and capacity = 0 first.
+#[doc(alias = "tfl_format_bytes")]
+pub fn format_bytes(bytes: i64) -> Result<String> {
+    let mut out_len_val: usize = 0;
+    check(unsafe { sys::tfl_format_bytes(ptr::null_mut(), &mut out_len_val, 0, bytes) })?;
+    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+    let status = unsafe { sys::tfl_format_bytes(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _, bytes) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
+}
+
+/// Whether two shapes broadcast against each other (NumPy's rules).
+#[doc(alias = "tfl_is_broadcastable")]
+pub fn is_broadcastable(a: &[i64], b: &[i64]) -> Result<bool> {
+    let mut out_val: bool = false;
+    let ndim_a_len = a.len();
+    let ndim_b_len = b.len();
+    let status = unsafe { sys::tfl_is_broadcastable(&mut out_val, a.as_ptr(), ndim_a_len as _, b.as_ptr(), ndim_b_len as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
 }
 
 /// C functions without a safe wrapper, with the reason (use `sys` for them). The consistency test

@@ -880,7 +880,8 @@ extern "C" {
     pub fn tfl_optimizer_hyperparameter(out: *mut f64, optimizer: *const tfl_optimizer, name: *const c_char) -> tfl_status;
     /// The current learning rate.
     pub fn tfl_optimizer_lr(out: *mut f64, optimizer: *const tfl_optimizer) -> tfl_status;
-    /// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion").
+    /// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion", "AdaBelief", "RAdam", "NAdam",
+    /// "Adadelta").
     pub fn tfl_optimizer_name(out: *mut *const c_char, optimizer: *const tfl_optimizer) -> tfl_status;
     /// Drops a reference; the last one frees the optimizer, its state and its references to the parameters
     /// (schedulers built over it hold references of their own).
@@ -906,6 +907,29 @@ extern "C" {
     pub fn tfl_optimizer_step(optimizer: *mut tfl_optimizer) -> tfl_status;
     /// Clears the gradients of the parameters.
     pub fn tfl_optimizer_zero_grad(optimizer: *mut tfl_optimizer, set_to_none: bool) -> tfl_status;
+    /// Creates an AdaBelief optimizer (Zhuang et al. 2020, as in the authors' adabelief-pytorch with
+    /// rectify off) at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p;
+    /// m = beta1 m + (1 - beta1) g; s = beta2 s + (1 - beta2) (g - m)^2 + eps (amsgrad: the running maximum
+    /// of s is used); p -= lr / (1 - beta1^t) m / (sqrt(s) / sqrt(1 - beta2^t) + eps). Hyperparameter names:
+    /// lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay.
+    pub fn tfl_optim_adabelief_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, amsgrad: bool, decoupled_weight_decay: bool) -> tfl_status;
+    /// Creates an Adadelta optimizer (Zeiler 2012) with PyTorch's rule: g += weight_decay p;
+    /// v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g; u = rho u + (1 - rho) d^2; p -= lr d.
+    /// Hyperparameter names: lr, rho, eps, weight_decay.
+    pub fn tfl_optim_adadelta_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, rho: f64, eps: f64, weight_decay: f64) -> tfl_status;
+    /// Creates a NAdam optimizer (Dozat 2016) with PyTorch's rule at step t: decoupled: p *= 1 - lr
+    /// weight_decay, else g += weight_decay p; mu_t = beta1 (1 - 0.5 * 0.96^(t momentum_decay)); P_t the
+    /// product mu_1 ... mu_t (kept per parameter, saved as "state.<k>.mu_product"); m and v as in Adam;
+    /// p -= lr [(1 - mu_t) / (1 - P_t) g + mu_{t+1} / (1 - P_t mu_{t+1}) m] / (sqrt(v / (1 - beta2^t)) + eps).
+    /// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay.
+    pub fn tfl_optim_nadam_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, momentum_decay: f64, decoupled_weight_decay: bool) -> tfl_status;
+    /// Creates a RAdam optimizer (Liu et al. 2019) with PyTorch's rule at step t: decoupled: p *= 1 - lr
+    /// weight_decay, else g += weight_decay p; m and v as in Adam; mh = m / (1 - beta1^t);
+    /// rho_inf = 2 / (1 - beta2) - 1; rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t); when rho_t > 5,
+    /// p -= lr mh r sqrt(1 - beta2^t) / (sqrt(v) + eps) with
+    /// r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh.
+    /// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay.
+    pub fn tfl_optim_radam_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, decoupled_weight_decay: bool) -> tfl_status;
     /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
     pub fn tfl_random_seed(seed: u64) -> tfl_status;
     /// Restores a state read with tfl_random_state.
@@ -1050,4 +1074,41 @@ extern "C" {
     pub fn tfl_tensor_zeros(out: *mut *mut tfl_tensor, shape: *const i64, ndim: usize, dtype: tfl_dtype) -> tfl_status;
     /// Creates a tensor of zeros with t's shape, dtype and device.
     pub fn tfl_tensor_zeros_like(out: *mut *mut tfl_tensor, t: *const tfl_tensor) -> tfl_status;
+    /// The shape two shapes broadcast to under NumPy's rules (sizes aligned from the right; each pair equal
+    /// or one of them 1).
+    pub fn tfl_broadcast_shape(out: *mut i64, out_ndim: *mut usize, capacity: usize, a: *const i64, ndim_a: usize, b: *const i64, ndim_b: usize) -> tfl_status;
+    /// Whether casting from one dtype to another keeps every value exactly (NumPy's "safe" casting): bool
+    /// to anything, integers into integers of wider range or floats with enough significand digits, floats
+    /// into floats of at least the same precision and range. Float to integer and number to bool are never safe.
+    pub fn tfl_dtype_can_cast(out: *mut bool, from: tfl_dtype, to: tfl_dtype) -> tfl_status;
+    /// Whether a dtype is a floating-point type (f32, f64, f16, bf16).
+    pub fn tfl_dtype_is_floating_point(out: *mut bool, dtype: tfl_dtype) -> tfl_status;
+    /// Whether a dtype is an integer type (bool is not).
+    pub fn tfl_dtype_is_integer(out: *mut bool, dtype: tfl_dtype) -> tfl_status;
+    /// Whether a dtype can hold negative values (floating types and signed integers; not unsigned integers
+    /// or bool).
+    pub fn tfl_dtype_is_signed(out: *mut bool, dtype: tfl_dtype) -> tfl_status;
+    /// The dtype of a binary op's result on operands of dtypes a and b (the array API promotion table that
+    /// every op uses).
+    pub fn tfl_dtype_result_type(out: *mut tfl_dtype, a: tfl_dtype, b: tfl_dtype) -> tfl_status;
+    /// Bytes per element of a dtype.
+    pub fn tfl_dtype_size(out: *mut usize, dtype: tfl_dtype) -> tfl_status;
+    /// Formats a byte count for people: "512 bytes" below 1 KiB, else e.g. "1.50 KiB (1536 bytes)" in KiB,
+    /// MiB, GiB or TiB with two decimals. To size the buffer, call with out = NULL and capacity = 0 first.
+    pub fn tfl_format_bytes(out: *mut c_char, out_len: *mut usize, capacity: usize, bytes: i64) -> tfl_status;
+    /// Whether two shapes broadcast against each other (NumPy's rules).
+    pub fn tfl_is_broadcastable(out: *mut bool, a: *const i64, ndim_a: usize, b: *const i64, ndim_b: usize) -> tfl_status;
+    /// Bytes a tensor's elements take: numel times the dtype's size (a view counts its own elements, not
+    /// the storage it shares).
+    pub fn tfl_tensor_nbytes(out: *mut i64, t: *const tfl_tensor) -> tfl_status;
+    /// Statistics of a tensor of any dtype, computed in f64 (shape, dtype, device and bytes come from
+    /// tfl_tensor_shape, tfl_tensor_dtype, tfl_tensor_device and tfl_tensor_nbytes). min, max, mean and std
+    /// (population, ddof = 0) are over the finite elements only, and NaN when there is none (0-size or all
+    /// NaN/Inf); NaN and infinite elements are counted instead.
+    pub fn tfl_tensor_summary(out_min: *mut f64, out_max: *mut f64, out_mean: *mut f64, out_std: *mut f64, out_nan_count: *mut i64, out_inf_count: *mut i64, t: *const tfl_tensor) -> tfl_status;
+    /// The summary of a tensor as one JSON object, e.g. {"shape": [2, 3], "dtype": "float32", "device": "cpu",
+    /// "numel": 6, "bytes": 24, "bytes_human": "24 bytes", "min": -1, "max": 4.5, "mean": 1.25, "std": 1.9,
+    /// "nan_count": 0, "inf_count": 1}; statistics as in tfl_tensor_summary, null where they are NaN. To
+    /// size the buffer, call with out = NULL and capacity = 0 first.
+    pub fn tfl_tensor_summary_json(out: *mut c_char, out_len: *mut usize, capacity: usize, t: *const tfl_tensor) -> tfl_status;
 }

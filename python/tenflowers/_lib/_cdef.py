@@ -316,6 +316,10 @@ tfl_status tfl_optimizer_state_load(tfl_optimizer *optimizer, const char *path);
 tfl_status tfl_optimizer_state_save(const tfl_optimizer *optimizer, const char *path);
 tfl_status tfl_optimizer_step(tfl_optimizer *optimizer);
 tfl_status tfl_optimizer_zero_grad(tfl_optimizer *optimizer, bool set_to_none);
+tfl_status tfl_optim_adabelief_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad, bool decoupled_weight_decay);
+tfl_status tfl_optim_adadelta_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double rho, double eps, double weight_decay);
+tfl_status tfl_optim_nadam_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, double momentum_decay, bool decoupled_weight_decay);
+tfl_status tfl_optim_radam_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay);
 tfl_status tfl_random_seed(uint64_t seed);
 tfl_status tfl_random_set_state(uint64_t seed, uint64_t offset);
 tfl_status tfl_random_state(uint64_t *out_seed, uint64_t *out_offset);
@@ -378,4 +382,16 @@ tfl_status tfl_tensor_strides(int64_t *out, size_t capacity, const tfl_tensor *t
 tfl_status tfl_tensor_to_dtype(tfl_tensor **out, const tfl_tensor *t, tfl_dtype dtype);
 tfl_status tfl_tensor_zeros(tfl_tensor **out, const int64_t *shape, size_t ndim, tfl_dtype dtype);
 tfl_status tfl_tensor_zeros_like(tfl_tensor **out, const tfl_tensor *t);
+tfl_status tfl_broadcast_shape(int64_t *out, size_t *out_ndim, size_t capacity, const int64_t *a, size_t ndim_a, const int64_t *b, size_t ndim_b);
+tfl_status tfl_dtype_can_cast(bool *out, tfl_dtype from, tfl_dtype to);
+tfl_status tfl_dtype_is_floating_point(bool *out, tfl_dtype dtype);
+tfl_status tfl_dtype_is_integer(bool *out, tfl_dtype dtype);
+tfl_status tfl_dtype_is_signed(bool *out, tfl_dtype dtype);
+tfl_status tfl_dtype_result_type(tfl_dtype *out, tfl_dtype a, tfl_dtype b);
+tfl_status tfl_dtype_size(size_t *out, tfl_dtype dtype);
+tfl_status tfl_format_bytes(char *out, size_t *out_len, size_t capacity, int64_t bytes);
+tfl_status tfl_is_broadcastable(bool *out, const int64_t *a, size_t ndim_a, const int64_t *b, size_t ndim_b);
+tfl_status tfl_tensor_nbytes(int64_t *out, const tfl_tensor *t);
+tfl_status tfl_tensor_summary(double *out_min, double *out_max, double *out_mean, double *out_std, int64_t *out_nan_count, int64_t *out_inf_count, const tfl_tensor *t);
+tfl_status tfl_tensor_summary_json(char *out, size_t *out_len, size_t capacity, const tfl_tensor *t);
 """

@@ -448,7 +448,8 @@ class Optimizer {
   /// The current learning rate.
   /// Wraps tfl_optimizer_lr.
   [[nodiscard]] double lr() const;
-  /// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion").
+  /// The optimizer's kind ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Lion", "AdaBelief", "RAdam", "NAdam",
+  /// "Adadelta").
   /// Wraps tfl_optimizer_name.
   [[nodiscard]] std::string name() const;
   /// Sets a hyperparameter by name. Only "lr" is range-checked again (as tfl_optimizer_set_lr); a value the optimizer's
@@ -1386,6 +1387,22 @@ class Tensor {
   /// Creates a tensor of zeros with t's shape, dtype and device.
   /// Wraps tfl_tensor_zeros_like.
   [[nodiscard]] Tensor zeros_like() const;
+  /// Bytes a tensor's elements take: numel times the dtype's size (a view counts its own elements, not
+  /// the storage it shares).
+  /// Wraps tfl_tensor_nbytes.
+  [[nodiscard]] int64_t nbytes() const;
+  /// Statistics of a tensor of any dtype, computed in f64 (shape, dtype, device and bytes come from
+  /// tfl_tensor_shape, tfl_tensor_dtype, tfl_tensor_device and tfl_tensor_nbytes). min, max, mean and std
+  /// (population, ddof = 0) are over the finite elements only, and NaN when there is none (0-size or all
+  /// NaN/Inf); NaN and infinite elements are counted instead.
+  /// Wraps tfl_tensor_summary.
+  [[nodiscard]] std::tuple<double, double, double, double, int64_t, int64_t> summary() const;
+  /// The summary of a tensor as one JSON object, e.g. {"shape": [2, 3], "dtype": "float32", "device": "cpu",
+  /// "numel": 6, "bytes": 24, "bytes_human": "24 bytes", "min": -1, "max": 4.5, "mean": 1.25, "std": 1.9,
+  /// "nan_count": 0, "inf_count": 1}; statistics as in tfl_tensor_summary, null where they are NaN. To
+  /// size the buffer, call with out = NULL and capacity = 0 first.
+  /// Wraps tfl_tensor_summary_json.
+  [[nodiscard]] std::string summary_json() const;
 
  private:
   tfl_tensor* h_ = nullptr;
@@ -2079,6 +2096,69 @@ inline void clip_grad_value(Span<Tensor> params, double clip_value) {
   return Optimizer::adopt(c_out);
 }
 
+/// Creates an AdaBelief optimizer (Zhuang et al. 2020, as in the authors' adabelief-pytorch with
+/// rectify off) at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p;
+/// m = beta1 m + (1 - beta1) g; s = beta2 s + (1 - beta2) (g - m)^2 + eps (amsgrad: the running maximum
+/// of s is used); p -= lr / (1 - beta1^t) m / (sqrt(s) / sqrt(1 - beta2^t) + eps). Hyperparameter names:
+/// lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay.
+/// Wraps tfl_optim_adabelief_create.
+// tfl_optim_adabelief_create
+[[nodiscard]] inline Optimizer optim_adabelief_create(Span<Tensor> params, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad, bool decoupled_weight_decay) {
+  tfl_optimizer* c_out = nullptr;
+  std::vector<const tfl_tensor*> c_params;
+  c_params.reserve(params.size());
+  for (const Tensor& x : params) c_params.push_back(x.borrow());
+  check(::tfl_optim_adabelief_create(&c_out, c_params.data(), params.size(), lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay));
+  return Optimizer::adopt(c_out);
+}
+
+/// Creates an Adadelta optimizer (Zeiler 2012) with PyTorch's rule: g += weight_decay p;
+/// v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g; u = rho u + (1 - rho) d^2; p -= lr d.
+/// Hyperparameter names: lr, rho, eps, weight_decay.
+/// Wraps tfl_optim_adadelta_create.
+// tfl_optim_adadelta_create
+[[nodiscard]] inline Optimizer optim_adadelta_create(Span<Tensor> params, double lr, double rho, double eps, double weight_decay) {
+  tfl_optimizer* c_out = nullptr;
+  std::vector<const tfl_tensor*> c_params;
+  c_params.reserve(params.size());
+  for (const Tensor& x : params) c_params.push_back(x.borrow());
+  check(::tfl_optim_adadelta_create(&c_out, c_params.data(), params.size(), lr, rho, eps, weight_decay));
+  return Optimizer::adopt(c_out);
+}
+
+/// Creates a NAdam optimizer (Dozat 2016) with PyTorch's rule at step t: decoupled: p *= 1 - lr
+/// weight_decay, else g += weight_decay p; mu_t = beta1 (1 - 0.5 * 0.96^(t momentum_decay)); P_t the
+/// product mu_1 ... mu_t (kept per parameter, saved as "state.<k>.mu_product"); m and v as in Adam;
+/// p -= lr [(1 - mu_t) / (1 - P_t) g + mu_{t+1} / (1 - P_t mu_{t+1}) m] / (sqrt(v / (1 - beta2^t)) + eps).
+/// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay.
+/// Wraps tfl_optim_nadam_create.
+// tfl_optim_nadam_create
+[[nodiscard]] inline Optimizer optim_nadam_create(Span<Tensor> params, double lr, double beta1, double beta2, double eps, double weight_decay, double momentum_decay, bool decoupled_weight_decay) {
+  tfl_optimizer* c_out = nullptr;
+  std::vector<const tfl_tensor*> c_params;
+  c_params.reserve(params.size());
+  for (const Tensor& x : params) c_params.push_back(x.borrow());
+  check(::tfl_optim_nadam_create(&c_out, c_params.data(), params.size(), lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay));
+  return Optimizer::adopt(c_out);
+}
+
+/// Creates a RAdam optimizer (Liu et al. 2019) with PyTorch's rule at step t: decoupled: p *= 1 - lr
+/// weight_decay, else g += weight_decay p; m and v as in Adam; mh = m / (1 - beta1^t);
+/// rho_inf = 2 / (1 - beta2) - 1; rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t); when rho_t > 5,
+/// p -= lr mh r sqrt(1 - beta2^t) / (sqrt(v) + eps) with
+/// r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh.
+/// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay.
+/// Wraps tfl_optim_radam_create.
+// tfl_optim_radam_create
+[[nodiscard]] inline Optimizer optim_radam_create(Span<Tensor> params, double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay) {
+  tfl_optimizer* c_out = nullptr;
+  std::vector<const tfl_tensor*> c_params;
+  c_params.reserve(params.size());
+  for (const Tensor& x : params) c_params.push_back(x.borrow());
+  check(::tfl_optim_radam_create(&c_out, c_params.data(), params.size(), lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay));
+  return Optimizer::adopt(c_out);
+}
+
 /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
 /// Wraps tfl_random_seed.
 // tfl_random_seed
@@ -2155,6 +2235,99 @@ inline void random_set_state(uint64_t seed, uint64_t offset) {
   tfl_scheduler* c_out = nullptr;
   check(::tfl_sched_step_create(&c_out, optimizer.borrow(), step_size, gamma));
   return Scheduler::adopt(c_out);
+}
+
+/// The shape two shapes broadcast to under NumPy's rules (sizes aligned from the right; each pair equal
+/// or one of them 1).
+/// Wraps tfl_broadcast_shape.
+// tfl_broadcast_shape
+[[nodiscard]] inline std::vector<int64_t> broadcast_shape(Span<int64_t> a, Span<int64_t> b) {
+  size_t c_out_ndim = 0;
+  check(::tfl_broadcast_shape(nullptr, &c_out_ndim, 0, a.data(), a.size(), b.data(), b.size()));
+  std::vector<int64_t> c_out(c_out_ndim);
+  check(::tfl_broadcast_shape(c_out.data(), &c_out_ndim, c_out.size(), a.data(), a.size(), b.data(), b.size()));
+  c_out.resize(std::min(c_out.size(), c_out_ndim));
+  return c_out;
+}
+
+/// Whether casting from one dtype to another keeps every value exactly (NumPy's "safe" casting): bool
+/// to anything, integers into integers of wider range or floats with enough significand digits, floats
+/// into floats of at least the same precision and range. Float to integer and number to bool are never safe.
+/// Wraps tfl_dtype_can_cast.
+// tfl_dtype_can_cast
+[[nodiscard]] inline bool dtype_can_cast(Dtype from, Dtype to) {
+  bool c_out{};
+  check(::tfl_dtype_can_cast(&c_out, static_cast<tfl_dtype>(from), static_cast<tfl_dtype>(to)));
+  return c_out;
+}
+
+/// Whether a dtype is a floating-point type (f32, f64, f16, bf16).
+/// Wraps tfl_dtype_is_floating_point.
+// tfl_dtype_is_floating_point
+[[nodiscard]] inline bool dtype_is_floating_point(Dtype dtype) {
+  bool c_out{};
+  check(::tfl_dtype_is_floating_point(&c_out, static_cast<tfl_dtype>(dtype)));
+  return c_out;
+}
+
+/// Whether a dtype is an integer type (bool is not).
+/// Wraps tfl_dtype_is_integer.
+// tfl_dtype_is_integer
+[[nodiscard]] inline bool dtype_is_integer(Dtype dtype) {
+  bool c_out{};
+  check(::tfl_dtype_is_integer(&c_out, static_cast<tfl_dtype>(dtype)));
+  return c_out;
+}
+
+/// Whether a dtype can hold negative values (floating types and signed integers; not unsigned integers
+/// or bool).
+/// Wraps tfl_dtype_is_signed.
+// tfl_dtype_is_signed
+[[nodiscard]] inline bool dtype_is_signed(Dtype dtype) {
+  bool c_out{};
+  check(::tfl_dtype_is_signed(&c_out, static_cast<tfl_dtype>(dtype)));
+  return c_out;
+}
+
+/// The dtype of a binary op's result on operands of dtypes a and b (the array API promotion table that
+/// every op uses).
+/// Wraps tfl_dtype_result_type.
+// tfl_dtype_result_type
+[[nodiscard]] inline Dtype dtype_result_type(Dtype a, Dtype b) {
+  tfl_dtype c_out{};
+  check(::tfl_dtype_result_type(&c_out, static_cast<tfl_dtype>(a), static_cast<tfl_dtype>(b)));
+  return static_cast<Dtype>(c_out);
+}
+
+/// Bytes per element of a dtype.
+/// Wraps tfl_dtype_size.
+// tfl_dtype_size
+[[nodiscard]] inline size_t dtype_size(Dtype dtype) {
+  size_t c_out{};
+  check(::tfl_dtype_size(&c_out, static_cast<tfl_dtype>(dtype)));
+  return c_out;
+}
+
+/// Formats a byte count for people: "512 bytes" below 1 KiB, else e.g. "1.50 KiB (1536 bytes)" in KiB,
+/// MiB, GiB or TiB with two decimals. To size the buffer, call with out = NULL and capacity = 0 first.
+/// Wraps tfl_format_bytes.
+// tfl_format_bytes
+[[nodiscard]] inline std::string format_bytes(int64_t bytes) {
+  size_t c_out_len = 0;
+  check(::tfl_format_bytes(nullptr, &c_out_len, 0, bytes));
+  std::string c_out(c_out_len + 1, '\0');
+  check(::tfl_format_bytes(&c_out[0], &c_out_len, c_out.size(), bytes));
+  c_out.resize(std::min(c_out.size() - 1, c_out_len));
+  return c_out;
+}
+
+/// Whether two shapes broadcast against each other (NumPy's rules).
+/// Wraps tfl_is_broadcastable.
+// tfl_is_broadcastable
+[[nodiscard]] inline bool is_broadcastable(Span<int64_t> a, Span<int64_t> b) {
+  bool c_out{};
+  check(::tfl_is_broadcastable(&c_out, a.data(), a.size(), b.data(), b.size()));
+  return c_out;
 }
 
 // ---- members ---------------------------------------------------------------------------------------
@@ -3999,6 +4172,35 @@ inline Tensor Tensor::zeros_like() const {
   tfl_tensor* c_out = nullptr;
   check(::tfl_tensor_zeros_like(&c_out, h_));
   return Tensor::adopt(c_out);
+}
+
+// tfl_tensor_nbytes
+inline int64_t Tensor::nbytes() const {
+  int64_t c_out{};
+  check(::tfl_tensor_nbytes(&c_out, h_));
+  return c_out;
+}
+
+// tfl_tensor_summary
+inline std::tuple<double, double, double, double, int64_t, int64_t> Tensor::summary() const {
+  double c_out_min{};
+  double c_out_max{};
+  double c_out_mean{};
+  double c_out_std{};
+  int64_t c_out_nan_count{};
+  int64_t c_out_inf_count{};
+  check(::tfl_tensor_summary(&c_out_min, &c_out_max, &c_out_mean, &c_out_std, &c_out_nan_count, &c_out_inf_count, h_));
+  return std::tuple<double, double, double, double, int64_t, int64_t>{c_out_min, c_out_max, c_out_mean, c_out_std, c_out_nan_count, c_out_inf_count};
+}
+
+// tfl_tensor_summary_json
+inline std::string Tensor::summary_json() const {
+  size_t c_out_len = 0;
+  check(::tfl_tensor_summary_json(nullptr, &c_out_len, 0, h_));
+  std::string c_out(c_out_len + 1, '\0');
+  check(::tfl_tensor_summary_json(&c_out[0], &c_out_len, c_out.size(), h_));
+  c_out.resize(std::min(c_out.size() - 1, c_out_len));
+  return c_out;
 }
 
 }  // namespace tfl
