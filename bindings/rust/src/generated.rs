@@ -81,7 +81,7 @@ unsafe fn string_from(p: *const c_char) -> String {
     }
 }
 
-fn check(status: sys::tfl_status) -> Result<()> {
+pub(crate) fn check(status: sys::tfl_status) -> Result<()> {
     match ErrorKind::from_sys(status) {
         None => Ok(()),
         Some(kind) => Err(Error::from_status(kind)),
@@ -774,8 +774,8 @@ impl fmt::Debug for Tensor {
 }
 
 /// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
-/// for the failing call to report).
-unsafe extern "C" fn tfl_module_backward_hook_fn_trampoline<F: Fn(usize, usize) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> + 'static>(replacements: *mut *mut sys::tfl_tensor, grad_input: *const *const sys::tfl_tensor, ngrad_input: usize, grad_output: *const *const sys::tfl_tensor, ngrad_output: usize, user_data: *mut c_void) -> sys::tfl_status {
+/// for the failing call to report). Crate-visible: lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_module_backward_hook_fn_trampoline<F: Fn(usize, usize) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> + 'static>(replacements: *mut *mut sys::tfl_tensor, grad_input: *const *const sys::tfl_tensor, ngrad_input: usize, grad_output: *const *const sys::tfl_tensor, ngrad_output: usize, user_data: *mut c_void) -> sys::tfl_status {
     let f = &*(user_data as *const F);
     let result = panic::catch_unwind(AssertUnwindSafe(|| f(ngrad_input, ngrad_output)));
     match result {
@@ -816,8 +816,8 @@ unsafe extern "C" fn tfl_module_backward_hook_fn_trampoline<F: Fn(usize, usize) 
 }
 
 /// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
-/// for the failing call to report).
-unsafe extern "C" fn tfl_module_forward_hook_fn_trampoline<F: Fn(usize, &Tensor) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(replacement: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, output: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
+/// for the failing call to report). Crate-visible: lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_module_forward_hook_fn_trampoline<F: Fn(usize, &Tensor) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(replacement: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, output: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
     let output_ref = match NonNull::new(output as *mut sys::tfl_tensor) {
         Some(raw) => ManuallyDrop::new(Tensor { raw }),
         None => return ErrorKind::InvalidArgument.to_sys(),
@@ -855,8 +855,8 @@ unsafe extern "C" fn tfl_module_forward_hook_fn_trampoline<F: Fn(usize, &Tensor)
 }
 
 /// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
-/// for the failing call to report).
-unsafe extern "C" fn tfl_module_forward_pre_hook_fn_trampoline<F: Fn(usize) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(replacements: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, user_data: *mut c_void) -> sys::tfl_status {
+/// for the failing call to report). Crate-visible: lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_module_forward_pre_hook_fn_trampoline<F: Fn(usize) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(replacements: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, user_data: *mut c_void) -> sys::tfl_status {
     let f = &*(user_data as *const F);
     let result = panic::catch_unwind(AssertUnwindSafe(|| f(ninputs)));
     match result {
@@ -890,8 +890,8 @@ unsafe extern "C" fn tfl_module_forward_pre_hook_fn_trampoline<F: Fn(usize) -> R
 }
 
 /// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
-/// for the failing call to report).
-unsafe extern "C" fn tfl_tensor_hook_fn_trampoline<F: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, grad: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
+/// for the failing call to report). Crate-visible: lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_tensor_hook_fn_trampoline<F: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, grad: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
     let grad_ref = match NonNull::new(grad as *mut sys::tfl_tensor) {
         Some(raw) => ManuallyDrop::new(Tensor { raw }),
         None => return ErrorKind::InvalidArgument.to_sys(),
@@ -929,7 +929,8 @@ impl Module {
     /// tfl_module_register_forward_pre_hook.
     ///
     /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
-    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used
+    /// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).
     #[doc(alias = "tfl_module_register_backward_hook")]
     pub fn register_backward_hook<F0: Fn(usize, usize) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> + 'static>(&self, r#fn: F0) -> Result<i64> {
         let mut out_val: i64 = Default::default();
@@ -947,7 +948,8 @@ impl Module {
     /// tfl_module_register_forward_pre_hook.
     ///
     /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
-    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used
+    /// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).
     #[doc(alias = "tfl_module_register_forward_hook")]
     pub fn register_forward_hook<F0: Fn(usize, &Tensor) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(&self, r#fn: F0) -> Result<i64> {
         let mut out_val: i64 = Default::default();
@@ -967,7 +969,8 @@ impl Module {
     /// tfl_hook_remove; user_data must stay valid that long.
     ///
     /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
-    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used
+    /// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).
     #[doc(alias = "tfl_module_register_forward_pre_hook")]
     pub fn register_forward_pre_hook<F0: Fn(usize) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(&self, r#fn: F0) -> Result<i64> {
         let mut out_val: i64 = Default::default();
@@ -1630,7 +1633,8 @@ impl Tensor {
     /// leaf) or until tfl_hook_remove; user_data must stay valid that long.
     ///
     /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
-    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used
+    /// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).
     #[doc(alias = "tfl_tensor_register_hook")]
     pub fn register_hook<F0: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(&self, r#fn: F0) -> Result<i64> {
         let mut out_val: i64 = Default::default();
