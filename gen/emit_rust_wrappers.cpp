@@ -47,7 +47,8 @@ bool closure_callback(const Model& m, const Callback& c) {
     } else if (m.wrapped.count(t.base) && (t.depth() == 1 || (t.depth() == 2 && !t.pointee_const()))) {
       // One borrowed handle, or one handle out (T**). An array of borrowed handles (const T* const*,
       // the module hooks' inputs) needs TFL_ARRAY on the callback parameter to become a slice; without
-      // it the callback stays unwrapped (listed in UNWRAPPED) rather than be mapped wrongly.
+      // it no closure is offered (the registering function takes the raw C callback, as an unsafe fn)
+      // rather than a mapping that writes through the const input array.
     } else if (t.depth() == 0 && !safe_value_type(m, t.base).empty()) {
     } else {
       return false;
