@@ -87,14 +87,20 @@ inline double item(const Tensor& t) {
 
 /// The module's parameters with their dotted names ("0.weight"), in listing order
 /// (tfl_module_named_parameters_size, then tfl_module_named_parameter). The tensors are the module's
-/// own, not copies.
+/// own, not copies. (Called on the C function directly: the generated Module::named_parameter sizes the
+/// name with a first call that also returns a tensor reference, which it then overwrites.)
 inline std::vector<std::pair<std::string, Tensor>> named_parameters(const Module& m, bool recurse = true) {
   std::vector<std::pair<std::string, Tensor>> out;
   size_t n = m.named_parameters_size(recurse);
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    auto [t, name] = m.named_parameter(i, recurse);
-    out.emplace_back(std::move(name), std::move(t));
+    size_t len = 0;
+    check(::tfl_module_named_parameter(nullptr, nullptr, &len, 0, m.borrow(), i, recurse));
+    std::string name(len + 1, '\0');
+    tfl_tensor* t = nullptr;
+    check(::tfl_module_named_parameter(&t, &name[0], &len, name.size(), m.borrow(), i, recurse));
+    name.resize(len);
+    out.emplace_back(std::move(name), Tensor::adopt(t));
   }
   return out;
 }
@@ -105,7 +111,12 @@ inline std::vector<Tensor> parameters(const Module& m, bool recurse = true) {
   std::vector<Tensor> out;
   size_t n = m.named_parameters_size(recurse);
   out.reserve(n);
-  for (size_t i = 0; i < n; ++i) out.push_back(std::get<0>(m.named_parameter(i, recurse)));
+  for (size_t i = 0; i < n; ++i) {
+    size_t len = 0;
+    tfl_tensor* t = nullptr;
+    check(::tfl_module_named_parameter(&t, nullptr, &len, 0, m.borrow(), i, recurse));
+    out.push_back(Tensor::adopt(t));
+  }
   return out;
 }
 
