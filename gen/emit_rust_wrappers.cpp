@@ -44,7 +44,11 @@ bool closure_callback(const Model& m, const Callback& c) {
     if (t.base == "void" && t.depth() == 1) {
       if (p.name != "user_data") return false;
       ++user;
-    } else if (m.wrapped.count(t.base) && (t.depth() == 1 || t.depth() == 2)) {
+    } else if (m.wrapped.count(t.base) && (t.depth() == 1 || (t.depth() == 2 && !t.pointee_const()))) {
+      // One borrowed handle, or one handle out (T**). An array of borrowed handles (const T* const*,
+      // the module hooks' inputs) needs TFL_ARRAY on the callback parameter to become a slice; without
+      // it no closure is offered (the registering function takes the raw C callback, as an unsafe fn)
+      // rather than a mapping that writes through the const input array.
     } else if (t.depth() == 0 && !safe_value_type(m, t.base).empty()) {
     } else {
       return false;
@@ -79,7 +83,8 @@ std::string closure_bound(const Model& m, const Callback& c) {
 void emit_trampoline(std::ostringstream& os, const Model& m, const Callback& c) {
   std::string bound = closure_bound(m, c);
   os << "/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept\n"
-        "/// for the failing call to report).\nunsafe extern \"C\" fn "
+        "/// for the failing call to report). Crate-visible: lib.rs registers hooks whose closures it owns.\n"
+        "pub(crate) unsafe extern \"C\" fn "
      << c.name << "_trampoline<F: " << bound << ">(";
   for (size_t i = 0; i < c.params.size(); ++i)
     os << (i ? ", " : "") << ident(c.params[i].name) << ": " << m.sys_type(c.params[i].c_type, true);
@@ -468,7 +473,9 @@ void emit_function(std::ostringstream& os, const Model& m, const Function& f, co
     os << indent << "///\n" << indent
        << "/// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.\n"
        << indent
-       << "/// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.\n";
+       << "/// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used\n"
+       << indent
+       << "/// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).\n";
   os << indent << "#[doc(alias = \"" << f.name << "\")]\n";
   bool status = m.is_status(f.return_type);
   std::string ret;
@@ -593,7 +600,7 @@ unsafe fn string_from(p: *const c_char) -> String {
     }
 }
 
-fn check(status: sys::)RS";
+pub(crate) fn check(status: sys::)RS";
 
 }  // namespace
 

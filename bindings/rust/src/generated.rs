@@ -81,7 +81,7 @@ unsafe fn string_from(p: *const c_char) -> String {
     }
 }
 
-fn check(status: sys::tfl_status) -> Result<()> {
+pub(crate) fn check(status: sys::tfl_status) -> Result<()> {
     match ErrorKind::from_sys(status) {
         None => Ok(()),
         Some(kind) => Err(Error::from_status(kind)),
@@ -774,124 +774,8 @@ impl fmt::Debug for Tensor {
 }
 
 /// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
-/// for the failing call to report).
-unsafe extern "C" fn tfl_module_backward_hook_fn_trampoline<F: Fn(usize, usize) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> + 'static>(replacements: *mut *mut sys::tfl_tensor, grad_input: *const *const sys::tfl_tensor, ngrad_input: usize, grad_output: *const *const sys::tfl_tensor, ngrad_output: usize, user_data: *mut c_void) -> sys::tfl_status {
-    let f = &*(user_data as *const F);
-    let result = panic::catch_unwind(AssertUnwindSafe(|| f(ngrad_input, ngrad_output)));
-    match result {
-        Ok(Ok((out0, out1, out2))) => {
-            if let Some(h) = out0 {
-                if replacements.is_null() {
-                    drop(h);
-                } else {
-                    *replacements = h.into_raw();
-                }
-            }
-            if let Some(h) = out1 {
-                if grad_input.is_null() {
-                    drop(h);
-                } else {
-                    *grad_input = h.into_raw();
-                }
-            }
-            if let Some(h) = out2 {
-                if grad_output.is_null() {
-                    drop(h);
-                } else {
-                    *grad_output = h.into_raw();
-                }
-            }
-            sys::TFL_OK
-        }
-        Ok(Err(e)) => {
-            let kind = e.kind();
-            set_callback_error(e);
-            kind.to_sys()
-        }
-        Err(payload) => {
-            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_backward_hook_fn closure: {}", panic_message(&*payload))));
-            ErrorKind::Internal.to_sys()
-        }
-    }
-}
-
-/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
-/// for the failing call to report).
-unsafe extern "C" fn tfl_module_forward_hook_fn_trampoline<F: Fn(usize, &Tensor) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(replacement: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, output: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
-    let output_ref = match NonNull::new(output as *mut sys::tfl_tensor) {
-        Some(raw) => ManuallyDrop::new(Tensor { raw }),
-        None => return ErrorKind::InvalidArgument.to_sys(),
-    };
-    let f = &*(user_data as *const F);
-    let result = panic::catch_unwind(AssertUnwindSafe(|| f(ninputs, &*output_ref)));
-    match result {
-        Ok(Ok((out0, out1))) => {
-            if let Some(h) = out0 {
-                if replacement.is_null() {
-                    drop(h);
-                } else {
-                    *replacement = h.into_raw();
-                }
-            }
-            if let Some(h) = out1 {
-                if inputs.is_null() {
-                    drop(h);
-                } else {
-                    *inputs = h.into_raw();
-                }
-            }
-            sys::TFL_OK
-        }
-        Ok(Err(e)) => {
-            let kind = e.kind();
-            set_callback_error(e);
-            kind.to_sys()
-        }
-        Err(payload) => {
-            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_forward_hook_fn closure: {}", panic_message(&*payload))));
-            ErrorKind::Internal.to_sys()
-        }
-    }
-}
-
-/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
-/// for the failing call to report).
-unsafe extern "C" fn tfl_module_forward_pre_hook_fn_trampoline<F: Fn(usize) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(replacements: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, user_data: *mut c_void) -> sys::tfl_status {
-    let f = &*(user_data as *const F);
-    let result = panic::catch_unwind(AssertUnwindSafe(|| f(ninputs)));
-    match result {
-        Ok(Ok((out0, out1))) => {
-            if let Some(h) = out0 {
-                if replacements.is_null() {
-                    drop(h);
-                } else {
-                    *replacements = h.into_raw();
-                }
-            }
-            if let Some(h) = out1 {
-                if inputs.is_null() {
-                    drop(h);
-                } else {
-                    *inputs = h.into_raw();
-                }
-            }
-            sys::TFL_OK
-        }
-        Ok(Err(e)) => {
-            let kind = e.kind();
-            set_callback_error(e);
-            kind.to_sys()
-        }
-        Err(payload) => {
-            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_forward_pre_hook_fn closure: {}", panic_message(&*payload))));
-            ErrorKind::Internal.to_sys()
-        }
-    }
-}
-
-/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
-/// for the failing call to report).
-unsafe extern "C" fn tfl_tensor_hook_fn_trampoline<F: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, grad: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
+/// for the failing call to report). Crate-visible: lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_tensor_hook_fn_trampoline<F: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, grad: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
     let grad_ref = match NonNull::new(grad as *mut sys::tfl_tensor) {
         Some(raw) => ManuallyDrop::new(Tensor { raw }),
         None => return ErrorKind::InvalidArgument.to_sys(),
@@ -928,15 +812,13 @@ impl Module {
     /// a graph recorded before the module was destroyed runs no hook. Otherwise as
     /// tfl_module_register_forward_pre_hook.
     ///
-    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
-    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    /// # Safety
+    /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
     #[doc(alias = "tfl_module_register_backward_hook")]
-    pub fn register_backward_hook<F0: Fn(usize, usize) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> + 'static>(&self, r#fn: F0) -> Result<i64> {
+    pub unsafe fn register_backward_hook(&self, r#fn: sys::tfl_module_backward_hook_fn, user_data: *mut c_void) -> Result<i64> {
         let mut out_val: i64 = Default::default();
-        let fn_state: *mut F0 = Box::into_raw(Box::new(r#fn));
-        let status = unsafe { sys::tfl_module_register_backward_hook(&mut out_val, self.raw.as_ptr(), Some(tfl_module_backward_hook_fn_trampoline::<F0>), fn_state as *mut c_void) };
+        let status = unsafe { sys::tfl_module_register_backward_hook(&mut out_val, self.raw.as_ptr(), r#fn, user_data) };
         if let Err(e) = check(status) {
-            drop(unsafe { Box::from_raw(fn_state) });
             return Err(e);
         }
         Ok(out_val)
@@ -946,15 +828,13 @@ impl Module {
     /// computation, and may replace the output (see tfl_module_forward_hook_fn). Otherwise as
     /// tfl_module_register_forward_pre_hook.
     ///
-    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
-    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    /// # Safety
+    /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
     #[doc(alias = "tfl_module_register_forward_hook")]
-    pub fn register_forward_hook<F0: Fn(usize, &Tensor) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(&self, r#fn: F0) -> Result<i64> {
+    pub unsafe fn register_forward_hook(&self, r#fn: sys::tfl_module_forward_hook_fn, user_data: *mut c_void) -> Result<i64> {
         let mut out_val: i64 = Default::default();
-        let fn_state: *mut F0 = Box::into_raw(Box::new(r#fn));
-        let status = unsafe { sys::tfl_module_register_forward_hook(&mut out_val, self.raw.as_ptr(), Some(tfl_module_forward_hook_fn_trampoline::<F0>), fn_state as *mut c_void) };
+        let status = unsafe { sys::tfl_module_register_forward_hook(&mut out_val, self.raw.as_ptr(), r#fn, user_data) };
         if let Err(e) = check(status) {
-            drop(unsafe { Box::from_raw(fn_state) });
             return Err(e);
         }
         Ok(out_val)
@@ -966,15 +846,13 @@ impl Module {
     /// the child runs, e.g. inside a Sequential). The hook lives as long as the module or until
     /// tfl_hook_remove; user_data must stay valid that long.
     ///
-    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
-    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    /// # Safety
+    /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
     #[doc(alias = "tfl_module_register_forward_pre_hook")]
-    pub fn register_forward_pre_hook<F0: Fn(usize) -> Result<(Option<Tensor>, Option<Tensor>)> + 'static>(&self, r#fn: F0) -> Result<i64> {
+    pub unsafe fn register_forward_pre_hook(&self, r#fn: sys::tfl_module_forward_pre_hook_fn, user_data: *mut c_void) -> Result<i64> {
         let mut out_val: i64 = Default::default();
-        let fn_state: *mut F0 = Box::into_raw(Box::new(r#fn));
-        let status = unsafe { sys::tfl_module_register_forward_pre_hook(&mut out_val, self.raw.as_ptr(), Some(tfl_module_forward_pre_hook_fn_trampoline::<F0>), fn_state as *mut c_void) };
+        let status = unsafe { sys::tfl_module_register_forward_pre_hook(&mut out_val, self.raw.as_ptr(), r#fn, user_data) };
         if let Err(e) = check(status) {
-            drop(unsafe { Box::from_raw(fn_state) });
             return Err(e);
         }
         Ok(out_val)
@@ -1631,7 +1509,8 @@ impl Tensor {
     /// leaf) or until tfl_hook_remove; user_data must stay valid that long.
     ///
     /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
-    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used
+    /// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).
     #[doc(alias = "tfl_tensor_register_hook")]
     pub fn register_hook<F0: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(&self, r#fn: F0) -> Result<i64> {
         let mut out_val: i64 = Default::default();

@@ -2,7 +2,8 @@
 //!
 //! `sys` holds the raw `extern "C"` declarations and `generated` the safe layer, both written by
 //! tfl-gen from the C API (do not edit them). This file adds the idioms C cannot say: element types,
-//! slices in and out, operators on `&Tensor`, and `GradientTape` as a scope guard.
+//! slices in and out, operators on `&Tensor`, `GradientTape` as a scope guard, modules' parameter lists,
+//! and gradient hooks whose closures are freed when the hook goes (`Tensor::hook` -> `Hook`).
 //!
 //! ```no_run
 //! use tenflowers::{Dtype, Tensor};
@@ -16,7 +17,7 @@ pub mod sys;
 mod generated;
 pub use generated::*;
 
-use std::os::raw::c_void;
+use std::os::raw::{c_char, c_void};
 use std::ops;
 
 /// Rust types that match a tenflowers dtype bit for bit.
@@ -171,5 +172,142 @@ impl Drop for GradientTape {
     fn drop(&mut self) {
         // Stopping a stopped tape does nothing; an error here (out-of-order stop) cannot be reported.
         let _ = self.tape.stop();
+    }
+}
+
+impl Module {
+    /// The parameters (with those of all descendants) in listing order: what an optimizer takes.
+    /// The tensors are the module's own, not copies.
+    pub fn parameters(&self) -> Result<Vec<Tensor>> {
+        Ok(self.named_parameters()?.into_iter().map(|(_, t)| t).collect())
+    }
+
+    /// The parameters with their dotted names ("0.weight"), in listing order.
+    pub fn named_parameters(&self) -> Result<Vec<(String, Tensor)>> {
+        let n = self.named_parameters_size(true)?;
+        let mut out = Vec::with_capacity(n);
+        for i in 0..n {
+            // Capacity 0 asks for the name's length; the second call writes it with its NUL.
+            let (_, len) = self.named_parameter(&mut [], i, true)?;
+            let mut buf: Vec<c_char> = vec![0; len + 1];
+            let (t, _) = self.named_parameter(&mut buf, i, true)?;
+            let bytes: Vec<u8> = buf[..len].iter().map(|&c| c as u8).collect();
+            let t = t.ok_or_else(|| Error::new(ErrorKind::Internal, "Module::named_parameters: no tensor returned"))?;
+            out.push((String::from_utf8_lossy(&bytes).into_owned(), t));
+        }
+        Ok(out)
+    }
+
+    /// Copies named tensors into the module's parameters and buffers (tfl_module_load_state_dict, which
+    /// has no generated wrapper: its array of names has no safe mapping). Returns the number of the
+    /// module's entries not given and of given names the module lacks (both 0 when `strict` succeeds).
+    pub fn load_state_dict(&self, entries: &[(&str, &Tensor)], strict: bool) -> Result<(usize, usize)> {
+        let names = entries
+            .iter()
+            .map(|(n, _)| {
+                std::ffi::CString::new(*n).map_err(|_| {
+                    Error::new(ErrorKind::InvalidArgument, format!("Module::load_state_dict: name {n:?} contains NUL"))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let name_ptrs: Vec<*const c_char> = names.iter().map(|n| n.as_ptr()).collect();
+        let tensor_ptrs: Vec<*const sys::tfl_tensor> = entries.iter().map(|(_, t)| t.as_ptr() as *const _).collect();
+        let (mut missing, mut unexpected) = (0usize, 0usize);
+        // SAFETY: both arrays hold entries.len() valid pointers that outlive the call.
+        let status = unsafe {
+            sys::tfl_module_load_state_dict(
+                &mut missing,
+                &mut unexpected,
+                self.as_ptr(),
+                name_ptrs.as_ptr(),
+                tensor_ptrs.as_ptr(),
+                entries.len(),
+                strict,
+            )
+        };
+        generated::check(status)?;
+        Ok((missing, unexpected))
+    }
+
+    /// Runs a one-input module (`forward(&[x])`).
+    pub fn call(&self, x: &Tensor) -> Result<Tensor> {
+        self.forward(&[x])
+    }
+
+    /// A Sequential container running `layers` in order (it holds its own reference to each).
+    pub fn sequential(layers: &[&Module]) -> Result<Module> {
+        let seq = nn_sequential_create()?;
+        for layer in layers {
+            nn_sequential_append(&seq, layer)?;
+        }
+        Ok(seq)
+    }
+}
+
+/// A registered gradient hook that owns its closure: dropping it (or `remove`) unregisters the hook and
+/// then frees the closure, so nothing leaks and the library never calls a freed closure. (The generated
+/// `Tensor::register_hook` cannot free its closure: the C API gives no notice when `user_data` dies, but
+/// `tfl_hook_remove` is such a point, and this guard is the one who calls it.)
+pub struct Hook {
+    id: i64,
+    state: *mut c_void,
+    drop_state: unsafe fn(*mut c_void),
+}
+
+unsafe fn drop_boxed<F>(state: *mut c_void) {
+    drop(Box::from_raw(state as *mut F));
+}
+
+impl Hook {
+    /// The library's id of the hook (as `hook_remove` takes it), 0 once removed.
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// Unregisters the hook now and frees the closure; an error when the library no longer knows the hook
+    /// (its tensor and graph are gone, which unregistered it already). The closure is freed either way.
+    pub fn remove(mut self) -> Result<()> {
+        let id = std::mem::replace(&mut self.id, 0);
+        if id != 0 {
+            hook_remove(id)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Drop for Hook {
+    fn drop(&mut self) {
+        if self.id != 0 {
+            // Failure means the hook is already gone with its tensor: nothing left to undo.
+            let _ = hook_remove(self.id);
+        }
+        // SAFETY: `state` came from Box::into_raw of the type `drop_state` was instantiated with, and the
+        // library no longer holds it (the hook was removed, or never registered).
+        unsafe { (self.drop_state)(self.state) }
+    }
+}
+
+impl Tensor {
+    /// Registers `f` as a gradient hook (as `register_hook`: it sees the gradient flowing into this tensor
+    /// during later backward passes and may return a replacement) and returns the guard that owns it:
+    /// keep the guard as long as the hook should run.
+    pub fn hook<F: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(&self, f: F) -> Result<Hook> {
+        let state = Box::into_raw(Box::new(f));
+        let mut hook = Hook { id: 0, state: state as *mut c_void, drop_state: drop_boxed::<F> };
+        let mut id: i64 = 0;
+        // SAFETY: the trampoline is instantiated with F, the type behind `state`; `state` stays valid until
+        // the guard has removed the hook.
+        let status = unsafe {
+            sys::tfl_tensor_register_hook(
+                &mut id,
+                self.as_ptr(),
+                Some(generated::tfl_tensor_hook_fn_trampoline::<F>),
+                state as *mut c_void,
+            )
+        };
+        generated::check(status)?; // on failure the guard (id 0) frees the closure
+        hook.id = id;
+        Ok(hook)
     }
 }

@@ -8,7 +8,10 @@
 #include <functional>
 #include <memory>
 #include <new>
+#include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace tfl {
 
@@ -68,6 +71,64 @@ std::vector<T> to_vector(const Tensor& t) {
   c.copy_to_buffer(out.data(), out.size() * sizeof(T));
   return out;
 }
+
+/// The value of a one-element tensor (any shape with numel 1), as double; throws tfl::ShapeError
+/// otherwise, where tfl_tensor_item_at would silently read element 0.
+inline double item(const Tensor& t) {
+  if (t.numel() != 1) {
+    std::string dims;
+    for (int64_t d : shape_of(t)) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+    throw ShapeError("[item] the tensor has shape (" + dims + "), not one element");
+  }
+  return t.item_at(0);
+}
+
+// ---- modules --------------------------------------------------------------------------------------
+
+/// The module's parameters with their dotted names ("0.weight"), in listing order
+/// (tfl_module_named_parameters_size, then tfl_module_named_parameter). The tensors are the module's
+/// own, not copies. (Called on the C function directly: the generated Module::named_parameter sizes the
+/// name with a first call that also returns a tensor reference, which it then overwrites.)
+inline std::vector<std::pair<std::string, Tensor>> named_parameters(const Module& m, bool recurse = true) {
+  std::vector<std::pair<std::string, Tensor>> out;
+  size_t n = m.named_parameters_size(recurse);
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    size_t len = 0;
+    check(::tfl_module_named_parameter(nullptr, nullptr, &len, 0, m.borrow(), i, recurse));
+    std::string name(len + 1, '\0');
+    tfl_tensor* t = nullptr;
+    check(::tfl_module_named_parameter(&t, &name[0], &len, name.size(), m.borrow(), i, recurse));
+    name.resize(len);
+    out.emplace_back(std::move(name), Tensor::adopt(t));
+  }
+  return out;
+}
+
+/// The module's parameters in listing order: the list an optimizer takes
+/// (`tfl::optim_sgd_create(tfl::parameters(model), ...)`).
+inline std::vector<Tensor> parameters(const Module& m, bool recurse = true) {
+  std::vector<Tensor> out;
+  size_t n = m.named_parameters_size(recurse);
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    size_t len = 0;
+    tfl_tensor* t = nullptr;
+    check(::tfl_module_named_parameter(&t, nullptr, &len, 0, m.borrow(), i, recurse));
+    out.push_back(Tensor::adopt(t));
+  }
+  return out;
+}
+
+/// A Sequential container running `layers` in order (it holds its own reference to each).
+inline Module sequential(std::vector<Module> layers) {
+  Module seq = nn_sequential_create();
+  for (Module& layer : layers) nn_sequential_append(seq, layer);
+  return seq;
+}
+
+/// Runs a one-input module (tfl_module_forward with a single input).
+inline Tensor forward(Module& m, const Tensor& x) { return m.forward(Span<Tensor>(&x, 1)); }
 
 // ---- scopes ---------------------------------------------------------------------------------------
 
