@@ -21,6 +21,17 @@ _gc = ffi.gc
 _string = ffi.string
 _pending = _threading.local()
 
+# Out-parameter cells are recycled through per-type free lists instead of one ffi.new per call. list.pop
+# and list.append are atomic, so a cell is never shared: not between threads (cffi releases the GIL
+# during the C call) nor with a nested call made on the same thread from a Python callback (a hook).
+# A cell is returned to its list only after its value has been read.
+_POOL_SIZE = 8
+
+
+def _pool(ctype):
+    cells = [_new(ctype) for _ in range(_POOL_SIZE)]
+    return cells.pop, cells.append
+
 
 def set_callback_error(exc: BaseException) -> None:
     """Stores an exception raised inside a Python callback; the failing call re-raises it."""
@@ -76,6 +87,32 @@ _T2 = ffi.typeof("tfl_tensor **")
 _T0 = ffi.typeof("tfl_tensor *[]")
 _T13 = ffi.typeof("uint64_t *")
 _T16 = ffi.typeof("void **")
+
+# Free lists of out-parameter cells (see _pool).
+_P1_pop, _P1_push = _pool(_T1)
+_P10_pop, _P10_push = _pool(_T10)
+_P11_pop, _P11_push = _pool(_T11)
+_P12_pop, _P12_push = _pool(_T12)
+_P13_pop, _P13_push = _pool(_T13)
+_P14_pop, _P14_push = _pool(_T14)
+_P15_pop, _P15_push = _pool(_T15)
+_P16_pop, _P16_push = _pool(_T16)
+_P17_pop, _P17_push = _pool(_T17)
+_P18_pop, _P18_push = _pool(_T18)
+_P2_pop, _P2_push = _pool(_T2)
+_P4_pop, _P4_push = _pool(_T4)
+_P5_pop, _P5_push = _pool(_T5)
+_P6_pop, _P6_push = _pool(_T6)
+_P7_pop, _P7_push = _pool(_T7)
+_P8_pop, _P8_push = _pool(_T8)
+
+# Release functions of the owned handle types, bound once.
+_release_module = lib.tfl_module_release
+_release_optimizer = lib.tfl_optimizer_release
+_release_safetensors = lib.tfl_safetensors_release
+_release_scheduler = lib.tfl_scheduler_release
+_release_tape = lib.tfl_tape_release
+_release_tensor = lib.tfl_tensor_release
 
 
 # ---- handles --------------------------------------------------------------------------------------
@@ -185,117 +222,201 @@ HANDLES = {
 # ---- autograd ------------------------------------------------------------------------------------
 
 
+_c_autograd_grad = lib.tfl_autograd_grad
+
+
 def autograd_grad(out_capacity, outputs, inputs, grad_outputs, retain_graph, create_graph, unused_as_zeros):
     """Gradients of outputs with respect to inputs, d(sum_i outputs[i] * grad_outputs[i])/d(inputs[j]), without touching any tensor's accumulated gradient."""
     out = _new(_T0, out_capacity)
-    status = lib.tfl_autograd_grad(out, out_capacity, outputs, len(outputs), inputs, len(inputs), _NULL if grad_outputs is None else grad_outputs, retain_graph, create_graph, unused_as_zeros)
+    status = _c_autograd_grad(out, out_capacity, outputs, len(outputs), inputs, len(inputs), _NULL if grad_outputs is None else grad_outputs, retain_graph, create_graph, unused_as_zeros)
     if status:
         _raise(status)
     return [own_tensor(p) for p in out]
 
 
+_c_grad_enabled = lib.tfl_grad_enabled
+
+
 def grad_enabled():
     """Whether ops record their backward on the calling thread (see tfl_grad_set_enabled)."""
-    out = _new(_T1)
-    status = lib.tfl_grad_enabled(out)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = _c_grad_enabled(out)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+_c_grad_set_enabled = lib.tfl_grad_set_enabled
 
 
 def grad_set_enabled(enabled):
     """Turns recording of ops for autograd on or off for the calling thread (a no-grad scope is `tfl_grad_enabled(&prev); tfl_grad_set_enabled(false); ... tfl_grad_set_enabled(prev);`). Each thread starts with recording on; other threads are not affected. While off, results of ops do not require grad and nothing is saved for backward."""
-    status = lib.tfl_grad_set_enabled(enabled)
+    status = _c_grad_set_enabled(enabled)
     if status:
         _raise(status)
+
+
+_c_hook_remove = lib.tfl_hook_remove
 
 
 def hook_remove(handle):
     """Removes a tensor hook or a module hook so that it no longer runs."""
-    status = lib.tfl_hook_remove(handle)
+    status = _c_hook_remove(handle)
     if status:
         _raise(status)
+
+
+_c_tensor_backward = lib.tfl_tensor_backward
 
 
 def tensor_backward(t, grad_output, retain_graph, create_graph):
     """Runs the backward pass from t and accumulates d(sum(t * grad_output))/d(leaf) into the gradient of every leaf that requires grad. Gradient hooks run during the pass; a hook's failure ends it."""
-    status = lib.tfl_tensor_backward(t, _NULL if grad_output is None else grad_output, retain_graph, create_graph)
+    status = _c_tensor_backward(t, _NULL if grad_output is None else grad_output, retain_graph, create_graph)
     if status:
         _raise(status)
+
+
+_c_tensor_detach = lib.tfl_tensor_detach
 
 
 def tensor_detach(t):
     """A new tensor sharing t's memory but cut from the graph: it does not require grad, and no gradient flows through it. Writes through either are seen by both."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_detach(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_detach(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_grad = lib.tfl_tensor_grad
 
 
 def tensor_grad(t):
     """The gradient accumulated into a tensor by backward passes (leaves, and non-leaves after tfl_tensor_retain_grad)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_grad(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_grad(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_graph_dot = lib.tfl_tensor_graph_dot
 
 
 def tensor_graph_dot(capacity, t):
     """Renders the recorded graph that produced t as Graphviz DOT text: one box per op application labelled with the op name and its outputs' shapes and dtypes, one ellipse (\"parameter\") per leaf that requires grad, edges in data-flow direction. To size the buffer, call with out = NULL and capacity = 0 first; *out_len then receives the length."""
     out = _new(_T3, capacity)
-    out_len = _new(_T4)
-    status = lib.tfl_tensor_graph_dot(out, out_len, capacity, t)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = _c_tensor_graph_dot(out, out_len, capacity, t)
     if status:
+        _P4_push(out_len)
         _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
+
+
+_c_tensor_is_leaf = lib.tfl_tensor_is_leaf
 
 
 def tensor_is_leaf(t):
     """Whether a tensor is a leaf of the graph (not the result of a recorded op). Tensors that do not require grad are leaves."""
-    out = _new(_T1)
-    status = lib.tfl_tensor_is_leaf(out, t)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = _c_tensor_is_leaf(out, t)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+_c_tensor_register_hook = lib.tfl_tensor_register_hook
 
 
 def tensor_register_hook(t, fn, user_data):
     """Registers a hook that sees (and may replace) the gradient flowing into t during every later backward pass, before it is accumulated or propagated. Hooks run in registration order, on the thread running the backward pass. The hook lives as long as t's place in the graph (t itself for a leaf) or until tfl_hook_remove; user_data must stay valid that long."""
-    out = _new(_T5)
-    status = lib.tfl_tensor_register_hook(out, t, fn, _NULL if user_data is None else user_data)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = _c_tensor_register_hook(out, t, fn, _NULL if user_data is None else user_data)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+_c_tensor_requires_grad = lib.tfl_tensor_requires_grad
 
 
 def tensor_requires_grad(t):
     """Whether gradients flow to a tensor: a leaf with requires_grad set, or the result of a recorded op."""
-    out = _new(_T1)
-    status = lib.tfl_tensor_requires_grad(out, t)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = _c_tensor_requires_grad(out, t)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+_c_tensor_retain_grad = lib.tfl_tensor_retain_grad
 
 
 def tensor_retain_grad(t):
     """Makes backward passes also store the gradient of a non-leaf tensor (read it with tfl_tensor_grad). Does nothing for leaves, which keep theirs anyway."""
-    status = lib.tfl_tensor_retain_grad(t)
+    status = _c_tensor_retain_grad(t)
     if status:
         _raise(status)
+
+
+_c_tensor_set_grad = lib.tfl_tensor_set_grad
 
 
 def tensor_set_grad(t, grad):
     """Replaces the accumulated gradient of a tensor, or clears it (e.g. between optimizer steps)."""
-    status = lib.tfl_tensor_set_grad(t, _NULL if grad is None else grad)
+    status = _c_tensor_set_grad(t, _NULL if grad is None else grad)
     if status:
         _raise(status)
 
 
+_c_tensor_set_requires_grad = lib.tfl_tensor_set_requires_grad
+
+
 def tensor_set_requires_grad(t, requires_grad):
     """Makes a tensor a leaf that accumulates gradients (or stops it from doing so)."""
-    status = lib.tfl_tensor_set_requires_grad(t, requires_grad)
+    status = _c_tensor_set_requires_grad(t, requires_grad)
     if status:
         _raise(status)
 
@@ -303,288 +424,516 @@ def tensor_set_requires_grad(t, requires_grad):
 # ---- checkpoint ----------------------------------------------------------------------------------
 
 
+_c_safetensors_count = lib.tfl_safetensors_count
+
+
 def safetensors_count(file):
     """Number of tensors in the file."""
-    out = _new(_T4)
-    status = lib.tfl_safetensors_count(out, file)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = _c_safetensors_count(out, file)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+_c_safetensors_from_file = lib.tfl_safetensors_from_file
 
 
 def safetensors_from_file(path):
     """Opens a safetensors file. The file is memory-mapped (private, copy-on-write): each tensor whose data is aligned for its dtype is a view of the mapping without a copy, the others are copied. The mapping stays until the handle and every tensor taken from it are released. Every structural problem of the file (short or oversized header, invalid JSON, unknown dtype, offsets outside the file or overlapping, duplicate names) is reported, never read past."""
-    out = _new(_T6)
-    status = lib.tfl_safetensors_from_file(out, _cstr(path))
+    try:
+        out = _P6_pop()
+    except IndexError:
+        out = _new(_T6)
+    status = _c_safetensors_from_file(out, _cstr(path))
     if status:
+        _P6_push(out)
         _raise(status)
-    return own_safetensors(out[0])
+    v_out = out[0]
+    _P6_push(out)
+    return _gc(v_out, _release_safetensors) if v_out else None
+
+
+_c_safetensors_metadata = lib.tfl_safetensors_metadata
 
 
 def safetensors_metadata(file, key):
     """The metadata value of a key."""
-    out = _new(_T7)
-    status = lib.tfl_safetensors_metadata(out, file, _cstr(key))
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
+    status = _c_safetensors_metadata(out, file, _cstr(key))
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
+
+
+_c_safetensors_metadata_count = lib.tfl_safetensors_metadata_count
 
 
 def safetensors_metadata_count(file):
     """Number of \"__metadata__\" string pairs in the file."""
-    out = _new(_T4)
-    status = lib.tfl_safetensors_metadata_count(out, file)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = _c_safetensors_metadata_count(out, file)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+_c_safetensors_metadata_entry = lib.tfl_safetensors_metadata_entry
 
 
 def safetensors_metadata_entry(file, index):
     """The index-th metadata pair, in the order of the keys' bytes."""
-    out_key = _new(_T7)
-    out_value = _new(_T7)
-    status = lib.tfl_safetensors_metadata_entry(out_key, out_value, file, index)
+    try:
+        out_key = _P7_pop()
+    except IndexError:
+        out_key = _new(_T7)
+    try:
+        out_value = _P7_pop()
+    except IndexError:
+        out_value = _new(_T7)
+    status = _c_safetensors_metadata_entry(out_key, out_value, file, index)
     if status:
+        _P7_push(out_key)
+        _P7_push(out_value)
         _raise(status)
-    return (_str(out_key[0]), _str(out_value[0]))
+    v_out_key = _str(out_key[0])
+    v_out_value = _str(out_value[0])
+    _P7_push(out_key)
+    _P7_push(out_value)
+    return (v_out_key, v_out_value)
+
+
+_c_safetensors_name = lib.tfl_safetensors_name
 
 
 def safetensors_name(file, index):
     """Name of the index-th tensor, in the order of the file's header."""
-    out = _new(_T7)
-    status = lib.tfl_safetensors_name(out, file, index)
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
+    status = _c_safetensors_name(out, file, index)
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
+
+
+_c_safetensors_release = lib.tfl_safetensors_release
 
 
 def safetensors_release(file):
     """Drops a reference; the last one frees the handle (tensors taken from it stay valid)."""
-    lib.tfl_safetensors_release(_NULL if file is None else file)
+    _c_safetensors_release(_NULL if file is None else file)
+
+
+_c_safetensors_retain = lib.tfl_safetensors_retain
 
 
 def safetensors_retain(file):
     """Adds a reference to a loaded file."""
-    status = lib.tfl_safetensors_retain(file)
+    status = _c_safetensors_retain(file)
     if status:
         _raise(status)
+
+
+_c_safetensors_save = lib.tfl_safetensors_save
 
 
 def safetensors_save(path, names, tensors, metadata_keys, metadata_values):
     """Writes named tensors to a safetensors file (the format the reference Python package reads), through a temporary file renamed into place so that a failed save leaves an old file intact. Data is written contiguous and little-endian, each tensor aligned for its dtype."""
-    status = lib.tfl_safetensors_save(_cstr(path), names, tensors, len(names), _NULL if metadata_keys is None else metadata_keys, _NULL if metadata_values is None else metadata_values, len(metadata_keys) if metadata_keys is not None else len(metadata_values) if metadata_values is not None else 0)
+    status = _c_safetensors_save(_cstr(path), names, tensors, len(names), _NULL if metadata_keys is None else metadata_keys, _NULL if metadata_values is None else metadata_values, len(metadata_keys) if metadata_keys is not None else len(metadata_values) if metadata_values is not None else 0)
     if status:
         _raise(status)
+
+
+_c_safetensors_tensor = lib.tfl_safetensors_tensor
 
 
 def safetensors_tensor(file, index):
     """The index-th tensor, in the order of the file's header."""
-    out = _new(_T2)
-    status = lib.tfl_safetensors_tensor(out, file, index)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_safetensors_tensor(out, file, index)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_safetensors_tensor_by_name = lib.tfl_safetensors_tensor_by_name
 
 
 def safetensors_tensor_by_name(file, name):
     """The tensor with the given name."""
-    out = _new(_T2)
-    status = lib.tfl_safetensors_tensor_by_name(out, file, _cstr(name))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_safetensors_tensor_by_name(out, file, _cstr(name))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- errors --------------------------------------------------------------------------------------
 
 
+_c_last_error_message = lib.tfl_last_error_message
+
+
 def last_error_message():
     """Message of the calling thread's most recent failure."""
-    r = lib.tfl_last_error_message()
+    r = _c_last_error_message()
     return _str(r)
+
+
+_c_status_name = lib.tfl_status_name
 
 
 def status_name(status):
     """Name of a status code, e.g. \"TFL_ERR_SHAPE\"."""
-    r = lib.tfl_status_name(status)
+    r = _c_status_name(status)
     return _str(r)
 
 
 # ---- library -------------------------------------------------------------------------------------
 
 
+_c_library_build_info = lib.tfl_library_build_info
+
+
 def library_build_info():
     """Describes the build and the running configuration as a JSON object: version, BLAS library and core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability."""
-    out = _new(_T7)
-    status = lib.tfl_library_build_info(out)
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
+    status = _c_library_build_info(out)
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
+
+
+_c_threads_count = lib.tfl_threads_count
 
 
 def threads_count():
     """Number of threads ops may use."""
-    out = _new(_T8)
-    status = lib.tfl_threads_count(out)
+    try:
+        out = _P8_pop()
+    except IndexError:
+        out = _new(_T8)
+    status = _c_threads_count(out)
     if status:
+        _P8_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P8_push(out)
+    return v_out
+
+
+_c_threads_set_count = lib.tfl_threads_set_count
 
 
 def threads_set_count(n):
     """Sets the number of threads ops may use (the intra-op pool and OpenBLAS together)."""
-    status = lib.tfl_threads_set_count(n)
+    status = _c_threads_set_count(n)
     if status:
         _raise(status)
 
 
+_c_version = lib.tfl_version
+
+
 def version():
     """Version of the loaded library, \"MAJOR.MINOR.PATCH\"."""
-    r = lib.tfl_version()
+    r = _c_version()
     return _str(r)
+
+
+_c_version_abi = lib.tfl_version_abi
 
 
 def version_abi():
     """ABI version of the loaded library as MAJOR * 1000 + MINOR (e.g. 1 for 0.1): bindings refuse a library whose ABI version is older than the header they were generated from."""
-    r = lib.tfl_version_abi()
+    r = _c_version_abi()
     return r
 
 
 # ---- losses --------------------------------------------------------------------------------------
 
 
+_c_loss_binary_cross_entropy_with_logits = lib.tfl_loss_binary_cross_entropy_with_logits
+
+
 def loss_binary_cross_entropy_with_logits(input, target, reduction, weight, pos_weight):
     """Binary cross-entropy from logits x (torch.nn.functional.binary_cross_entropy_with_logits): -[pos_weight t log s(x) + (1 - t) log(1 - s(x))] * weight, computed without overflow."""
-    out = _new(_T2)
-    status = lib.tfl_loss_binary_cross_entropy_with_logits(out, input, target, reduction, _NULL if weight is None else weight, _NULL if pos_weight is None else pos_weight)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_loss_binary_cross_entropy_with_logits(out, input, target, reduction, _NULL if weight is None else weight, _NULL if pos_weight is None else pos_weight)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_loss_cross_entropy = lib.tfl_loss_cross_entropy
 
 
 def loss_cross_entropy(logits, target, reduction, ignore_index, label_smoothing, weight):
     """Cross-entropy from unnormalised logits (torch.nn.functional.cross_entropy). logits is (C), (N, C) or (N, C, d1, ...): the class axis is 0 for 1-D logits and 1 otherwise. target is either class indices (i32/i64, logits' shape without the class axis, values in [0, C) or ignore_index) or class probabilities (floating point, logits' shape). With class indices and TFL_REDUCTION_MEAN the sum is divided by the total weight of the targets that are not ignored; with probabilities by the number of samples."""
-    out = _new(_T2)
-    status = lib.tfl_loss_cross_entropy(out, logits, target, reduction, ignore_index, label_smoothing, _NULL if weight is None else weight)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_loss_cross_entropy(out, logits, target, reduction, ignore_index, label_smoothing, _NULL if weight is None else weight)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_loss_huber = lib.tfl_loss_huber
 
 
 def loss_huber(input, target, reduction, delta):
     """Huber loss: 0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere, d = input - target (torch.nn.functional.huber_loss)."""
-    out = _new(_T2)
-    status = lib.tfl_loss_huber(out, input, target, reduction, delta)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_loss_huber(out, input, target, reduction, delta)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_loss_kl_div = lib.tfl_loss_kl_div
 
 
 def loss_kl_div(input, target, reduction, log_target):
     """Kullback-Leibler divergence KL(target || exp(input)) pointwise (torch.nn.functional.kl_div): target (log target - input), 0 where target is 0; with log_target, exp(target) (target - input)."""
-    out = _new(_T2)
-    status = lib.tfl_loss_kl_div(out, input, target, reduction, log_target)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_loss_kl_div(out, input, target, reduction, log_target)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_loss_l1 = lib.tfl_loss_l1
 
 
 def loss_l1(input, target, reduction):
     """Mean absolute error, |input - target| reduced (torch.nn.functional.l1_loss)."""
-    out = _new(_T2)
-    status = lib.tfl_loss_l1(out, input, target, reduction)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_loss_l1(out, input, target, reduction)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_loss_mse = lib.tfl_loss_mse
 
 
 def loss_mse(input, target, reduction):
     """Mean squared error, (input - target)^2 reduced (torch.nn.functional.mse_loss)."""
-    out = _new(_T2)
-    status = lib.tfl_loss_mse(out, input, target, reduction)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_loss_mse(out, input, target, reduction)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_loss_nll = lib.tfl_loss_nll
 
 
 def loss_nll(input, target, reduction, ignore_index, weight):
     """Negative log-likelihood of log-probabilities at class indices (torch.nn.functional.nll_loss): shapes, ignore_index, weight and reduction as tfl_loss_cross_entropy with class indices."""
-    out = _new(_T2)
-    status = lib.tfl_loss_nll(out, input, target, reduction, ignore_index, _NULL if weight is None else weight)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_loss_nll(out, input, target, reduction, ignore_index, _NULL if weight is None else weight)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_loss_smooth_l1 = lib.tfl_loss_smooth_l1
 
 
 def loss_smooth_l1(input, target, reduction, beta):
     """Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere, d = input - target (torch.nn.functional.smooth_l1_loss); beta = 0 is the L1 loss."""
-    out = _new(_T2)
-    status = lib.tfl_loss_smooth_l1(out, input, target, reduction, beta)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_loss_smooth_l1(out, input, target, reduction, beta)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- memory --------------------------------------------------------------------------------------
 
 
+_c_memory_clear_events = lib.tfl_memory_clear_events
+
+
 def memory_clear_events():
     """Empties the allocator's event log."""
-    status = lib.tfl_memory_clear_events()
+    status = _c_memory_clear_events()
     if status:
         _raise(status)
+
+
+_c_memory_empty_cache = lib.tfl_memory_empty_cache
 
 
 def memory_empty_cache():
     """Returns every cached free block to the system (memory in use by tensors is not touched)."""
-    status = lib.tfl_memory_empty_cache()
+    status = _c_memory_empty_cache()
     if status:
         _raise(status)
+
+
+_c_memory_event_count = lib.tfl_memory_event_count
 
 
 def memory_event_count():
     """Number of events in the allocator's event log."""
-    out = _new(_T4)
-    status = lib.tfl_memory_event_count(out)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = _c_memory_event_count(out)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+_c_memory_reset_peak = lib.tfl_memory_reset_peak
 
 
 def memory_reset_peak():
     """Restarts the peak from the current live bytes."""
-    status = lib.tfl_memory_reset_peak()
+    status = _c_memory_reset_peak()
     if status:
         _raise(status)
+
+
+_c_memory_set_event_log = lib.tfl_memory_set_event_log
 
 
 def memory_set_event_log(enabled):
     """Turns the allocator's event log (one record per allocation and free, with the op that made it) on or off; records already taken are kept."""
-    status = lib.tfl_memory_set_event_log(enabled)
+    status = _c_memory_set_event_log(enabled)
     if status:
         _raise(status)
+
+
+_c_memory_set_limit = lib.tfl_memory_set_limit
 
 
 def memory_set_limit(bytes):
     """Caps the live bytes: an allocation that would exceed the limit fails with TFL_ERR_OUT_OF_MEMORY."""
-    status = lib.tfl_memory_set_limit(bytes)
+    status = _c_memory_set_limit(bytes)
     if status:
         _raise(status)
+
+
+_c_memory_stat = lib.tfl_memory_stat
 
 
 def memory_stat(counter):
     """Reads one counter of the host memory allocator."""
-    out = _new(_T5)
-    status = lib.tfl_memory_stat(out, counter)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = _c_memory_stat(out, counter)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+_c_memory_stats = lib.tfl_memory_stats
 
 
 def memory_stats(capacity):
     """Reads the counters of the host memory allocator at one instant: out[c] receives counter c (a tfl_memory_counter) for c < capacity; slots for numbers this library does not know receive -1, so a program built against a newer header can pass a larger array."""
     out = _new(_T9, capacity)
-    status = lib.tfl_memory_stats(out, capacity)
+    status = _c_memory_stats(out, capacity)
     if status:
         _raise(status)
     return list(out)
@@ -593,59 +942,98 @@ def memory_stats(capacity):
 # ---- memory_profiler -----------------------------------------------------------------------------
 
 
+_c_memory_pop_module = lib.tfl_memory_pop_module
+
+
 def memory_pop_module():
     """Closes the innermost module scope the calling thread opened with tfl_memory_push_module."""
-    status = lib.tfl_memory_pop_module()
+    status = _c_memory_pop_module()
     if status:
         _raise(status)
+
+
+_c_memory_profiler_findings = lib.tfl_memory_profiler_findings
 
 
 def memory_profiler_findings(capacity):
     """Short sentences a user can act on, one per line (each ends with '\\n'): the peak and the op and module where it was reached, the largest allocating op and module, memory held by the cache, fragmentation, tensors kept alive by autograd graphs. Empty when there is nothing to report."""
     out = _new(_T3, capacity)
-    out_len = _new(_T4)
-    status = lib.tfl_memory_profiler_findings(out, out_len, capacity)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = _c_memory_profiler_findings(out, out_len, capacity)
     if status:
+        _P4_push(out_len)
         _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
+
+
+_c_memory_profiler_recording = lib.tfl_memory_profiler_recording
 
 
 def memory_profiler_recording():
     """Whether a recording is running."""
-    out = _new(_T1)
-    status = lib.tfl_memory_profiler_recording(out)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = _c_memory_profiler_recording(out)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+_c_memory_profiler_snapshot_json = lib.tfl_memory_profiler_snapshot_json
 
 
 def memory_profiler_snapshot_json(capacity, indent):
     """The profiler's snapshot as JSON: {\"devices\": [counters per device], \"cache\": [per size class], \"recording\": {\"running\", \"start_live_bytes\", \"start_cached_bytes\", \"peak_bytes\", \"peak_op\", \"peak_module\", \"peak_event\", \"by_op\", \"by_module\"}, \"timeline\": [{\"t_ns\", \"kind\", \"bytes\", \"op\", \"module\", \"live_bytes\", \"cached_bytes\", \"from_cache\"}], \"autograd\": {\"saved_tensor_bytes\", \"saved_tensors\"}, \"findings\": [...]}. The timeline is that of the running or last recording. To size the buffer, call with out = NULL and capacity = 0 first (the snapshot may grow between the calls while a recording runs: stop it first, or allow some room)."""
     out = _new(_T3, capacity)
-    out_len = _new(_T4)
-    status = lib.tfl_memory_profiler_snapshot_json(out, out_len, capacity, indent)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = _c_memory_profiler_snapshot_json(out, out_len, capacity, indent)
     if status:
+        _P4_push(out_len)
         _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
+
+
+_c_memory_profiler_start = lib.tfl_memory_profiler_start
 
 
 def memory_profiler_start():
     """Starts a recording: clears the allocator's event log, notes the live and cached bytes, and logs every allocation and free (with the op and module that made it) until tfl_memory_profiler_stop."""
-    status = lib.tfl_memory_profiler_start()
+    status = _c_memory_profiler_start()
     if status:
         _raise(status)
+
+
+_c_memory_profiler_stop = lib.tfl_memory_profiler_stop
 
 
 def memory_profiler_stop():
     """Ends the recording and keeps its timeline for the snapshot and the findings. Stopping when nothing records does nothing."""
-    status = lib.tfl_memory_profiler_stop()
+    status = _c_memory_profiler_stop()
     if status:
         _raise(status)
 
 
+_c_memory_push_module = lib.tfl_memory_push_module
+
+
 def memory_push_module(name):
     """Opens a module scope on the calling thread: allocations made until the matching tfl_memory_pop_module are tagged with this module name in the profiler's timeline and totals (the innermost scope wins; pass a qualified name such as \"encoder.fc1\" to see the path)."""
-    status = lib.tfl_memory_push_module(_cstr(name))
+    status = _c_memory_push_module(_cstr(name))
     if status:
         _raise(status)
 
@@ -653,471 +1041,933 @@ def memory_push_module(name):
 # ---- nn_hooks ------------------------------------------------------------------------------------
 
 
+_c_module_register_backward_hook = lib.tfl_module_register_backward_hook
+
+
 def module_register_backward_hook(m, fn, user_data):
     """Registers a hook that runs during backward passes through later tfl_module_forward calls of this module, with the gradients w.r.t. the call's inputs and output, and may replace the input gradients (see tfl_module_backward_hook_fn). It runs on the thread running the backward pass; a pass through a graph recorded before the module was destroyed runs no hook. Otherwise as tfl_module_register_forward_pre_hook."""
-    out = _new(_T5)
-    status = lib.tfl_module_register_backward_hook(out, m, fn, _NULL if user_data is None else user_data)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = _c_module_register_backward_hook(out, m, fn, _NULL if user_data is None else user_data)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+_c_module_register_forward_hook = lib.tfl_module_register_forward_hook
 
 
 def module_register_forward_hook(m, fn, user_data):
     """Registers a hook that runs at the end of every later tfl_module_forward of this module, after the computation, and may replace the output (see tfl_module_forward_hook_fn). Otherwise as tfl_module_register_forward_pre_hook."""
-    out = _new(_T5)
-    status = lib.tfl_module_register_forward_hook(out, m, fn, _NULL if user_data is None else user_data)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = _c_module_register_forward_hook(out, m, fn, _NULL if user_data is None else user_data)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+_c_module_register_forward_pre_hook = lib.tfl_module_register_forward_pre_hook
 
 
 def module_register_forward_pre_hook(m, fn, user_data):
     """Registers a hook that runs at the start of every later tfl_module_forward of this module, before the computation, and may replace inputs (see tfl_module_forward_pre_hook_fn). Hooks run in registration order on the calling thread, and only when this module runs (hooks of a child run when the child runs, e.g. inside a Sequential). The hook lives as long as the module or until tfl_hook_remove; user_data must stay valid that long."""
-    out = _new(_T5)
-    status = lib.tfl_module_register_forward_pre_hook(out, m, fn, _NULL if user_data is None else user_data)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = _c_module_register_forward_pre_hook(out, m, fn, _NULL if user_data is None else user_data)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
 
 
 # ---- nn_layers -----------------------------------------------------------------------------------
 
 
+_c_nn_adaptive_avg_pool2d_create = lib.tfl_nn_adaptive_avg_pool2d_create
+
+
 def nn_adaptive_avg_pool2d_create(output_h, output_w):
     """2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does."""
-    out = _new(_T10)
-    status = lib.tfl_nn_adaptive_avg_pool2d_create(out, output_h, output_w)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_adaptive_avg_pool2d_create(out, output_h, output_w)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_avg_pool2d_create = lib.tfl_nn_avg_pool2d_create
 
 
 def nn_avg_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad):
     """2-D average pooling over (N, C, H, W) or (C, H, W) input."""
-    out = _new(_T10)
-    status = lib.tfl_nn_avg_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_avg_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_batch_norm1d_create = lib.tfl_nn_batch_norm1d_create
 
 
 def nn_batch_norm1d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
     """Batch normalisation over (N, C) or (N, C, L) input, per channel of axis 1. In training mode the batch statistics are used and the running ones updated; in eval mode the running ones are used. Parameters \"weight\" (ones) and \"bias\" (zeros) when affine; buffers \"running_mean\", \"running_var\" and \"num_batches_tracked\" (i64, 0-d) when track_running_stats."""
-    out = _new(_T10)
-    status = lib.tfl_nn_batch_norm1d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_batch_norm1d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_batch_norm2d_create = lib.tfl_nn_batch_norm2d_create
 
 
 def nn_batch_norm2d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
     """Batch normalisation over (N, C, H, W) input; see tfl_nn_batch_norm1d_create."""
-    out = _new(_T10)
-    status = lib.tfl_nn_batch_norm2d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_batch_norm2d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_conv1d_create = lib.tfl_nn_conv1d_create
 
 
 def nn_conv1d_create(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype):
     """A 1-D convolution (cross-correlation): input (N, C_in, L) or (C_in, L). Parameters \"weight\" (out_channels, in_channels / groups, kernel_size) and \"bias\" (out_channels), PyTorch's default initialisation."""
-    out = _new(_T10)
-    status = lib.tfl_nn_conv1d_create(out, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_conv1d_create(out, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_conv2d_create = lib.tfl_nn_conv2d_create
 
 
 def nn_conv2d_create(in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype):
     """A 2-D convolution (cross-correlation): input (N, C_in, H, W) or (C_in, H, W). Parameters \"weight\" (out_channels, in_channels / groups, kernel_h, kernel_w) and \"bias\" (out_channels), PyTorch's default initialisation. Output size per axis: (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1."""
-    out = _new(_T10)
-    status = lib.tfl_nn_conv2d_create(out, in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_conv2d_create(out, in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_dropout_create = lib.tfl_nn_dropout_create
 
 
 def nn_dropout_create(p):
     """Dropout: in training mode zeroes each element with probability p (mask from the global generator) and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only."""
-    out = _new(_T10)
-    status = lib.tfl_nn_dropout_create(out, p)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_dropout_create(out, p)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_embedding_create = lib.tfl_nn_embedding_create
 
 
 def nn_embedding_create(num_embeddings, embedding_dim, padding_idx, dtype):
     """Embedding: a lookup table. Input: i32/i64 ids of any shape in [0, num_embeddings); output: ids.shape + (embedding_dim). Parameter \"weight\" (num_embeddings, embedding_dim), N(0, 1)."""
-    out = _new(_T10)
-    status = lib.tfl_nn_embedding_create(out, num_embeddings, embedding_dim, _NULL if padding_idx is None else [padding_idx], dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_embedding_create(out, num_embeddings, embedding_dim, _NULL if padding_idx is None else [padding_idx], dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_flatten_create = lib.tfl_nn_flatten_create
 
 
 def nn_flatten_create(start_dim, end_dim):
     """Flatten: merges axes start_dim..end_dim (negative count from the end) into one."""
-    out = _new(_T10)
-    status = lib.tfl_nn_flatten_create(out, start_dim, end_dim)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_flatten_create(out, start_dim, end_dim)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_gelu_create = lib.tfl_nn_gelu_create
 
 
 def nn_gelu_create(approximate):
     """The GELU activation module: x * Phi(x), or its tanh approximation."""
-    out = _new(_T10)
-    status = lib.tfl_nn_gelu_create(out, approximate)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_gelu_create(out, approximate)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_group_norm_create = lib.tfl_nn_group_norm_create
 
 
 def nn_group_norm_create(num_groups, num_channels, eps, affine, dtype):
     """Group normalisation over (N, C, *) input: the channels split into num_groups groups, each normalised over its channels and all positions, then per-channel weight (ones) and bias (zeros)."""
-    out = _new(_T10)
-    status = lib.tfl_nn_group_norm_create(out, num_groups, num_channels, eps, affine, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_group_norm_create(out, num_groups, num_channels, eps, affine, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_layer_norm_create = lib.tfl_nn_layer_norm_create
 
 
 def nn_layer_norm_create(normalized_shape, eps, elementwise_affine, bias, dtype):
     """Layer normalisation over the trailing axes given by normalized_shape (mean and biased variance), then weight (ones) and bias (zeros) of that shape when elementwise_affine."""
-    out = _new(_T10)
-    status = lib.tfl_nn_layer_norm_create(out, normalized_shape, len(normalized_shape), eps, elementwise_affine, bias, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_layer_norm_create(out, normalized_shape, len(normalized_shape), eps, elementwise_affine, bias, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_leaky_relu_create = lib.tfl_nn_leaky_relu_create
 
 
 def nn_leaky_relu_create(negative_slope):
     """The LeakyReLU activation module, x for x >= 0 and negative_slope * x otherwise."""
-    out = _new(_T10)
-    status = lib.tfl_nn_leaky_relu_create(out, negative_slope)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_leaky_relu_create(out, negative_slope)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_linear_create = lib.tfl_nn_linear_create
 
 
 def nn_linear_create(in_features, out_features, bias, dtype):
     """A Linear (dense) layer, y = x W^T + b: input (*, in_features) -> (*, out_features). Parameters \"weight\" (out_features, in_features) and \"bias\" (out_features), both U(-1/sqrt(in_features), 1/sqrt(in_features)) as in PyTorch."""
-    out = _new(_T10)
-    status = lib.tfl_nn_linear_create(out, in_features, out_features, bias, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_linear_create(out, in_features, out_features, bias, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_mamba_create = lib.tfl_nn_mamba_create
 
 
 def nn_mamba_create(d_model, d_state, d_conv, expand, dt_rank, dtype):
     """A Mamba block (selective state-space layer, Gu & Dao 2023): input (B, L, d_model) -> (B, L, d_model), causal (output t depends on inputs 0..t only). Parameters A_log, D, in_proj.weight, conv1d.weight, conv1d.bias, x_proj.weight, dt_proj.weight, dt_proj.bias, out_proj.weight, initialised as mamba_ssm does."""
-    out = _new(_T10)
-    status = lib.tfl_nn_mamba_create(out, d_model, d_state, d_conv, expand, dt_rank, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_mamba_create(out, d_model, d_state, d_conv, expand, dt_rank, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_max_pool2d_create = lib.tfl_nn_max_pool2d_create
 
 
 def nn_max_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w):
     """2-D max pooling over (N, C, H, W) or (C, H, W) input; padding counts as -infinity."""
-    out = _new(_T10)
-    status = lib.tfl_nn_max_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_max_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_multi_head_attention_create = lib.tfl_nn_multi_head_attention_create
 
 
 def nn_multi_head_attention_create(embed_dim, num_heads, bias, causal, dtype):
     """Multi-head attention (batch first, no dropout): forward takes {x} (self-attention), {query, key, value} or {query, key, value, mask}; query (B, Lq, E), key and value (B, Lk, E) -> (B, Lq, E). A bool mask broadcasting to (B, num_heads, Lq, Lk) keeps the true positions; a float mask is added to the scores. Children q_proj, k_proj, v_proj, out_proj (Linear E -> E, weights U(-1/sqrt(E), 1/sqrt(E)), biases zero)."""
-    out = _new(_T10)
-    status = lib.tfl_nn_multi_head_attention_create(out, embed_dim, num_heads, bias, causal, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_multi_head_attention_create(out, embed_dim, num_heads, bias, causal, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_relu_create = lib.tfl_nn_relu_create
 
 
 def nn_relu_create():
     """The ReLU activation module, max(x, 0)."""
-    out = _new(_T10)
-    status = lib.tfl_nn_relu_create(out)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_relu_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_rms_norm_create = lib.tfl_nn_rms_norm_create
 
 
 def nn_rms_norm_create(normalized_shape, eps, elementwise_affine, dtype):
     """RMS normalisation: x / sqrt(mean(x^2) + eps) over the trailing axes given by normalized_shape, times weight (ones) when elementwise_affine."""
-    out = _new(_T10)
-    status = lib.tfl_nn_rms_norm_create(out, normalized_shape, len(normalized_shape), _NULL if eps is None else [eps], elementwise_affine, dtype)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_rms_norm_create(out, normalized_shape, len(normalized_shape), _NULL if eps is None else [eps], elementwise_affine, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_sequential_append = lib.tfl_nn_sequential_append
 
 
 def nn_sequential_append(seq, module):
     """Appends a module to a Sequential container, as the child named by its position (\"0\", \"1\", ...). The container shares the module (it stays alive while the container does; releasing the caller's handle is fine)."""
-    status = lib.tfl_nn_sequential_append(seq, module)
+    status = _c_nn_sequential_append(seq, module)
     if status:
         _raise(status)
+
+
+_c_nn_sequential_create = lib.tfl_nn_sequential_create
 
 
 def nn_sequential_create():
     """An empty Sequential container; add modules with tfl_nn_sequential_append. Each child receives the previous one's output (the first all inputs); an empty Sequential returns its single input."""
-    out = _new(_T10)
-    status = lib.tfl_nn_sequential_create(out)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_sequential_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_sigmoid_create = lib.tfl_nn_sigmoid_create
 
 
 def nn_sigmoid_create():
     """The Sigmoid activation module, 1 / (1 + exp(-x))."""
-    out = _new(_T10)
-    status = lib.tfl_nn_sigmoid_create(out)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_sigmoid_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_silu_create = lib.tfl_nn_silu_create
 
 
 def nn_silu_create():
     """The SiLU (swish) activation module, x * sigmoid(x)."""
-    out = _new(_T10)
-    status = lib.tfl_nn_silu_create(out)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_silu_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_softmax_create = lib.tfl_nn_softmax_create
 
 
 def nn_softmax_create(axis):
     """The Softmax module, exp(x) / sum(exp(x)) along one axis."""
-    out = _new(_T10)
-    status = lib.tfl_nn_softmax_create(out, axis)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_softmax_create(out, axis)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_nn_tanh_create = lib.tfl_nn_tanh_create
 
 
 def nn_tanh_create():
     """The Tanh activation module."""
-    out = _new(_T10)
-    status = lib.tfl_nn_tanh_create(out)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_nn_tanh_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 # ---- nn_module -----------------------------------------------------------------------------------
 
 
+_c_module_buffer = lib.tfl_module_buffer
+
+
 def module_buffer(m, name):
     """The buffer with a dotted name, e.g. \"1.running_mean\" (the module's tensor, not a copy)."""
-    out = _new(_T2)
-    status = lib.tfl_module_buffer(out, m, _cstr(name))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_module_buffer(out, m, _cstr(name))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_module_child = lib.tfl_module_child
 
 
 def module_child(m, name):
     """The descendant module with a dotted path, e.g. \"0\" or \"1.q_proj\"."""
-    out = _new(_T10)
-    status = lib.tfl_module_child(out, m, _cstr(name))
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = _c_module_child(out, m, _cstr(name))
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+_c_module_children_size = lib.tfl_module_children_size
 
 
 def module_children_size(m):
     """Number of direct children of a module (Sequential: its modules; MultiHeadAttention: its projections; ...)."""
-    out = _new(_T4)
-    status = lib.tfl_module_children_size(out, m)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = _c_module_children_size(out, m)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+_c_module_eval = lib.tfl_module_eval
 
 
 def module_eval(m):
     """Sets eval mode on the module and all its descendants (tfl_module_train(m, false))."""
-    status = lib.tfl_module_eval(m)
+    status = _c_module_eval(m)
     if status:
         _raise(status)
+
+
+_c_module_forward = lib.tfl_module_forward
 
 
 def module_forward(m, inputs):
     """Runs the module: its forward pre-hooks, its computation, its forward hooks; backward hooks are attached to the graph of this call. Most layers take one input; MultiHeadAttention takes 1, 3 or 4."""
-    out = _new(_T2)
-    status = lib.tfl_module_forward(out, m, inputs, len(inputs))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_module_forward(out, m, inputs, len(inputs))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_module_is_training = lib.tfl_module_is_training
 
 
 def module_is_training(m):
     """Whether the module is in training mode."""
-    out = _new(_T1)
-    status = lib.tfl_module_is_training(out, m)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = _c_module_is_training(out, m)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+_c_module_load_state_dict = lib.tfl_module_load_state_dict
 
 
 def module_load_state_dict(m, names, tensors, strict):
     """Copies named tensors into the module's parameters and buffers (without recording autograd). Every entry is checked before anything is written, so a failed load leaves the module unchanged."""
-    out_missing = _new(_T4)
-    out_unexpected = _new(_T4)
-    status = lib.tfl_module_load_state_dict(out_missing, out_unexpected, m, names, tensors, len(names), strict)
+    try:
+        out_missing = _P4_pop()
+    except IndexError:
+        out_missing = _new(_T4)
+    try:
+        out_unexpected = _P4_pop()
+    except IndexError:
+        out_unexpected = _new(_T4)
+    status = _c_module_load_state_dict(out_missing, out_unexpected, m, names, tensors, len(names), strict)
     if status:
+        _P4_push(out_missing)
+        _P4_push(out_unexpected)
         _raise(status)
-    return (out_missing[0], out_unexpected[0])
+    v_out_missing = out_missing[0]
+    v_out_unexpected = out_unexpected[0]
+    _P4_push(out_missing)
+    _P4_push(out_unexpected)
+    return (v_out_missing, v_out_unexpected)
+
+
+_c_module_named_buffer = lib.tfl_module_named_buffer
 
 
 def module_named_buffer(name_capacity, m, index, recurse):
     """Entry `index` of the buffer listing: its dotted name and the module's buffer (not a copy)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     out_name = _new(_T3, name_capacity)
-    out_name_len = _new(_T4)
-    status = lib.tfl_module_named_buffer(out, out_name, out_name_len, name_capacity, m, index, recurse)
+    try:
+        out_name_len = _P4_pop()
+    except IndexError:
+        out_name_len = _new(_T4)
+    status = _c_module_named_buffer(out, out_name, out_name_len, name_capacity, m, index, recurse)
     if status:
+        _P2_push(out)
+        _P4_push(out_name_len)
         _raise(status)
-    return (own_tensor(out[0]), ffi.unpack(out_name, name_capacity), out_name_len[0])
+    v_out = out[0]
+    v_out_name_len = out_name_len[0]
+    _P2_push(out)
+    _P4_push(out_name_len)
+    return (_gc(v_out, _release_tensor) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
+
+
+_c_module_named_buffers_size = lib.tfl_module_named_buffers_size
 
 
 def module_named_buffers_size(m, recurse):
     """Number of entries of the module's buffer listing (state that is saved but not trained, such as running statistics), in the order of tfl_module_named_parameters_size."""
-    out = _new(_T4)
-    status = lib.tfl_module_named_buffers_size(out, m, recurse)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = _c_module_named_buffers_size(out, m, recurse)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+_c_module_named_child = lib.tfl_module_named_child
 
 
 def module_named_child(name_capacity, m, index):
     """Direct child `index`, in registration order: its name (\"0\", \"q_proj\", ...) and a handle to it (the same module, shared with the parent)."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     out_name = _new(_T3, name_capacity)
-    out_name_len = _new(_T4)
-    status = lib.tfl_module_named_child(out, out_name, out_name_len, name_capacity, m, index)
+    try:
+        out_name_len = _P4_pop()
+    except IndexError:
+        out_name_len = _new(_T4)
+    status = _c_module_named_child(out, out_name, out_name_len, name_capacity, m, index)
     if status:
+        _P10_push(out)
+        _P4_push(out_name_len)
         _raise(status)
-    return (own_module(out[0]), ffi.unpack(out_name, name_capacity), out_name_len[0])
+    v_out = out[0]
+    v_out_name_len = out_name_len[0]
+    _P10_push(out)
+    _P4_push(out_name_len)
+    return (_gc(v_out, _release_module) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
+
+
+_c_module_named_parameter = lib.tfl_module_named_parameter
 
 
 def module_named_parameter(name_capacity, m, index, recurse):
     """Entry `index` of the parameter listing (see tfl_module_named_parameters_size): its dotted name (\"0.weight\") and the parameter itself (the module's tensor, not a copy: writes are seen by the module). The name is written with the convention of tfl_module_to_string."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     out_name = _new(_T3, name_capacity)
-    out_name_len = _new(_T4)
-    status = lib.tfl_module_named_parameter(out, out_name, out_name_len, name_capacity, m, index, recurse)
+    try:
+        out_name_len = _P4_pop()
+    except IndexError:
+        out_name_len = _new(_T4)
+    status = _c_module_named_parameter(out, out_name, out_name_len, name_capacity, m, index, recurse)
     if status:
+        _P2_push(out)
+        _P4_push(out_name_len)
         _raise(status)
-    return (own_tensor(out[0]), ffi.unpack(out_name, name_capacity), out_name_len[0])
+    v_out = out[0]
+    v_out_name_len = out_name_len[0]
+    _P2_push(out)
+    _P4_push(out_name_len)
+    return (_gc(v_out, _release_tensor) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
+
+
+_c_module_named_parameters_size = lib.tfl_module_named_parameters_size
 
 
 def module_named_parameters_size(m, recurse):
     """Number of entries of the module's parameter listing (read them with tfl_module_named_parameter): own parameters first, then each child's, depth first, in registration order; a tensor shared by several submodules is listed once."""
-    out = _new(_T4)
-    status = lib.tfl_module_named_parameters_size(out, m, recurse)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = _c_module_named_parameters_size(out, m, recurse)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+_c_module_parameter = lib.tfl_module_parameter
 
 
 def module_parameter(m, name):
     """The parameter with a dotted name, e.g. \"0.weight\" or \"q_proj.bias\" (the module's tensor, not a copy)."""
-    out = _new(_T2)
-    status = lib.tfl_module_parameter(out, m, _cstr(name))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_module_parameter(out, m, _cstr(name))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_module_parameter_count = lib.tfl_module_parameter_count
 
 
 def module_parameter_count(m, trainable_only):
     """Number of scalar values in the module's distinct parameters (a tensor shared by several submodules counts once)."""
-    out = _new(_T5)
-    status = lib.tfl_module_parameter_count(out, m, trainable_only)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = _c_module_parameter_count(out, m, trainable_only)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+_c_module_release = lib.tfl_module_release
 
 
 def module_release(m):
     """Drops a reference to a module. The module itself is destroyed when no handle, parent module or optimizer holds it any more; its hooks go with it."""
-    lib.tfl_module_release(_NULL if m is None else m)
+    _c_module_release(_NULL if m is None else m)
+
+
+_c_module_retain = lib.tfl_module_retain
 
 
 def module_retain(m):
     """Adds a reference to a module."""
-    status = lib.tfl_module_retain(m)
+    status = _c_module_retain(m)
     if status:
         _raise(status)
+
+
+_c_module_state_dict_entry = lib.tfl_module_state_dict_entry
 
 
 def module_state_dict_entry(name_capacity, m, index):
     """Entry `index` of the module's state dict: its dotted name and a detached view of the module's tensor (no copy: it changes when the module is trained; clone it for a snapshot)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     out_name = _new(_T3, name_capacity)
-    out_name_len = _new(_T4)
-    status = lib.tfl_module_state_dict_entry(out, out_name, out_name_len, name_capacity, m, index)
+    try:
+        out_name_len = _P4_pop()
+    except IndexError:
+        out_name_len = _new(_T4)
+    status = _c_module_state_dict_entry(out, out_name, out_name_len, name_capacity, m, index)
     if status:
+        _P2_push(out)
+        _P4_push(out_name_len)
         _raise(status)
-    return (own_tensor(out[0]), ffi.unpack(out_name, name_capacity), out_name_len[0])
+    v_out = out[0]
+    v_out_name_len = out_name_len[0]
+    _P2_push(out)
+    _P4_push(out_name_len)
+    return (_gc(v_out, _release_tensor) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
+
+
+_c_module_state_dict_load = lib.tfl_module_state_dict_load
 
 
 def module_state_dict_load(m, path, strict):
     """Loads a safetensors checkpoint into the module's parameters and buffers, as tfl_module_load_state_dict does with the file's tensors (nothing is written unless every entry fits)."""
-    out_missing = _new(_T4)
-    out_unexpected = _new(_T4)
-    status = lib.tfl_module_state_dict_load(out_missing, out_unexpected, m, _cstr(path), strict)
+    try:
+        out_missing = _P4_pop()
+    except IndexError:
+        out_missing = _new(_T4)
+    try:
+        out_unexpected = _P4_pop()
+    except IndexError:
+        out_unexpected = _new(_T4)
+    status = _c_module_state_dict_load(out_missing, out_unexpected, m, _cstr(path), strict)
     if status:
+        _P4_push(out_missing)
+        _P4_push(out_unexpected)
         _raise(status)
-    return (out_missing[0], out_unexpected[0])
+    v_out_missing = out_missing[0]
+    v_out_unexpected = out_unexpected[0]
+    _P4_push(out_missing)
+    _P4_push(out_unexpected)
+    return (v_out_missing, v_out_unexpected)
+
+
+_c_module_state_dict_save = lib.tfl_module_state_dict_save
 
 
 def module_state_dict_save(m, path):
     """Saves the module's state dict as a safetensors checkpoint (readable by the Python safetensors package; metadata format \"pt\"). The file is written through a temporary file renamed into place, so a failed save leaves an old file intact."""
-    status = lib.tfl_module_state_dict_save(m, _cstr(path))
+    status = _c_module_state_dict_save(m, _cstr(path))
     if status:
         _raise(status)
+
+
+_c_module_state_dict_size = lib.tfl_module_state_dict_size
 
 
 def module_state_dict_size(m):
     """Number of entries of the module's state dict: per module its parameters, then its buffers, then each child's entries (PyTorch's key order). Read them with tfl_module_state_dict_entry."""
-    out = _new(_T4)
-    status = lib.tfl_module_state_dict_size(out, m)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = _c_module_state_dict_size(out, m)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+_c_module_to_string = lib.tfl_module_to_string
 
 
 def module_to_string(capacity, m):
     """A readable description, e.g. \"Linear(in_features=3, out_features=4, bias=true)\"; containers list their children on the following lines. To size the buffer, call with out = NULL and capacity = 0 first; *out_len then receives the length."""
     out = _new(_T3, capacity)
-    out_len = _new(_T4)
-    status = lib.tfl_module_to_string(out, out_len, capacity, m)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = _c_module_to_string(out, out_len, capacity, m)
     if status:
+        _P4_push(out_len)
         _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
+
+
+_c_module_train = lib.tfl_module_train
 
 
 def module_train(m, training):
     """Sets training mode (true) or eval mode (false) on the module and all its descendants. Modules start in training mode. Dropout and BatchNorm behave differently in the two modes."""
-    status = lib.tfl_module_train(m, training)
+    status = _c_module_train(m, training)
     if status:
         _raise(status)
+
+
+_c_module_type_name = lib.tfl_module_type_name
 
 
 def module_type_name(m):
     """The module's type name, e.g. \"Linear\", \"Sequential\", \"Mamba\"."""
-    out = _new(_T7)
-    status = lib.tfl_module_type_name(out, m)
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
+    status = _c_module_type_name(out, m)
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
+
+
+_c_module_zero_grad = lib.tfl_module_zero_grad
 
 
 def module_zero_grad(m, set_to_none):
     """Clears the accumulated gradient of every parameter of the module and its descendants."""
-    status = lib.tfl_module_zero_grad(m, set_to_none)
+    status = _c_module_zero_grad(m, set_to_none)
     if status:
         _raise(status)
 
@@ -1125,1575 +1975,3060 @@ def module_zero_grad(m, set_to_none):
 # ---- ops_elementwise -----------------------------------------------------------------------------
 
 
+_c_tensor_add = lib.tfl_tensor_add
+
+
 def tensor_add(a, b):
     """Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_add(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_add(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_add_out = lib.tfl_tensor_add_out
 
 
 def tensor_add_out(dst, a, b):
     """Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add)."""
-    status = lib.tfl_tensor_add_out(dst, a, b)
+    status = _c_tensor_add_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_add_scalar = lib.tfl_tensor_add_scalar
 
 
 def tensor_add_scalar(t, scalar):
     """Elementwise t + scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_add_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_add_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_atan2 = lib.tfl_tensor_atan2
 
 
 def tensor_atan2(a, b):
     """Elementwise atan2(a, b) in radians (integer operands give f32), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_atan2(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_atan2(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_atan2_out = lib.tfl_tensor_atan2_out
 
 
 def tensor_atan2_out(dst, a, b):
     """Writes atan2(a, b) in radians into an existing tensor (broadcasting and promotion as in tfl_tensor_atan2)."""
-    status = lib.tfl_tensor_atan2_out(dst, a, b)
+    status = _c_tensor_atan2_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_atan2_scalar = lib.tfl_tensor_atan2_scalar
 
 
 def tensor_atan2_scalar(t, scalar):
     """Elementwise atan2(t, scalar) (integer t gives f32); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_atan2_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_atan2_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_div = lib.tfl_tensor_div
 
 
 def tensor_div(a, b):
     """Elementwise a / b (true division: integer operands give f32), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_div(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_div(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_div_out = lib.tfl_tensor_div_out
 
 
 def tensor_div_out(dst, a, b):
     """Writes a / b into an existing tensor (broadcasting and promotion as in tfl_tensor_div)."""
-    status = lib.tfl_tensor_div_out(dst, a, b)
+    status = _c_tensor_div_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_div_rscalar = lib.tfl_tensor_div_rscalar
 
 
 def tensor_div_rscalar(t, scalar):
     """Elementwise scalar / t (integer t gives f32); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_div_rscalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_div_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_div_scalar = lib.tfl_tensor_div_scalar
 
 
 def tensor_div_scalar(t, scalar):
     """Elementwise t / scalar (integer t gives f32); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_div_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_div_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_eq = lib.tfl_tensor_eq
 
 
 def tensor_eq(a, b):
     """Elementwise a == b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_eq(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_eq(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_eq_scalar = lib.tfl_tensor_eq_scalar
 
 
 def tensor_eq_scalar(t, scalar):
     """Elementwise t == scalar as a bool tensor."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_eq_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_eq_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_floor_divide = lib.tfl_tensor_floor_divide
 
 
 def tensor_floor_divide(a, b):
     """Elementwise floor(a / b) (integers: x // 0 is 0), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_floor_divide(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_floor_divide(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_floor_divide_out = lib.tfl_tensor_floor_divide_out
 
 
 def tensor_floor_divide_out(dst, a, b):
     """Writes floor(a / b) into an existing tensor (broadcasting and promotion as in tfl_tensor_floor_divide)."""
-    status = lib.tfl_tensor_floor_divide_out(dst, a, b)
+    status = _c_tensor_floor_divide_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_floor_divide_rscalar = lib.tfl_tensor_floor_divide_rscalar
 
 
 def tensor_floor_divide_rscalar(t, scalar):
     """Elementwise floor(scalar / t); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_floor_divide_rscalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_floor_divide_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_floor_divide_scalar = lib.tfl_tensor_floor_divide_scalar
 
 
 def tensor_floor_divide_scalar(t, scalar):
     """Elementwise floor(t / scalar); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_floor_divide_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_floor_divide_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_ge = lib.tfl_tensor_ge
 
 
 def tensor_ge(a, b):
     """Elementwise a >= b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_ge(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_ge(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_ge_scalar = lib.tfl_tensor_ge_scalar
 
 
 def tensor_ge_scalar(t, scalar):
     """Elementwise t >= scalar as a bool tensor."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_ge_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_ge_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_gt = lib.tfl_tensor_gt
 
 
 def tensor_gt(a, b):
     """Elementwise a > b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_gt(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_gt(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_gt_scalar = lib.tfl_tensor_gt_scalar
 
 
 def tensor_gt_scalar(t, scalar):
     """Elementwise t > scalar as a bool tensor."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_gt_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_gt_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_le = lib.tfl_tensor_le
 
 
 def tensor_le(a, b):
     """Elementwise a <= b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_le(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_le(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_le_scalar = lib.tfl_tensor_le_scalar
 
 
 def tensor_le_scalar(t, scalar):
     """Elementwise t <= scalar as a bool tensor."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_le_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_le_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_logical_and = lib.tfl_tensor_logical_and
 
 
 def tensor_logical_and(a, b):
     """Elementwise logical and as a bool tensor: any dtypes, non-zero (and NaN) counts as true."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_logical_and(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_logical_and(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_logical_or = lib.tfl_tensor_logical_or
 
 
 def tensor_logical_or(a, b):
     """Elementwise logical or as a bool tensor: any dtypes, non-zero (and NaN) counts as true."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_logical_or(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_logical_or(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_logical_xor = lib.tfl_tensor_logical_xor
 
 
 def tensor_logical_xor(a, b):
     """Elementwise logical xor as a bool tensor: any dtypes, non-zero (and NaN) counts as true."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_logical_xor(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_logical_xor(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_lt = lib.tfl_tensor_lt
 
 
 def tensor_lt(a, b):
     """Elementwise a < b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_lt(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_lt(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_lt_scalar = lib.tfl_tensor_lt_scalar
 
 
 def tensor_lt_scalar(t, scalar):
     """Elementwise t < scalar as a bool tensor."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_lt_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_lt_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_maximum = lib.tfl_tensor_maximum
 
 
 def tensor_maximum(a, b):
     """Elementwise max(a, b) (a NaN in either operand gives NaN), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_maximum(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_maximum(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_maximum_out = lib.tfl_tensor_maximum_out
 
 
 def tensor_maximum_out(dst, a, b):
     """Writes max(a, b) into an existing tensor (broadcasting and promotion as in tfl_tensor_maximum)."""
-    status = lib.tfl_tensor_maximum_out(dst, a, b)
+    status = _c_tensor_maximum_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_maximum_scalar = lib.tfl_tensor_maximum_scalar
 
 
 def tensor_maximum_scalar(t, scalar):
     """Elementwise max(t, scalar); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_maximum_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_maximum_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_minimum = lib.tfl_tensor_minimum
 
 
 def tensor_minimum(a, b):
     """Elementwise min(a, b) (a NaN in either operand gives NaN), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_minimum(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_minimum(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_minimum_out = lib.tfl_tensor_minimum_out
 
 
 def tensor_minimum_out(dst, a, b):
     """Writes min(a, b) into an existing tensor (broadcasting and promotion as in tfl_tensor_minimum)."""
-    status = lib.tfl_tensor_minimum_out(dst, a, b)
+    status = _c_tensor_minimum_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_minimum_scalar = lib.tfl_tensor_minimum_scalar
 
 
 def tensor_minimum_scalar(t, scalar):
     """Elementwise min(t, scalar); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_minimum_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_minimum_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_mul = lib.tfl_tensor_mul
 
 
 def tensor_mul(a, b):
     """Elementwise a * b, broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_mul(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_mul(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_mul_out = lib.tfl_tensor_mul_out
 
 
 def tensor_mul_out(dst, a, b):
     """Writes a * b into an existing tensor (broadcasting and promotion as in tfl_tensor_mul)."""
-    status = lib.tfl_tensor_mul_out(dst, a, b)
+    status = _c_tensor_mul_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_mul_scalar = lib.tfl_tensor_mul_scalar
 
 
 def tensor_mul_scalar(t, scalar):
     """Elementwise t * scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_mul_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_mul_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_ne = lib.tfl_tensor_ne
 
 
 def tensor_ne(a, b):
     """Elementwise a != b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_ne(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_ne(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_ne_scalar = lib.tfl_tensor_ne_scalar
 
 
 def tensor_ne_scalar(t, scalar):
     """Elementwise t != scalar as a bool tensor."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_ne_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_ne_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_pow = lib.tfl_tensor_pow
 
 
 def tensor_pow(a, b):
     """Elementwise a ** b (integer overflow wraps), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_pow(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_pow(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_pow_out = lib.tfl_tensor_pow_out
 
 
 def tensor_pow_out(dst, a, b):
     """Writes a ** b into an existing tensor (broadcasting and promotion as in tfl_tensor_pow)."""
-    status = lib.tfl_tensor_pow_out(dst, a, b)
+    status = _c_tensor_pow_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_pow_rscalar = lib.tfl_tensor_pow_rscalar
 
 
 def tensor_pow_rscalar(t, scalar):
     """Elementwise scalar ** t; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_pow_rscalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_pow_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_pow_scalar = lib.tfl_tensor_pow_scalar
 
 
 def tensor_pow_scalar(t, scalar):
     """Elementwise t ** scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_pow_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_pow_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_remainder = lib.tfl_tensor_remainder
 
 
 def tensor_remainder(a, b):
     """Elementwise a - floor(a / b) * b, which has the sign of b (integers: x % 0 is 0), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_remainder(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_remainder(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_remainder_out = lib.tfl_tensor_remainder_out
 
 
 def tensor_remainder_out(dst, a, b):
     """Writes a - floor(a / b) * b, which has the sign of b into an existing tensor (broadcasting and promotion as in tfl_tensor_remainder)."""
-    status = lib.tfl_tensor_remainder_out(dst, a, b)
+    status = _c_tensor_remainder_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_remainder_rscalar = lib.tfl_tensor_remainder_rscalar
 
 
 def tensor_remainder_rscalar(t, scalar):
     """Elementwise scalar - floor(scalar / t) * t; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_remainder_rscalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_remainder_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_remainder_scalar = lib.tfl_tensor_remainder_scalar
 
 
 def tensor_remainder_scalar(t, scalar):
     """Elementwise t - floor(t / scalar) * scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_remainder_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_remainder_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_sub = lib.tfl_tensor_sub
 
 
 def tensor_sub(a, b):
     """Elementwise a - b, broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_sub(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_sub(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_sub_out = lib.tfl_tensor_sub_out
 
 
 def tensor_sub_out(dst, a, b):
     """Writes a - b into an existing tensor (broadcasting and promotion as in tfl_tensor_sub)."""
-    status = lib.tfl_tensor_sub_out(dst, a, b)
+    status = _c_tensor_sub_out(dst, a, b)
     if status:
         _raise(status)
+
+
+_c_tensor_sub_rscalar = lib.tfl_tensor_sub_rscalar
 
 
 def tensor_sub_rscalar(t, scalar):
     """Elementwise scalar - t; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_sub_rscalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_sub_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_sub_scalar = lib.tfl_tensor_sub_scalar
 
 
 def tensor_sub_scalar(t, scalar):
     """Elementwise t - scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_sub_scalar(out, t, scalar)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_sub_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_where = lib.tfl_tensor_where
 
 
 def tensor_where(cond, a, b):
     """Elementwise cond ? a : b; cond, a and b broadcast together, and a and b promote."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_where(out, cond, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_where(out, cond, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- ops_indexing --------------------------------------------------------------------------------
 
 
+_c_tensor_argsort = lib.tfl_tensor_argsort
+
+
 def tensor_argsort(t, axis, descending, stable):
     """The i64 positions that would sort t along axis (stable; NaN last in ascending order)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_argsort(out, t, axis, descending, stable)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_argsort(out, t, axis, descending, stable)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_gather = lib.tfl_tensor_gather
 
 
 def tensor_gather(t, axis, index):
     """Picks elements along axis by index (torch.gather): out[i][j] = t[index[i][j]][j] for axis 0. Indices may be negative (counting from the end of the axis)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_gather(out, t, axis, index)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_gather(out, t, axis, index)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_index_add = lib.tfl_tensor_index_add
 
 
 def tensor_index_add(t, axis, index, src, alpha):
     """A copy of t with alpha * src added at the positions index along axis (torch.index_add)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_index_add(out, t, axis, index, src, alpha)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_index_add(out, t, axis, index, src, alpha)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_index_add_inplace = lib.tfl_tensor_index_add_inplace
 
 
 def tensor_index_add_inplace(t, axis, index, src, alpha):
     """tfl_tensor_index_add in place: t (and every view of its memory) is modified; nothing is written when the call fails."""
-    status = lib.tfl_tensor_index_add_inplace(t, axis, index, src, alpha)
+    status = _c_tensor_index_add_inplace(t, axis, index, src, alpha)
     if status:
         _raise(status)
+
+
+_c_tensor_index_select = lib.tfl_tensor_index_select
 
 
 def tensor_index_select(t, axis, index):
     """Slices of t along axis picked by a 1-D index (repeats allowed)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_index_select(out, t, axis, index)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_index_select(out, t, axis, index)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_masked_select = lib.tfl_tensor_masked_select
 
 
 def tensor_masked_select(t, mask):
     """Elements of t where mask is true, as a 1-D tensor in row-major order of the broadcast of t and mask."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_masked_select(out, t, mask)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_masked_select(out, t, mask)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_one_hot = lib.tfl_tensor_one_hot
 
 
 def tensor_one_hot(indices, num_classes, dtype):
     """One-hot encoding: shape indices.shape + [num_classes], 1 at each index and 0 elsewhere."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_one_hot(out, indices, num_classes, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_one_hot(out, indices, num_classes, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_scatter_add = lib.tfl_tensor_scatter_add
 
 
 def tensor_scatter_add(t, axis, index, src):
     """A copy of t with src added at index along axis (torch.scatter_add); duplicate indices accumulate."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_scatter_add(out, t, axis, index, src)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_scatter_add(out, t, axis, index, src)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_scatter_add_inplace = lib.tfl_tensor_scatter_add_inplace
 
 
 def tensor_scatter_add_inplace(t, axis, index, src):
     """tfl_tensor_scatter_add in place: t (and every view of its memory) is modified; nothing is written when the call fails."""
-    status = lib.tfl_tensor_scatter_add_inplace(t, axis, index, src)
+    status = _c_tensor_scatter_add_inplace(t, axis, index, src)
     if status:
         _raise(status)
+
+
+_c_tensor_sort = lib.tfl_tensor_sort
 
 
 def tensor_sort(t, axis, descending, stable):
     """Sorts along axis, stably (equal elements keep their order); NaN sorts as larger than every number."""
-    out_values = _new(_T2)
-    out_indices = _new(_T2)
-    status = lib.tfl_tensor_sort(out_values, out_indices, t, axis, descending, stable)
+    try:
+        out_values = _P2_pop()
+    except IndexError:
+        out_values = _new(_T2)
+    try:
+        out_indices = _P2_pop()
+    except IndexError:
+        out_indices = _new(_T2)
+    status = _c_tensor_sort(out_values, out_indices, t, axis, descending, stable)
     if status:
+        _P2_push(out_values)
+        _P2_push(out_indices)
         _raise(status)
-    return (own_tensor(out_values[0]), own_tensor(out_indices[0]))
+    v_out_values = out_values[0]
+    v_out_indices = out_indices[0]
+    _P2_push(out_values)
+    _P2_push(out_indices)
+    return (_gc(v_out_values, _release_tensor) if v_out_values else None, _gc(v_out_indices, _release_tensor) if v_out_indices else None)
+
+
+_c_tensor_take = lib.tfl_tensor_take
 
 
 def tensor_take(t, index):
     """Elements of the row-major flattened t at the given indices (numpy.take without axis)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_take(out, t, index)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_take(out, t, index)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_take_along_axis = lib.tfl_tensor_take_along_axis
 
 
 def tensor_take_along_axis(t, indices, axis):
     """numpy.take_along_axis: like tfl_tensor_gather, but t and indices broadcast against each other on every axis other than axis."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_take_along_axis(out, t, indices, axis)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_take_along_axis(out, t, indices, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_topk = lib.tfl_tensor_topk
 
 
 def tensor_topk(t, k, axis, largest, sorted):
     """The k largest (or smallest) elements along axis and their positions."""
-    out_values = _new(_T2)
-    out_indices = _new(_T2)
-    status = lib.tfl_tensor_topk(out_values, out_indices, t, k, axis, largest, sorted)
+    try:
+        out_values = _P2_pop()
+    except IndexError:
+        out_values = _new(_T2)
+    try:
+        out_indices = _P2_pop()
+    except IndexError:
+        out_indices = _new(_T2)
+    status = _c_tensor_topk(out_values, out_indices, t, k, axis, largest, sorted)
     if status:
+        _P2_push(out_values)
+        _P2_push(out_indices)
         _raise(status)
-    return (own_tensor(out_values[0]), own_tensor(out_indices[0]))
+    v_out_values = out_values[0]
+    v_out_indices = out_indices[0]
+    _P2_push(out_values)
+    _P2_push(out_indices)
+    return (_gc(v_out_values, _release_tensor) if v_out_values else None, _gc(v_out_indices, _release_tensor) if v_out_indices else None)
 
 
 # ---- ops_linalg_nn -------------------------------------------------------------------------------
 
 
+_c_tensor_adaptive_avg_pool2d = lib.tfl_tensor_adaptive_avg_pool2d
+
+
 def tensor_adaptive_avg_pool2d(input, output_h, output_w):
     """Mean over the windows [floor(i * H / OH), ceil((i + 1) * H / OH)) (likewise for w) that tile the input into output_h x output_w cells (torch.nn.functional.adaptive_avg_pool2d)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_adaptive_avg_pool2d(out, input, output_h, output_w)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_adaptive_avg_pool2d(out, input, output_h, output_w)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_avg_pool2d = lib.tfl_tensor_avg_pool2d
 
 
 def tensor_avg_pool2d(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, count_include_pad):
     """Mean over each window (torch.nn.functional.avg_pool2d), zero-padded."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_avg_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, count_include_pad)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_avg_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, count_include_pad)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_conv1d = lib.tfl_tensor_conv1d
 
 
 def tensor_conv1d(input, weight, bias, stride, padding, dilation, groups):
     """1-D cross-correlation (torch.nn.functional.conv1d). Output (N, O, OL) with OL = (L + 2 * padding - dilation * (K - 1) - 1) / stride + 1."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_conv1d(out, input, weight, _NULL if bias is None else bias, stride, padding, dilation, groups)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_conv1d(out, input, weight, _NULL if bias is None else bias, stride, padding, dilation, groups)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_conv2d = lib.tfl_tensor_conv2d
 
 
 def tensor_conv2d(input, weight, bias, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups):
     """2-D cross-correlation (torch.nn.functional.conv2d). Output (N, O, OH, OW) with OH = (H + 2 * pad_h - dilation_h * (KH - 1) - 1) / stride_h + 1, likewise OW."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_conv2d(out, input, weight, _NULL if bias is None else bias, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_conv2d(out, input, weight, _NULL if bias is None else bias, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_dot = lib.tfl_tensor_dot
 
 
 def tensor_dot(a, b):
     """numpy.dot: 0-d operands multiply elementwise, 1-D and 2-D ones behave as matmul, and otherwise the last axis of a is summed against the second-to-last axis of b (no broadcasting)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_dot(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_dot(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_log_softmax = lib.tfl_tensor_log_softmax
 
 
 def tensor_log_softmax(x, axis):
     """log(softmax(x)) along axis, finite where softmax underflows to 0."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_log_softmax(out, x, axis)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_log_softmax(out, x, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_matmul = lib.tfl_tensor_matmul
 
 
 def tensor_matmul(a, b):
     """Matrix product with numpy.matmul semantics: 1-D operands act as a row (left) or column (right) vector and their added axis is removed; N-D operands are stacks of matrices with broadcast batch axes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_matmul(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_matmul(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_max_pool2d = lib.tfl_tensor_max_pool2d
 
 
 def tensor_max_pool2d(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w):
     """Maximum over each window (torch.nn.functional.max_pool2d), padding with -infinity; NaN propagates."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_max_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_max_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_max_pool2d_with_indices = lib.tfl_tensor_max_pool2d_with_indices
 
 
 def tensor_max_pool2d_with_indices(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w):
     """tfl_tensor_max_pool2d that also returns where each maximum came from."""
-    out_values = _new(_T2)
-    out_indices = _new(_T2)
-    status = lib.tfl_tensor_max_pool2d_with_indices(out_values, out_indices, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
+    try:
+        out_values = _P2_pop()
+    except IndexError:
+        out_values = _new(_T2)
+    try:
+        out_indices = _P2_pop()
+    except IndexError:
+        out_indices = _new(_T2)
+    status = _c_tensor_max_pool2d_with_indices(out_values, out_indices, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
     if status:
+        _P2_push(out_values)
+        _P2_push(out_indices)
         _raise(status)
-    return (own_tensor(out_values[0]), own_tensor(out_indices[0]))
+    v_out_values = out_values[0]
+    v_out_indices = out_indices[0]
+    _P2_push(out_values)
+    _P2_push(out_indices)
+    return (_gc(v_out_values, _release_tensor) if v_out_values else None, _gc(v_out_indices, _release_tensor) if v_out_indices else None)
+
+
+_c_tensor_outer = lib.tfl_tensor_outer
 
 
 def tensor_outer(a, b):
     """Outer product of the flattened operands: out[i, j] = a[i] * b[j]."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_outer(out, a, b)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_outer(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_softmax = lib.tfl_tensor_softmax
 
 
 def tensor_softmax(x, axis):
     """exp(x) / sum(exp(x)) along axis, computed without overflow."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_softmax(out, x, axis)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_softmax(out, x, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- ops_reduce ----------------------------------------------------------------------------------
 
 
+_c_tensor_all = lib.tfl_tensor_all
+
+
 def tensor_all(t):
     """Logical and of every element of t as a 0-d tensor; a bool result for any dtype (non-zero and NaN are true; empty gives true)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_all(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_all(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_all_axes = lib.tfl_tensor_all_axes
 
 
 def tensor_all_axes(t, axes, keepdims):
     """Logical and over the given axes; a bool result for any dtype (non-zero and NaN are true; empty gives true)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_all_axes(out, t, axes, len(axes), keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_all_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_any = lib.tfl_tensor_any
 
 
 def tensor_any(t):
     """Logical or of every element of t as a 0-d tensor; a bool result for any dtype (non-zero and NaN are true; empty gives false)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_any(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_any(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_any_axes = lib.tfl_tensor_any_axes
 
 
 def tensor_any_axes(t, axes, keepdims):
     """Logical or over the given axes; a bool result for any dtype (non-zero and NaN are true; empty gives false)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_any_axes(out, t, axes, len(axes), keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_any_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_argmax = lib.tfl_tensor_argmax
 
 
 def tensor_argmax(t, keepdims):
     """i64 row-major flat index of the first maximum of t (the first NaN for floats)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_argmax(out, t, keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_argmax(out, t, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_argmax_axis = lib.tfl_tensor_argmax_axis
 
 
 def tensor_argmax_axis(t, axis, keepdims):
     """i64 index of the first maximum along one axis (the first NaN for floats)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_argmax_axis(out, t, axis, keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_argmax_axis(out, t, axis, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_argmin = lib.tfl_tensor_argmin
 
 
 def tensor_argmin(t, keepdims):
     """i64 row-major flat index of the first minimum of t (the first NaN for floats)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_argmin(out, t, keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_argmin(out, t, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_argmin_axis = lib.tfl_tensor_argmin_axis
 
 
 def tensor_argmin_axis(t, axis, keepdims):
     """i64 index of the first minimum along one axis (the first NaN for floats)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_argmin_axis(out, t, axis, keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_argmin_axis(out, t, axis, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_cumprod = lib.tfl_tensor_cumprod
 
 
 def tensor_cumprod(t, axis):
     """Inclusive running product along one axis; same shape as t, dtype as for tfl_tensor_prod."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_cumprod(out, t, axis)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_cumprod(out, t, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_cumsum = lib.tfl_tensor_cumsum
 
 
 def tensor_cumsum(t, axis):
     """Inclusive running sum along one axis; same shape as t, dtype as for tfl_tensor_sum."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_cumsum(out, t, axis)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_cumsum(out, t, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_logsumexp = lib.tfl_tensor_logsumexp
 
 
 def tensor_logsumexp(t):
     """log(sum(exp(t))) of every element of t as a 0-d tensor; computed without overflow; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_logsumexp(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_logsumexp(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_logsumexp_axes = lib.tfl_tensor_logsumexp_axes
 
 
 def tensor_logsumexp_axes(t, axes, keepdims):
     """log(sum(exp(t))) over the given axes; computed without overflow; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_logsumexp_axes(out, t, axes, len(axes), keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_logsumexp_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_max = lib.tfl_tensor_max
 
 
 def tensor_max(t):
     """Maximum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_max(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_max(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_max_axes = lib.tfl_tensor_max_axes
 
 
 def tensor_max_axes(t, axes, keepdims):
     """Maximum over the given axes; keeps the dtype; NaN propagates."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_max_axes(out, t, axes, len(axes), keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_max_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_mean = lib.tfl_tensor_mean
 
 
 def tensor_mean(t):
     """Mean of every element of t as a 0-d tensor; integer and bool inputs give f32; an empty reduction gives NaN."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_mean(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_mean(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_mean_axes = lib.tfl_tensor_mean_axes
 
 
 def tensor_mean_axes(t, axes, keepdims):
     """Mean over the given axes; integer and bool inputs give f32; an empty reduction gives NaN."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_mean_axes(out, t, axes, len(axes), keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_mean_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_min = lib.tfl_tensor_min
 
 
 def tensor_min(t):
     """Minimum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_min(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_min(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_min_axes = lib.tfl_tensor_min_axes
 
 
 def tensor_min_axes(t, axes, keepdims):
     """Minimum over the given axes; keeps the dtype; NaN propagates."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_min_axes(out, t, axes, len(axes), keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_min_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_prod = lib.tfl_tensor_prod
 
 
 def tensor_prod(t):
     """Product of every element of t as a 0-d tensor; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_prod(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_prod(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_prod_axes = lib.tfl_tensor_prod_axes
 
 
 def tensor_prod_axes(t, axes, keepdims):
     """Product over the given axes; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_prod_axes(out, t, axes, len(axes), keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_prod_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_std = lib.tfl_tensor_std
 
 
 def tensor_std(t, correction):
     """Standard deviation of every element of t as a 0-d tensor; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_std(out, t, correction)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_std(out, t, correction)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_std_axes = lib.tfl_tensor_std_axes
 
 
 def tensor_std_axes(t, axes, correction, keepdims):
     """Standard deviation over the given axes; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_std_axes(out, t, axes, len(axes), correction, keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_std_axes(out, t, axes, len(axes), correction, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_sum = lib.tfl_tensor_sum
 
 
 def tensor_sum(t):
     """Sum of every element of t as a 0-d tensor; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_sum(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_sum(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_sum_axes = lib.tfl_tensor_sum_axes
 
 
 def tensor_sum_axes(t, axes, keepdims):
     """Sum over the given axes; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_sum_axes(out, t, axes, len(axes), keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_sum_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_var = lib.tfl_tensor_var
 
 
 def tensor_var(t, correction):
     """Variance of every element of t as a 0-d tensor; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_var(out, t, correction)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_var(out, t, correction)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_var_axes = lib.tfl_tensor_var_axes
 
 
 def tensor_var_axes(t, axes, correction, keepdims):
     """Variance over the given axes; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_var_axes(out, t, axes, len(axes), correction, keepdims)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_var_axes(out, t, axes, len(axes), correction, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- ops_shape -----------------------------------------------------------------------------------
 
 
+_c_tensor_broadcast_to = lib.tfl_tensor_broadcast_to
+
+
 def tensor_broadcast_to(t, shape):
     """A read-only view of t broadcast to shape (numpy.broadcast_to): broadcast axes have stride 0, so do not write through it."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_broadcast_to(out, t, shape, len(shape))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_broadcast_to(out, t, shape, len(shape))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_chunk = lib.tfl_tensor_chunk
 
 
 def tensor_chunk(capacity, t, chunks, axis):
     """Splits t along axis into views of ceil(size / chunks) elements, the last possibly smaller, so fewer than `chunks` pieces may come back (torch.chunk). Ownership of the pieces and the count query work as in tfl_tensor_split."""
     out = _new(_T0, capacity)
-    out_count = _new(_T4)
-    status = lib.tfl_tensor_chunk(out, out_count, capacity, t, chunks, axis)
+    try:
+        out_count = _P4_pop()
+    except IndexError:
+        out_count = _new(_T4)
+    status = _c_tensor_chunk(out, out_count, capacity, t, chunks, axis)
     if status:
+        _P4_push(out_count)
         _raise(status)
-    return ([own_tensor(p) for p in out], out_count[0])
+    v_out_count = out_count[0]
+    _P4_push(out_count)
+    return ([own_tensor(p) for p in out], v_out_count)
+
+
+_c_tensor_concat = lib.tfl_tensor_concat
 
 
 def tensor_concat(tensors, axis):
     """Joins tensors along an existing axis; dtypes promote. Empty pieces are allowed."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_concat(out, tensors, len(tensors), axis)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_concat(out, tensors, len(tensors), axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_expand = lib.tfl_tensor_expand
 
 
 def tensor_expand(t, shape):
     """Like tfl_tensor_broadcast_to, where -1 keeps the size of the aligned axis of t (PyTorch expand)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_expand(out, t, shape, len(shape))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_expand(out, t, shape, len(shape))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_flatten = lib.tfl_tensor_flatten
 
 
 def tensor_flatten(t, start_dim, end_dim):
     """Merges the axes start_dim..end_dim (inclusive) into one; a 0-d t gives shape [1]. A view when possible, otherwise a copy."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_flatten(out, t, start_dim, end_dim)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_flatten(out, t, start_dim, end_dim)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_flip = lib.tfl_tensor_flip
 
 
 def tensor_flip(t):
     """A view with the order of elements reversed along every axis (negative strides)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_flip(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_flip(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_flip_axes = lib.tfl_tensor_flip_axes
 
 
 def tensor_flip_axes(t, axes):
     """A view with the order of elements reversed along the given axes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_flip_axes(out, t, axes, len(axes))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_flip_axes(out, t, axes, len(axes))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_matrix_transpose = lib.tfl_tensor_matrix_transpose
 
 
 def tensor_matrix_transpose(t):
     """A view with the last two axes swapped (a batched matrix transpose)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_matrix_transpose(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_matrix_transpose(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_pad = lib.tfl_tensor_pad
 
 
 def tensor_pad(t, widths, mode, value):
     """A padded copy of t (numpy.pad order: the first pair belongs to axis 0)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_pad(out, t, widths, len(widths), mode, value)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_pad(out, t, widths, len(widths), mode, value)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_permute = lib.tfl_tensor_permute
 
 
 def tensor_permute(t, dims):
     """A view with the axes reordered: result axis i is input axis dims[i]."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_permute(out, t, dims, len(dims))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_permute(out, t, dims, len(dims))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_ravel = lib.tfl_tensor_ravel
 
 
 def tensor_ravel(t):
     """t as a 1-D tensor in row-major order (numpy.ravel): a view when possible, otherwise a copy."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_ravel(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_ravel(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_repeat = lib.tfl_tensor_repeat
 
 
 def tensor_repeat(t, repeats):
     """Each element of the flattened t repeated (numpy.repeat without axis); a 1-D result."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_repeat(out, t, repeats, len(repeats))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_repeat(out, t, repeats, len(repeats))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_repeat_axis = lib.tfl_tensor_repeat_axis
 
 
 def tensor_repeat_axis(t, repeats, axis):
     """Each element along axis repeated (numpy.repeat with axis)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_repeat_axis(out, t, repeats, len(repeats), axis)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_repeat_axis(out, t, repeats, len(repeats), axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_reshape = lib.tfl_tensor_reshape
 
 
 def tensor_reshape(t, shape):
     """The tensor with a new shape and the same elements in row-major order: a view when the strides allow it, otherwise a copy."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_reshape(out, t, shape, len(shape))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_reshape(out, t, shape, len(shape))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_roll = lib.tfl_tensor_roll
 
 
 def tensor_roll(t, shift):
     """t rolled as if flattened (numpy.roll without axis): element i moves to (i + shift) mod numel; the shape is kept."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_roll(out, t, shift)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_roll(out, t, shift)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_roll_axes = lib.tfl_tensor_roll_axes
 
 
 def tensor_roll_axes(t, shifts, axes):
     """t rolled along the given axes (numpy.roll with axis); repeated axes add up."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_roll_axes(out, t, shifts, len(shifts), axes, len(axes))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_roll_axes(out, t, shifts, len(shifts), axes, len(axes))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_slice = lib.tfl_tensor_slice
 
 
 def tensor_slice(t, axis, start, stop, step):
     """The view t[start:stop:step] along one axis, with Python semantics: negative bounds count from the end and out-of-range bounds clamp."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_slice(out, t, axis, _NULL if start is None else [start], _NULL if stop is None else [stop], step)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_slice(out, t, axis, _NULL if start is None else [start], _NULL if stop is None else [stop], step)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_split = lib.tfl_tensor_split
 
 
 def tensor_split(capacity, t, sizes, axis):
     """Splits t along axis into consecutive views of the given sizes."""
     out = _new(_T0, capacity)
-    out_count = _new(_T4)
-    status = lib.tfl_tensor_split(out, out_count, capacity, t, sizes, len(sizes), axis)
+    try:
+        out_count = _P4_pop()
+    except IndexError:
+        out_count = _new(_T4)
+    status = _c_tensor_split(out, out_count, capacity, t, sizes, len(sizes), axis)
     if status:
+        _P4_push(out_count)
         _raise(status)
-    return ([own_tensor(p) for p in out], out_count[0])
+    v_out_count = out_count[0]
+    _P4_push(out_count)
+    return ([own_tensor(p) for p in out], v_out_count)
+
+
+_c_tensor_split_sections = lib.tfl_tensor_split_sections
 
 
 def tensor_split_sections(capacity, t, sections, axis):
     """Splits t along axis into `sections` equal views (numpy.split with an integer). Ownership of the pieces and the count query work as in tfl_tensor_split."""
     out = _new(_T0, capacity)
-    out_count = _new(_T4)
-    status = lib.tfl_tensor_split_sections(out, out_count, capacity, t, sections, axis)
+    try:
+        out_count = _P4_pop()
+    except IndexError:
+        out_count = _new(_T4)
+    status = _c_tensor_split_sections(out, out_count, capacity, t, sections, axis)
     if status:
+        _P4_push(out_count)
         _raise(status)
-    return ([own_tensor(p) for p in out], out_count[0])
+    v_out_count = out_count[0]
+    _P4_push(out_count)
+    return ([own_tensor(p) for p in out], v_out_count)
+
+
+_c_tensor_squeeze = lib.tfl_tensor_squeeze
 
 
 def tensor_squeeze(t):
     """A view without any size-1 axis."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_squeeze(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_squeeze(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_squeeze_axes = lib.tfl_tensor_squeeze_axes
 
 
 def tensor_squeeze_axes(t, axes):
     """A view without the given axes, each of which must have size 1."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_squeeze_axes(out, t, axes, len(axes))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_squeeze_axes(out, t, axes, len(axes))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_stack = lib.tfl_tensor_stack
 
 
 def tensor_stack(tensors, axis):
     """Joins equally shaped tensors along a new axis; dtypes promote."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_stack(out, tensors, len(tensors), axis)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_stack(out, tensors, len(tensors), axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_tile = lib.tfl_tensor_tile
 
 
 def tensor_tile(t, reps):
     """The whole tensor repeated reps[i] times along axis i (numpy.tile): shorter reps get leading 1s and a tensor of lower rank gets leading size-1 axes."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_tile(out, t, reps, len(reps))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_tile(out, t, reps, len(reps))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_transpose = lib.tfl_tensor_transpose
 
 
 def tensor_transpose(t, dim0, dim1):
     """A view with two axes swapped."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_transpose(out, t, dim0, dim1)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_transpose(out, t, dim0, dim1)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_tril = lib.tfl_tensor_tril
 
 
 def tensor_tril(t, k):
     """The lower triangle of the last two axes (batched over the others), zeros elsewhere."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_tril(out, t, k)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_tril(out, t, k)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_triu = lib.tfl_tensor_triu
 
 
 def tensor_triu(t, k):
     """The upper triangle of the last two axes (batched over the others), zeros elsewhere."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_triu(out, t, k)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_triu(out, t, k)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_unsqueeze = lib.tfl_tensor_unsqueeze
 
 
 def tensor_unsqueeze(t, axis):
     """A view with a new size-1 axis at position axis of the result."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_unsqueeze(out, t, axis)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_unsqueeze(out, t, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_view = lib.tfl_tensor_view
 
 
 def tensor_view(t, shape):
     """Like tfl_tensor_reshape, but always a view (sharing t's memory), never a copy."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_view(out, t, shape, len(shape))
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_view(out, t, shape, len(shape))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- ops_unary -----------------------------------------------------------------------------------
 
 
+_c_tensor_abs = lib.tfl_tensor_abs
+
+
 def tensor_abs(t):
     """|t| elementwise; integer dtypes are kept (abs(INT_MIN) wraps)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_abs(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_abs(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_ceil = lib.tfl_tensor_ceil
 
 
 def tensor_ceil(t):
     """Rounds up elementwise; the identity on integers."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_ceil(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_ceil(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_clip = lib.tfl_tensor_clip
 
 
 def tensor_clip(t, lo, hi):
     """min(max(t, lo), hi) elementwise, like numpy.clip (lo > hi gives hi). NaN in t stays NaN."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_clip(out, t, lo, hi)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_clip(out, t, lo, hi)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_cos = lib.tfl_tensor_cos
 
 
 def tensor_cos(t):
     """Cosine (radians) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_cos(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_cos(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_elu = lib.tfl_tensor_elu
 
 
 def tensor_elu(t, alpha):
     """t where t > 0, else alpha * (e ** t - 1), elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_elu(out, t, alpha)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_elu(out, t, alpha)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_exp = lib.tfl_tensor_exp
 
 
 def tensor_exp(t):
     """e ** t elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_exp(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_exp(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_expm1 = lib.tfl_tensor_expm1
 
 
 def tensor_expm1(t):
     """e ** t - 1, accurate near 0 elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_expm1(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_expm1(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_floor = lib.tfl_tensor_floor
 
 
 def tensor_floor(t):
     """Rounds down elementwise; the identity on integers."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_floor(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_floor(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_gelu = lib.tfl_tensor_gelu
 
 
 def tensor_gelu(t, approximate):
     """t * Phi(t) elementwise (Phi: the standard normal CDF); integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_gelu(out, t, approximate)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_gelu(out, t, approximate)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_isfinite = lib.tfl_tensor_isfinite
 
 
 def tensor_isfinite(t):
     """True where t is neither NaN nor infinite (integer and bool elements are always finite); a bool tensor."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_isfinite(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_isfinite(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_isinf = lib.tfl_tensor_isinf
 
 
 def tensor_isinf(t):
     """True where t is +-infinity (integer and bool elements are always finite); a bool tensor."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_isinf(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_isinf(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_isnan = lib.tfl_tensor_isnan
 
 
 def tensor_isnan(t):
     """True where t is NaN (integer and bool elements are always finite); a bool tensor."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_isnan(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_isnan(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_leaky_relu = lib.tfl_tensor_leaky_relu
 
 
 def tensor_leaky_relu(t, slope):
     """t where t > 0, else slope * t, elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_leaky_relu(out, t, slope)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_leaky_relu(out, t, slope)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_log = lib.tfl_tensor_log
 
 
 def tensor_log(t):
     """Natural logarithm elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_log(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_log(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_log1p = lib.tfl_tensor_log1p
 
 
 def tensor_log1p(t):
     """log(1 + t), accurate near 0 elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_log1p(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_log1p(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_logical_not = lib.tfl_tensor_logical_not
 
 
 def tensor_logical_not(t):
     """Elementwise logical not as a bool tensor: any dtype, non-zero (and NaN) counts as true."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_logical_not(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_logical_not(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_neg = lib.tfl_tensor_neg
 
 
 def tensor_neg(t):
     """-t elementwise; integer dtypes are kept (INT_MIN wraps)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_neg(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_neg(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_relu = lib.tfl_tensor_relu
 
 
 def tensor_relu(t):
     """max(t, 0) elementwise; integer dtypes are kept."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_relu(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_relu(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_round = lib.tfl_tensor_round
 
 
 def tensor_round(t):
     """Rounds to the nearest integer elementwise, halves to even (numpy.round); the identity on integers."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_round(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_round(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_rsqrt = lib.tfl_tensor_rsqrt
 
 
 def tensor_rsqrt(t):
     """1 / sqrt(t) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_rsqrt(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_rsqrt(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_sigmoid = lib.tfl_tensor_sigmoid
 
 
 def tensor_sigmoid(t):
     """1 / (1 + e ** -t) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_sigmoid(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_sigmoid(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_sign = lib.tfl_tensor_sign
 
 
 def tensor_sign(t):
     """-1, 0 or 1 elementwise (NaN stays NaN); integer dtypes are kept."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_sign(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_sign(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_silu = lib.tfl_tensor_silu
 
 
 def tensor_silu(t):
     """t * sigmoid(t) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_silu(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_silu(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_sin = lib.tfl_tensor_sin
 
 
 def tensor_sin(t):
     """Sine (radians) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_sin(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_sin(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_softplus = lib.tfl_tensor_softplus
 
 
 def tensor_softplus(t, beta, threshold):
     """log(1 + e ** (beta * t)) / beta elementwise, or t where beta * t > threshold (torch.nn.functional.softplus); integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_softplus(out, t, beta, threshold)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_softplus(out, t, beta, threshold)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_sqrt = lib.tfl_tensor_sqrt
 
 
 def tensor_sqrt(t):
     """Square root elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_sqrt(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_sqrt(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_square = lib.tfl_tensor_square
 
 
 def tensor_square(t):
     """t * t elementwise; integer dtypes are kept (overflow wraps)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_square(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_square(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_tan = lib.tfl_tensor_tan
 
 
 def tensor_tan(t):
     """Tangent (radians) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_tan(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_tan(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_tanh = lib.tfl_tensor_tanh
 
 
 def tensor_tanh(t):
     """Hyperbolic tangent elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_tanh(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_tanh(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- optim ---------------------------------------------------------------------------------------
 
 
+_c_clip_grad_norm = lib.tfl_clip_grad_norm
+
+
 def clip_grad_norm(params, max_norm, norm_type, error_if_nonfinite):
     """Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters without a gradient are ignored."""
-    out_total_norm = _new(_T11)
-    status = lib.tfl_clip_grad_norm(out_total_norm, params, len(params), max_norm, norm_type, error_if_nonfinite)
+    try:
+        out_total_norm = _P11_pop()
+    except IndexError:
+        out_total_norm = _new(_T11)
+    status = _c_clip_grad_norm(out_total_norm, params, len(params), max_norm, norm_type, error_if_nonfinite)
     if status:
+        _P11_push(out_total_norm)
         _raise(status)
-    return out_total_norm[0]
+    v_out_total_norm = out_total_norm[0]
+    _P11_push(out_total_norm)
+    return v_out_total_norm
+
+
+_c_clip_grad_value = lib.tfl_clip_grad_value
 
 
 def clip_grad_value(params, clip_value):
     """Clamps every gradient element of params into [-clip_value, clip_value] in place (torch.nn.utils.clip_grad_value_). Parameters without a gradient are ignored."""
-    status = lib.tfl_clip_grad_value(params, len(params), clip_value)
+    status = _c_clip_grad_value(params, len(params), clip_value)
     if status:
         _raise(status)
+
+
+_c_optim_adagrad_create = lib.tfl_optim_adagrad_create
 
 
 def optim_adagrad_create(params, lr, lr_decay, weight_decay, initial_accumulator_value, eps):
     """Creates an Adagrad optimizer with PyTorch's rule at step t: g += weight_decay p; clr = lr / (1 + (t - 1) lr_decay); s += g^2; p -= clr g / (sqrt(s) + eps). Hyperparameter names: lr, lr_decay, weight_decay, initial_accumulator_value, eps."""
-    out = _new(_T12)
-    status = lib.tfl_optim_adagrad_create(out, params, len(params), lr, lr_decay, weight_decay, initial_accumulator_value, eps)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = _c_optim_adagrad_create(out, params, len(params), lr, lr_decay, weight_decay, initial_accumulator_value, eps)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
+
+
+_c_optim_adam_create = lib.tfl_optim_adam_create
 
 
 def optim_adam_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
     """Creates an Adam optimizer with PyTorch's rule at step t: g += weight_decay p; m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2 (amsgrad: the running maximum of v is used); p -= lr / (1 - beta1^t) m / (sqrt(v) / sqrt(1 - beta2^t) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, amsgrad."""
-    out = _new(_T12)
-    status = lib.tfl_optim_adam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = _c_optim_adam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
+
+
+_c_optim_adamw_create = lib.tfl_optim_adamw_create
 
 
 def optim_adamw_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
     """Creates an AdamW optimizer: Adam with decoupled weight decay, p *= 1 - lr weight_decay before the Adam update (which then sees no L2 term). Hyperparameter names as tfl_optim_adam_create."""
-    out = _new(_T12)
-    status = lib.tfl_optim_adamw_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = _c_optim_adamw_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
+
+
+_c_optim_lion_create = lib.tfl_optim_lion_create
 
 
 def optim_lion_create(params, lr, beta1, beta2, weight_decay):
     """Creates a Lion optimizer (Chen et al. 2023): p *= 1 - lr weight_decay; p -= lr sign(beta1 m + (1 - beta1) g); m = beta2 m + (1 - beta2) g. Hyperparameter names: lr, beta1, beta2, weight_decay."""
-    out = _new(_T12)
-    status = lib.tfl_optim_lion_create(out, params, len(params), lr, beta1, beta2, weight_decay)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = _c_optim_lion_create(out, params, len(params), lr, beta1, beta2, weight_decay)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
+
+
+_c_optim_rmsprop_create = lib.tfl_optim_rmsprop_create
 
 
 def optim_rmsprop_create(params, lr, alpha, eps, weight_decay, momentum, centered):
     """Creates an RMSprop optimizer with PyTorch's rule: g += weight_decay p; s = alpha s + (1 - alpha) g^2; r = sqrt(s) + eps (centered: a = alpha a + (1 - alpha) g, r = sqrt(s - a^2) + eps); with momentum b = momentum b + g / r, p -= lr b, else p -= lr g / r. Hyperparameter names: lr, alpha, eps, weight_decay, momentum, centered."""
-    out = _new(_T12)
-    status = lib.tfl_optim_rmsprop_create(out, params, len(params), lr, alpha, eps, weight_decay, momentum, centered)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = _c_optim_rmsprop_create(out, params, len(params), lr, alpha, eps, weight_decay, momentum, centered)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
+
+
+_c_optim_sgd_create = lib.tfl_optim_sgd_create
 
 
 def optim_sgd_create(params, lr, momentum, dampening, weight_decay, nesterov):
     """Creates an SGD optimizer with PyTorch's rule: d = g + weight_decay p; b = d on the first step, else momentum b + (1 - dampening) d; p -= lr (nesterov ? d + momentum b : b) (just lr d without momentum). Hyperparameter names: lr, momentum, dampening, weight_decay, nesterov."""
-    out = _new(_T12)
-    status = lib.tfl_optim_sgd_create(out, params, len(params), lr, momentum, dampening, weight_decay, nesterov)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = _c_optim_sgd_create(out, params, len(params), lr, momentum, dampening, weight_decay, nesterov)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
+
+
+_c_optimizer_hyperparameter = lib.tfl_optimizer_hyperparameter
 
 
 def optimizer_hyperparameter(optimizer, name):
     """Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1)."""
-    out = _new(_T11)
-    status = lib.tfl_optimizer_hyperparameter(out, optimizer, _cstr(name))
+    try:
+        out = _P11_pop()
+    except IndexError:
+        out = _new(_T11)
+    status = _c_optimizer_hyperparameter(out, optimizer, _cstr(name))
     if status:
+        _P11_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P11_push(out)
+    return v_out
+
+
+_c_optimizer_lr = lib.tfl_optimizer_lr
 
 
 def optimizer_lr(optimizer):
     """The current learning rate."""
-    out = _new(_T11)
-    status = lib.tfl_optimizer_lr(out, optimizer)
+    try:
+        out = _P11_pop()
+    except IndexError:
+        out = _new(_T11)
+    status = _c_optimizer_lr(out, optimizer)
     if status:
+        _P11_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P11_push(out)
+    return v_out
+
+
+_c_optimizer_name = lib.tfl_optimizer_name
 
 
 def optimizer_name(optimizer):
     """The optimizer's kind (\"SGD\", \"Adam\", \"AdamW\", \"RMSprop\", \"Adagrad\", \"Lion\")."""
-    out = _new(_T7)
-    status = lib.tfl_optimizer_name(out, optimizer)
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
+    status = _c_optimizer_name(out, optimizer)
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
+
+
+_c_optimizer_release = lib.tfl_optimizer_release
 
 
 def optimizer_release(optimizer):
     """Drops a reference; the last one frees the optimizer, its state and its references to the parameters (schedulers built over it hold references of their own)."""
-    lib.tfl_optimizer_release(_NULL if optimizer is None else optimizer)
+    _c_optimizer_release(_NULL if optimizer is None else optimizer)
+
+
+_c_optimizer_retain = lib.tfl_optimizer_retain
 
 
 def optimizer_retain(optimizer):
     """Adds a reference to an optimizer."""
-    status = lib.tfl_optimizer_retain(optimizer)
+    status = _c_optimizer_retain(optimizer)
     if status:
         _raise(status)
+
+
+_c_optimizer_set_hyperparameter = lib.tfl_optimizer_set_hyperparameter
 
 
 def optimizer_set_hyperparameter(optimizer, name, value):
     """Sets a hyperparameter by name. Only \"lr\" is range-checked again (as tfl_optimizer_set_lr); a value the optimizer's constructor would refuse gives undefined training results, and turning on state (momentum after the first step) fails at the next tfl_optimizer_step."""
-    status = lib.tfl_optimizer_set_hyperparameter(optimizer, _cstr(name), value)
+    status = _c_optimizer_set_hyperparameter(optimizer, _cstr(name), value)
     if status:
         _raise(status)
+
+
+_c_optimizer_set_lr = lib.tfl_optimizer_set_lr
 
 
 def optimizer_set_lr(optimizer, lr):
     """Sets the learning rate (a scheduler overwrites it at its next step)."""
-    status = lib.tfl_optimizer_set_lr(optimizer, lr)
+    status = _c_optimizer_set_lr(optimizer, lr)
     if status:
         _raise(status)
+
+
+_c_optimizer_state_load = lib.tfl_optimizer_state_load
 
 
 def optimizer_state_load(optimizer, path):
     """Restores a state saved by tfl_optimizer_state_save into an optimizer of the same kind built over parameters of the same count, shapes and dtypes, so that training resumes bit-identically. Nothing changes when the file does not fit."""
-    status = lib.tfl_optimizer_state_load(optimizer, _cstr(path))
+    status = _c_optimizer_state_load(optimizer, _cstr(path))
     if status:
         _raise(status)
+
+
+_c_optimizer_state_save = lib.tfl_optimizer_state_save
 
 
 def optimizer_state_save(optimizer, path):
     """Saves the optimizer's state (hyperparameters, step counts and per-parameter buffers) to a safetensors file, written through a temporary file so that a failed save leaves an old file intact. Keys: \"param_groups.0.<name>\", \"param_groups.0.num_params\", \"state.<k>.step\", \"state.<k>.<buffer>\"."""
-    status = lib.tfl_optimizer_state_save(optimizer, _cstr(path))
+    status = _c_optimizer_state_save(optimizer, _cstr(path))
     if status:
         _raise(status)
+
+
+_c_optimizer_step = lib.tfl_optimizer_step
 
 
 def optimizer_step(optimizer):
     """Updates every parameter that has a gradient, in place, with recording off; parameters without a gradient are skipped and keep their state."""
-    status = lib.tfl_optimizer_step(optimizer)
+    status = _c_optimizer_step(optimizer)
     if status:
         _raise(status)
 
 
+_c_optimizer_zero_grad = lib.tfl_optimizer_zero_grad
+
+
 def optimizer_zero_grad(optimizer, set_to_none):
     """Clears the gradients of the parameters."""
-    status = lib.tfl_optimizer_zero_grad(optimizer, set_to_none)
+    status = _c_optimizer_zero_grad(optimizer, set_to_none)
     if status:
         _raise(status)
 
@@ -2701,121 +5036,229 @@ def optimizer_zero_grad(optimizer, set_to_none):
 # ---- random --------------------------------------------------------------------------------------
 
 
+_c_random_seed = lib.tfl_random_seed
+
+
 def random_seed(seed):
     """Seeds the default generator and rewinds it, so that the following draws repeat exactly."""
-    status = lib.tfl_random_seed(seed)
+    status = _c_random_seed(seed)
     if status:
         _raise(status)
+
+
+_c_random_set_state = lib.tfl_random_set_state
 
 
 def random_set_state(seed, offset):
     """Restores a state read with tfl_random_state."""
-    status = lib.tfl_random_set_state(seed, offset)
+    status = _c_random_set_state(seed, offset)
     if status:
         _raise(status)
+
+
+_c_random_state = lib.tfl_random_state
 
 
 def random_state():
     """State of the default generator: its seed and the offset of the next unused counter block. Passing both to tfl_random_set_state later replays the draws made from here on."""
-    out_seed = _new(_T13)
-    out_offset = _new(_T13)
-    status = lib.tfl_random_state(out_seed, out_offset)
+    try:
+        out_seed = _P13_pop()
+    except IndexError:
+        out_seed = _new(_T13)
+    try:
+        out_offset = _P13_pop()
+    except IndexError:
+        out_offset = _new(_T13)
+    status = _c_random_state(out_seed, out_offset)
     if status:
+        _P13_push(out_seed)
+        _P13_push(out_offset)
         _raise(status)
-    return (out_seed[0], out_offset[0])
+    v_out_seed = out_seed[0]
+    v_out_offset = out_offset[0]
+    _P13_push(out_seed)
+    _P13_push(out_offset)
+    return (v_out_seed, v_out_offset)
+
+
+_c_tensor_bernoulli = lib.tfl_tensor_bernoulli
 
 
 def tensor_bernoulli(shape, p, dtype):
     """Samples 1 with probability p and 0 otherwise, independently per element."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_bernoulli(out, shape, len(shape), p, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_bernoulli(out, shape, len(shape), p, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_bernoulli_probs = lib.tfl_tensor_bernoulli_probs
 
 
 def tensor_bernoulli_probs(p, dtype):
     """One Bernoulli sample per element of a tensor of probabilities."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_bernoulli_probs(out, p, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_bernoulli_probs(out, p, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_normal = lib.tfl_tensor_normal
 
 
 def tensor_normal(shape, mean, std, dtype):
     """Samples from the normal distribution with the given mean and standard deviation."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_normal(out, shape, len(shape), mean, std, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_normal(out, shape, len(shape), mean, std, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_normal_inplace = lib.tfl_tensor_normal_inplace
 
 
 def tensor_normal_inplace(t, mean, std):
     """Overwrites t with normal samples (any layout without overlapping elements)."""
-    status = lib.tfl_tensor_normal_inplace(t, mean, std)
+    status = _c_tensor_normal_inplace(t, mean, std)
     if status:
         _raise(status)
+
+
+_c_tensor_rand = lib.tfl_tensor_rand
 
 
 def tensor_rand(shape, dtype):
     """Samples uniform in [0, 1)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_rand(out, shape, len(shape), dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_rand(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_rand_like = lib.tfl_tensor_rand_like
 
 
 def tensor_rand_like(t):
     """Samples uniform in [0, 1) with t's shape and dtype."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_rand_like(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_rand_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_randint = lib.tfl_tensor_randint
 
 
 def tensor_randint(shape, low, high, dtype):
     """Samples integers uniform in [low, high), without modulo bias."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_randint(out, shape, len(shape), low, high, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_randint(out, shape, len(shape), low, high, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_randn = lib.tfl_tensor_randn
 
 
 def tensor_randn(shape, dtype):
     """Samples from the standard normal distribution."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_randn(out, shape, len(shape), dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_randn(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_randn_like = lib.tfl_tensor_randn_like
 
 
 def tensor_randn_like(t):
     """Samples from the standard normal distribution with t's shape and dtype."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_randn_like(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_randn_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_uniform = lib.tfl_tensor_uniform
 
 
 def tensor_uniform(shape, low, high, dtype):
     """Samples uniform in [low, high)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_uniform(out, shape, len(shape), low, high, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_uniform(out, shape, len(shape), low, high, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_uniform_inplace = lib.tfl_tensor_uniform_inplace
 
 
 def tensor_uniform_inplace(t, low, high):
     """Overwrites t with samples uniform in [low, high) (any layout without overlapping elements)."""
-    status = lib.tfl_tensor_uniform_inplace(t, low, high)
+    status = _c_tensor_uniform_inplace(t, low, high)
     if status:
         _raise(status)
 
@@ -2823,98 +5266,176 @@ def tensor_uniform_inplace(t, low, high):
 # ---- scheduler -----------------------------------------------------------------------------------
 
 
+_c_sched_cosine_create = lib.tfl_sched_cosine_create
+
+
 def sched_cosine_create(optimizer, t_max, eta_min):
     """Creates a cosine annealing schedule: lr = eta_min + (base - eta_min) (1 + cos(pi epoch / t_max)) / 2 (torch.optim.lr_scheduler.CosineAnnealingLR's closed form; periodic after t_max)."""
-    out = _new(_T14)
-    status = lib.tfl_sched_cosine_create(out, optimizer, t_max, eta_min)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
+    status = _c_sched_cosine_create(out, optimizer, t_max, eta_min)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
+
+
+_c_sched_exponential_create = lib.tfl_sched_exponential_create
 
 
 def sched_exponential_create(optimizer, gamma):
     """Creates an exponential schedule: lr = base * gamma^epoch (torch.optim.lr_scheduler.ExponentialLR)."""
-    out = _new(_T14)
-    status = lib.tfl_sched_exponential_create(out, optimizer, gamma)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
+    status = _c_sched_exponential_create(out, optimizer, gamma)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
+
+
+_c_sched_linear_warmup_create = lib.tfl_sched_linear_warmup_create
 
 
 def sched_linear_warmup_create(optimizer, warmup_steps, start_factor, after):
     """Creates a linear warm-up: lr = base * (start_factor + (1 - start_factor) epoch / warmup_steps) for epoch < warmup_steps, then the schedule `after` with its epochs counted from the end of the warm-up (or the base rate when after is NULL)."""
-    out = _new(_T14)
-    status = lib.tfl_sched_linear_warmup_create(out, optimizer, warmup_steps, start_factor, _NULL if after is None else after)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
+    status = _c_sched_linear_warmup_create(out, optimizer, warmup_steps, start_factor, _NULL if after is None else after)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
+
+
+_c_sched_one_cycle_create = lib.tfl_sched_one_cycle_create
 
 
 def sched_one_cycle_create(optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum):
     """Creates a one-cycle schedule (torch.optim.lr_scheduler.OneCycleLR): the rate rises from max_lr / div_factor to max_lr over pct_start of total_steps, then anneals to that / final_div_factor (three_phase: back to the initial rate first, then to the minimum). With cycle_momentum the optimizer's momentum (SGD, RMSprop) or beta1 (Adam, AdamW, Lion) runs inversely between max_momentum and base_momentum. Stepping more than total_steps times fails."""
-    out = _new(_T14)
-    status = lib.tfl_sched_one_cycle_create(out, optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
+    status = _c_sched_one_cycle_create(out, optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
+
+
+_c_sched_step_create = lib.tfl_sched_step_create
 
 
 def sched_step_create(optimizer, step_size, gamma):
     """Creates a step schedule: lr = base * gamma^floor(epoch / step_size) (torch.optim.lr_scheduler.StepLR), where base is the optimizer's learning rate now."""
-    out = _new(_T14)
-    status = lib.tfl_sched_step_create(out, optimizer, step_size, gamma)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
+    status = _c_sched_step_create(out, optimizer, step_size, gamma)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
+
+
+_c_scheduler_last_epoch = lib.tfl_scheduler_last_epoch
 
 
 def scheduler_last_epoch(scheduler):
     """Number of steps taken since creation (0 right after creation)."""
-    out = _new(_T5)
-    status = lib.tfl_scheduler_last_epoch(out, scheduler)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = _c_scheduler_last_epoch(out, scheduler)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+_c_scheduler_last_lr = lib.tfl_scheduler_last_lr
 
 
 def scheduler_last_lr(scheduler):
     """The learning rate the last step (or the creation) set."""
-    out = _new(_T11)
-    status = lib.tfl_scheduler_last_lr(out, scheduler)
+    try:
+        out = _P11_pop()
+    except IndexError:
+        out = _new(_T11)
+    status = _c_scheduler_last_lr(out, scheduler)
     if status:
+        _P11_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P11_push(out)
+    return v_out
+
+
+_c_scheduler_release = lib.tfl_scheduler_release
 
 
 def scheduler_release(scheduler):
     """Drops a reference; the last one frees the scheduler and its reference to the optimizer."""
-    lib.tfl_scheduler_release(_NULL if scheduler is None else scheduler)
+    _c_scheduler_release(_NULL if scheduler is None else scheduler)
+
+
+_c_scheduler_retain = lib.tfl_scheduler_retain
 
 
 def scheduler_retain(scheduler):
     """Adds a reference to a scheduler."""
-    status = lib.tfl_scheduler_retain(scheduler)
+    status = _c_scheduler_retain(scheduler)
     if status:
         _raise(status)
+
+
+_c_scheduler_state_load = lib.tfl_scheduler_state_load
 
 
 def scheduler_state_load(scheduler, path):
     """Restores a position saved by tfl_scheduler_state_save into a scheduler of the same kind and re-applies the schedule there (the optimizer's learning rate changes accordingly)."""
-    status = lib.tfl_scheduler_state_load(scheduler, _cstr(path))
+    status = _c_scheduler_state_load(scheduler, _cstr(path))
     if status:
         _raise(status)
+
+
+_c_scheduler_state_save = lib.tfl_scheduler_state_save
 
 
 def scheduler_state_save(scheduler, path):
     """Saves the scheduler's position (\"last_epoch\", \"base_lrs\") to a safetensors file."""
-    status = lib.tfl_scheduler_state_save(scheduler, _cstr(path))
+    status = _c_scheduler_state_save(scheduler, _cstr(path))
     if status:
         _raise(status)
 
 
+_c_scheduler_step = lib.tfl_scheduler_step
+
+
 def scheduler_step(scheduler):
     """Advances the schedule by one step and writes the new learning rate into the optimizer; call it after tfl_optimizer_step."""
-    status = lib.tfl_scheduler_step(scheduler)
+    status = _c_scheduler_step(scheduler)
     if status:
         _raise(status)
 
@@ -2922,46 +5443,70 @@ def scheduler_step(scheduler):
 # ---- tape ----------------------------------------------------------------------------------------
 
 
+_c_tape_create = lib.tfl_tape_create
+
+
 def tape_create(persistent):
     """Starts a tape: from now until tfl_tape_stop (or the last release), ops on the calling thread are recorded even inside a no-grad scope, and watched tensors become sources of gradients. A tape belongs to the thread that created it: watch, stop and release it there. Tapes nest (an inner tape's gradient, taken while an outer one records, is itself recorded) and stop in reverse order."""
-    out = _new(_T15)
-    status = lib.tfl_tape_create(out, persistent)
+    try:
+        out = _P15_pop()
+    except IndexError:
+        out = _new(_T15)
+    status = _c_tape_create(out, persistent)
     if status:
+        _P15_push(out)
         _raise(status)
-    return own_tape(out[0])
+    v_out = out[0]
+    _P15_push(out)
+    return _gc(v_out, _release_tape) if v_out else None
+
+
+_c_tape_gradient = lib.tfl_tape_gradient
 
 
 def tape_gradient(out_capacity, tape, target, sources, unconnected_zeros, output_gradient):
     """Gradients of target with respect to each source, d(sum(target * output_gradient))/d(sources[j]). A non-persistent tape answers once."""
     out = _new(_T0, out_capacity)
-    status = lib.tfl_tape_gradient(out, out_capacity, tape, target, sources, len(sources), unconnected_zeros, _NULL if output_gradient is None else output_gradient)
+    status = _c_tape_gradient(out, out_capacity, tape, target, sources, len(sources), unconnected_zeros, _NULL if output_gradient is None else output_gradient)
     if status:
         _raise(status)
     return [own_tensor(p) for p in out]
 
 
+_c_tape_release = lib.tfl_tape_release
+
+
 def tape_release(tape):
     """Drops a reference. The last one stops the tape if it is still recording (when tapes are released out of order, recording state is left as it is) and makes watched tensors stop requiring grad."""
-    lib.tfl_tape_release(_NULL if tape is None else tape)
+    _c_tape_release(_NULL if tape is None else tape)
+
+
+_c_tape_retain = lib.tfl_tape_retain
 
 
 def tape_retain(tape):
     """Adds a reference to a tape."""
-    status = lib.tfl_tape_retain(tape)
+    status = _c_tape_retain(tape)
     if status:
         _raise(status)
+
+
+_c_tape_stop = lib.tfl_tape_stop
 
 
 def tape_stop(tape):
     """Ends recording and restores the calling thread's previous grad mode; gradients can still be asked for. Stopping a stopped tape does nothing."""
-    status = lib.tfl_tape_stop(tape)
+    status = _c_tape_stop(tape)
     if status:
         _raise(status)
 
 
+_c_tape_watch = lib.tfl_tape_watch
+
+
 def tape_watch(tape, t):
     """Makes a tensor a source of gradients for this tape's lifetime (it requires grad until the tape is released). Tensors that already require grad need no watching."""
-    status = lib.tfl_tape_watch(tape, t)
+    status = _c_tape_watch(tape, t)
     if status:
         _raise(status)
 
@@ -2969,260 +5514,494 @@ def tape_watch(tape, t):
 # ---- tensor --------------------------------------------------------------------------------------
 
 
+_c_tensor_arange = lib.tfl_tensor_arange
+
+
 def tensor_arange(start, stop, step, dtype):
     """Creates the 1-D tensor [start, start + step, ...) below stop (like numpy.arange)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_arange(out, start, stop, step, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_arange(out, start, stop, step, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_clone = lib.tfl_tensor_clone
 
 
 def tensor_clone(t):
     """A new contiguous tensor with the same values (never a view of t)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_clone(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_clone(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_contiguous = lib.tfl_tensor_contiguous
 
 
 def tensor_contiguous(t):
     """The tensor itself (a new reference) when row-major contiguous, otherwise a contiguous copy."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_contiguous(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_contiguous(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_copy_inplace = lib.tfl_tensor_copy_inplace
 
 
 def tensor_copy_inplace(t, src):
     """Writes src, broadcast to t's shape and converted to t's dtype, into t in place."""
-    status = lib.tfl_tensor_copy_inplace(t, src)
+    status = _c_tensor_copy_inplace(t, src)
     if status:
         _raise(status)
+
+
+_c_tensor_copy_to_buffer = lib.tfl_tensor_copy_to_buffer
 
 
 def tensor_copy_to_buffer(out, nbytes, t):
     """Copies the elements, in row-major order, into a caller buffer (any layout of t)."""
-    status = lib.tfl_tensor_copy_to_buffer(out, nbytes, t)
+    status = _c_tensor_copy_to_buffer(out, nbytes, t)
     if status:
         _raise(status)
+
+
+_c_tensor_data = lib.tfl_tensor_data
 
 
 def tensor_data(t):
     """Address of the first element, for reading or writing in place using tfl_tensor_strides."""
-    out = _new(_T16)
-    status = lib.tfl_tensor_data(out, t)
+    try:
+        out = _P16_pop()
+    except IndexError:
+        out = _new(_T16)
+    status = _c_tensor_data(out, t)
     if status:
+        _P16_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P16_push(out)
+    return v_out
+
+
+_c_tensor_device = lib.tfl_tensor_device
 
 
 def tensor_device(t):
     """Device the tensor lives on."""
-    out_type = _new(_T17)
-    out_index = _new(_T8)
-    status = lib.tfl_tensor_device(out_type, out_index, t)
+    try:
+        out_type = _P17_pop()
+    except IndexError:
+        out_type = _new(_T17)
+    try:
+        out_index = _P8_pop()
+    except IndexError:
+        out_index = _new(_T8)
+    status = _c_tensor_device(out_type, out_index, t)
     if status:
+        _P17_push(out_type)
+        _P8_push(out_index)
         _raise(status)
-    return (out_type[0], out_index[0])
+    v_out_type = out_type[0]
+    v_out_index = out_index[0]
+    _P17_push(out_type)
+    _P8_push(out_index)
+    return (v_out_type, v_out_index)
+
+
+_c_tensor_dtype = lib.tfl_tensor_dtype
 
 
 def tensor_dtype(t):
     """Element type."""
-    out = _new(_T18)
-    status = lib.tfl_tensor_dtype(out, t)
+    try:
+        out = _P18_pop()
+    except IndexError:
+        out = _new(_T18)
+    status = _c_tensor_dtype(out, t)
     if status:
+        _P18_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P18_push(out)
+    return v_out
+
+
+_c_tensor_empty = lib.tfl_tensor_empty
 
 
 def tensor_empty(shape, dtype):
     """Creates a tensor without initialising its elements (their values are unspecified until written)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_empty(out, shape, len(shape), dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_empty(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_empty_like = lib.tfl_tensor_empty_like
 
 
 def tensor_empty_like(t):
     """Creates an uninitialised tensor with t's shape, dtype and device."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_empty_like(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_empty_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_eye = lib.tfl_tensor_eye
 
 
 def tensor_eye(n, m, k, dtype):
     """Creates an n x m matrix with ones on diagonal k and zeros elsewhere (numpy.eye)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_eye(out, n, m, k, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_eye(out, n, m, k, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_fill_inplace = lib.tfl_tensor_fill_inplace
 
 
 def tensor_fill_inplace(t, value):
     """Sets every element of t (any layout) to value, converted to t's dtype; every view of t's memory sees the change."""
-    status = lib.tfl_tensor_fill_inplace(t, value)
+    status = _c_tensor_fill_inplace(t, value)
     if status:
         _raise(status)
+
+
+_c_tensor_from_buffer = lib.tfl_tensor_from_buffer
 
 
 def tensor_from_buffer(data, nbytes, shape, dtype):
     """Creates a tensor by copying row-major host data."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_from_buffer(out, _NULL if data is None else data, nbytes, shape, len(shape), dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_from_buffer(out, _NULL if data is None else data, nbytes, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_from_external = lib.tfl_tensor_from_external
 
 
 def tensor_from_external(data, shape, strides, dtype, deleter, user_data):
     """Wraps caller-owned memory without copying. `deleter(data, user_data)` is called exactly once: when the last view of the tensor is released, or before this function returns if it fails."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_from_external(out, _NULL if data is None else data, shape, len(shape), _NULL if strides is None else strides, dtype, _NULL if deleter is None else deleter, _NULL if user_data is None else user_data)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_from_external(out, _NULL if data is None else data, shape, len(shape), _NULL if strides is None else strides, dtype, _NULL if deleter is None else deleter, _NULL if user_data is None else user_data)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_full = lib.tfl_tensor_full
 
 
 def tensor_full(shape, value, dtype):
     """Creates a tensor filled with value (converted to dtype)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_full(out, shape, len(shape), value, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_full(out, shape, len(shape), value, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_full_like = lib.tfl_tensor_full_like
 
 
 def tensor_full_like(t, value):
     """Creates a tensor filled with value (converted to t's dtype) with t's shape, dtype and device."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_full_like(out, t, value)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_full_like(out, t, value)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_item_at = lib.tfl_tensor_item_at
 
 
 def tensor_item_at(t, index):
     """Value of the element at a row-major flat index, converted to double."""
-    out = _new(_T11)
-    status = lib.tfl_tensor_item_at(out, t, index)
+    try:
+        out = _P11_pop()
+    except IndexError:
+        out = _new(_T11)
+    status = _c_tensor_item_at(out, t, index)
     if status:
+        _P11_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P11_push(out)
+    return v_out
+
+
+_c_tensor_linspace = lib.tfl_tensor_linspace
 
 
 def tensor_linspace(start, stop, num, endpoint, dtype):
     """Creates the 1-D tensor of num evenly spaced values from start to stop (numpy.linspace)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_linspace(out, start, stop, num, endpoint, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_linspace(out, start, stop, num, endpoint, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_ndim = lib.tfl_tensor_ndim
 
 
 def tensor_ndim(t):
     """Number of dimensions."""
-    out = _new(_T4)
-    status = lib.tfl_tensor_ndim(out, t)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = _c_tensor_ndim(out, t)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+_c_tensor_numel = lib.tfl_tensor_numel
 
 
 def tensor_numel(t):
     """Number of elements."""
-    out = _new(_T5)
-    status = lib.tfl_tensor_numel(out, t)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = _c_tensor_numel(out, t)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+_c_tensor_ones = lib.tfl_tensor_ones
 
 
 def tensor_ones(shape, dtype):
     """Creates a tensor of ones."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_ones(out, shape, len(shape), dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_ones(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_ones_like = lib.tfl_tensor_ones_like
 
 
 def tensor_ones_like(t):
     """Creates a tensor of ones with t's shape, dtype and device."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_ones_like(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_ones_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_release = lib.tfl_tensor_release
 
 
 def tensor_release(t):
     """Drops a reference; the tensor's memory is freed (or returned to the cache) with its last view."""
-    lib.tfl_tensor_release(_NULL if t is None else t)
+    _c_tensor_release(_NULL if t is None else t)
+
+
+_c_tensor_retain = lib.tfl_tensor_retain
 
 
 def tensor_retain(t):
     """Adds a reference to a tensor."""
-    status = lib.tfl_tensor_retain(t)
+    status = _c_tensor_retain(t)
     if status:
         _raise(status)
+
+
+_c_tensor_scalar = lib.tfl_tensor_scalar
 
 
 def tensor_scalar(value, dtype):
     """Creates a 0-d tensor holding value (converted to dtype)."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_scalar(out, value, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_scalar(out, value, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_shape = lib.tfl_tensor_shape
 
 
 def tensor_shape(capacity, t):
     """Copies the sizes of the dimensions into a caller array."""
     out = _new(_T9, capacity)
-    status = lib.tfl_tensor_shape(out, capacity, t)
+    status = _c_tensor_shape(out, capacity, t)
     if status:
         _raise(status)
     return list(out)
+
+
+_c_tensor_strides = lib.tfl_tensor_strides
 
 
 def tensor_strides(capacity, t):
     """Copies the strides (in elements) into a caller array."""
     out = _new(_T9, capacity)
-    status = lib.tfl_tensor_strides(out, capacity, t)
+    status = _c_tensor_strides(out, capacity, t)
     if status:
         _raise(status)
     return list(out)
 
 
+_c_tensor_to_dtype = lib.tfl_tensor_to_dtype
+
+
 def tensor_to_dtype(t, dtype):
     """A copy converted to another dtype."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_to_dtype(out, t, dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_to_dtype(out, t, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_zeros = lib.tfl_tensor_zeros
 
 
 def tensor_zeros(shape, dtype):
     """Creates a tensor of zeros."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_zeros(out, shape, len(shape), dtype)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_zeros(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+_c_tensor_zeros_like = lib.tfl_tensor_zeros_like
 
 
 def tensor_zeros_like(t):
     """Creates a tensor of zeros with t's shape, dtype and device."""
-    out = _new(_T2)
-    status = lib.tfl_tensor_zeros_like(out, t)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = _c_tensor_zeros_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
