@@ -426,12 +426,13 @@ class ApiEmitter : public Emitter {
     }
     std::ostringstream os;
     std::string name = strip_prefix(f.name);
-    os << "_c_" << name << " = lib." << f.name << "\n\n\n";
     os << "def " << name << "(";
     for (size_t i = 0; i < plan.args.size(); ++i) os << (i ? ", " : "") << plan.args[i];
     os << "):\n    \"\"\"" << first_doc_line(f.doc) << "\"\"\"\n";
     for (const std::string& s : plan.setup) os << "    " << s << "\n";
-    std::string call = "_c_" + name + "(";
+    // lib.<name>, not a module-level binding: binding all ~350 functions at import costs more (dlsym and
+    // type set-up each) than the attribute lookup saves per call.
+    std::string call = "lib." + f.name + "(";
     for (size_t i = 0; i < plan.call.size(); ++i) call += (i ? ", " : "") + plan.call[i];
     call += ")";
     std::string ret = trim(f.return_type);

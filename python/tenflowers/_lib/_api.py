@@ -222,19 +222,13 @@ HANDLES = {
 # ---- autograd ------------------------------------------------------------------------------------
 
 
-_c_autograd_grad = lib.tfl_autograd_grad
-
-
 def autograd_grad(out_capacity, outputs, inputs, grad_outputs, retain_graph, create_graph, unused_as_zeros):
     """Gradients of outputs with respect to inputs, d(sum_i outputs[i] * grad_outputs[i])/d(inputs[j]), without touching any tensor's accumulated gradient."""
     out = _new(_T0, out_capacity)
-    status = _c_autograd_grad(out, out_capacity, outputs, len(outputs), inputs, len(inputs), _NULL if grad_outputs is None else grad_outputs, retain_graph, create_graph, unused_as_zeros)
+    status = lib.tfl_autograd_grad(out, out_capacity, outputs, len(outputs), inputs, len(inputs), _NULL if grad_outputs is None else grad_outputs, retain_graph, create_graph, unused_as_zeros)
     if status:
         _raise(status)
     return [own_tensor(p) for p in out]
-
-
-_c_grad_enabled = lib.tfl_grad_enabled
 
 
 def grad_enabled():
@@ -243,7 +237,7 @@ def grad_enabled():
         out = _P1_pop()
     except IndexError:
         out = _new(_T1)
-    status = _c_grad_enabled(out)
+    status = lib.tfl_grad_enabled(out)
     if status:
         _P1_push(out)
         _raise(status)
@@ -252,37 +246,25 @@ def grad_enabled():
     return v_out
 
 
-_c_grad_set_enabled = lib.tfl_grad_set_enabled
-
-
 def grad_set_enabled(enabled):
     """Turns recording of ops for autograd on or off for the calling thread (a no-grad scope is `tfl_grad_enabled(&prev); tfl_grad_set_enabled(false); ... tfl_grad_set_enabled(prev);`). Each thread starts with recording on; other threads are not affected. While off, results of ops do not require grad and nothing is saved for backward."""
-    status = _c_grad_set_enabled(enabled)
+    status = lib.tfl_grad_set_enabled(enabled)
     if status:
         _raise(status)
-
-
-_c_hook_remove = lib.tfl_hook_remove
 
 
 def hook_remove(handle):
     """Removes a tensor hook or a module hook so that it no longer runs."""
-    status = _c_hook_remove(handle)
+    status = lib.tfl_hook_remove(handle)
     if status:
         _raise(status)
-
-
-_c_tensor_backward = lib.tfl_tensor_backward
 
 
 def tensor_backward(t, grad_output, retain_graph, create_graph):
     """Runs the backward pass from t and accumulates d(sum(t * grad_output))/d(leaf) into the gradient of every leaf that requires grad. Gradient hooks run during the pass; a hook's failure ends it."""
-    status = _c_tensor_backward(t, _NULL if grad_output is None else grad_output, retain_graph, create_graph)
+    status = lib.tfl_tensor_backward(t, _NULL if grad_output is None else grad_output, retain_graph, create_graph)
     if status:
         _raise(status)
-
-
-_c_tensor_detach = lib.tfl_tensor_detach
 
 
 def tensor_detach(t):
@@ -291,16 +273,13 @@ def tensor_detach(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_detach(out, t)
+    status = lib.tfl_tensor_detach(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_grad = lib.tfl_tensor_grad
 
 
 def tensor_grad(t):
@@ -309,16 +288,13 @@ def tensor_grad(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_grad(out, t)
+    status = lib.tfl_tensor_grad(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_graph_dot = lib.tfl_tensor_graph_dot
 
 
 def tensor_graph_dot(capacity, t):
@@ -328,7 +304,7 @@ def tensor_graph_dot(capacity, t):
         out_len = _P4_pop()
     except IndexError:
         out_len = _new(_T4)
-    status = _c_tensor_graph_dot(out, out_len, capacity, t)
+    status = lib.tfl_tensor_graph_dot(out, out_len, capacity, t)
     if status:
         _P4_push(out_len)
         _raise(status)
@@ -337,25 +313,19 @@ def tensor_graph_dot(capacity, t):
     return (ffi.unpack(out, capacity), v_out_len)
 
 
-_c_tensor_is_leaf = lib.tfl_tensor_is_leaf
-
-
 def tensor_is_leaf(t):
     """Whether a tensor is a leaf of the graph (not the result of a recorded op). Tensors that do not require grad are leaves."""
     try:
         out = _P1_pop()
     except IndexError:
         out = _new(_T1)
-    status = _c_tensor_is_leaf(out, t)
+    status = lib.tfl_tensor_is_leaf(out, t)
     if status:
         _P1_push(out)
         _raise(status)
     v_out = out[0]
     _P1_push(out)
     return v_out
-
-
-_c_tensor_register_hook = lib.tfl_tensor_register_hook
 
 
 def tensor_register_hook(t, fn, user_data):
@@ -364,7 +334,7 @@ def tensor_register_hook(t, fn, user_data):
         out = _P5_pop()
     except IndexError:
         out = _new(_T5)
-    status = _c_tensor_register_hook(out, t, fn, _NULL if user_data is None else user_data)
+    status = lib.tfl_tensor_register_hook(out, t, fn, _NULL if user_data is None else user_data)
     if status:
         _P5_push(out)
         _raise(status)
@@ -373,16 +343,13 @@ def tensor_register_hook(t, fn, user_data):
     return v_out
 
 
-_c_tensor_requires_grad = lib.tfl_tensor_requires_grad
-
-
 def tensor_requires_grad(t):
     """Whether gradients flow to a tensor: a leaf with requires_grad set, or the result of a recorded op."""
     try:
         out = _P1_pop()
     except IndexError:
         out = _new(_T1)
-    status = _c_tensor_requires_grad(out, t)
+    status = lib.tfl_tensor_requires_grad(out, t)
     if status:
         _P1_push(out)
         _raise(status)
@@ -391,40 +358,28 @@ def tensor_requires_grad(t):
     return v_out
 
 
-_c_tensor_retain_grad = lib.tfl_tensor_retain_grad
-
-
 def tensor_retain_grad(t):
     """Makes backward passes also store the gradient of a non-leaf tensor (read it with tfl_tensor_grad). Does nothing for leaves, which keep theirs anyway."""
-    status = _c_tensor_retain_grad(t)
+    status = lib.tfl_tensor_retain_grad(t)
     if status:
         _raise(status)
-
-
-_c_tensor_set_grad = lib.tfl_tensor_set_grad
 
 
 def tensor_set_grad(t, grad):
     """Replaces the accumulated gradient of a tensor, or clears it (e.g. between optimizer steps)."""
-    status = _c_tensor_set_grad(t, _NULL if grad is None else grad)
+    status = lib.tfl_tensor_set_grad(t, _NULL if grad is None else grad)
     if status:
         _raise(status)
 
 
-_c_tensor_set_requires_grad = lib.tfl_tensor_set_requires_grad
-
-
 def tensor_set_requires_grad(t, requires_grad):
     """Makes a tensor a leaf that accumulates gradients (or stops it from doing so)."""
-    status = _c_tensor_set_requires_grad(t, requires_grad)
+    status = lib.tfl_tensor_set_requires_grad(t, requires_grad)
     if status:
         _raise(status)
 
 
 # ---- checkpoint ----------------------------------------------------------------------------------
-
-
-_c_safetensors_count = lib.tfl_safetensors_count
 
 
 def safetensors_count(file):
@@ -433,16 +388,13 @@ def safetensors_count(file):
         out = _P4_pop()
     except IndexError:
         out = _new(_T4)
-    status = _c_safetensors_count(out, file)
+    status = lib.tfl_safetensors_count(out, file)
     if status:
         _P4_push(out)
         _raise(status)
     v_out = out[0]
     _P4_push(out)
     return v_out
-
-
-_c_safetensors_from_file = lib.tfl_safetensors_from_file
 
 
 def safetensors_from_file(path):
@@ -451,7 +403,7 @@ def safetensors_from_file(path):
         out = _P6_pop()
     except IndexError:
         out = _new(_T6)
-    status = _c_safetensors_from_file(out, _cstr(path))
+    status = lib.tfl_safetensors_from_file(out, _cstr(path))
     if status:
         _P6_push(out)
         _raise(status)
@@ -460,16 +412,13 @@ def safetensors_from_file(path):
     return _gc(v_out, _release_safetensors) if v_out else None
 
 
-_c_safetensors_metadata = lib.tfl_safetensors_metadata
-
-
 def safetensors_metadata(file, key):
     """The metadata value of a key."""
     try:
         out = _P7_pop()
     except IndexError:
         out = _new(_T7)
-    status = _c_safetensors_metadata(out, file, _cstr(key))
+    status = lib.tfl_safetensors_metadata(out, file, _cstr(key))
     if status:
         _P7_push(out)
         _raise(status)
@@ -478,25 +427,19 @@ def safetensors_metadata(file, key):
     return v_out
 
 
-_c_safetensors_metadata_count = lib.tfl_safetensors_metadata_count
-
-
 def safetensors_metadata_count(file):
     """Number of \"__metadata__\" string pairs in the file."""
     try:
         out = _P4_pop()
     except IndexError:
         out = _new(_T4)
-    status = _c_safetensors_metadata_count(out, file)
+    status = lib.tfl_safetensors_metadata_count(out, file)
     if status:
         _P4_push(out)
         _raise(status)
     v_out = out[0]
     _P4_push(out)
     return v_out
-
-
-_c_safetensors_metadata_entry = lib.tfl_safetensors_metadata_entry
 
 
 def safetensors_metadata_entry(file, index):
@@ -509,7 +452,7 @@ def safetensors_metadata_entry(file, index):
         out_value = _P7_pop()
     except IndexError:
         out_value = _new(_T7)
-    status = _c_safetensors_metadata_entry(out_key, out_value, file, index)
+    status = lib.tfl_safetensors_metadata_entry(out_key, out_value, file, index)
     if status:
         _P7_push(out_key)
         _P7_push(out_value)
@@ -521,16 +464,13 @@ def safetensors_metadata_entry(file, index):
     return (v_out_key, v_out_value)
 
 
-_c_safetensors_name = lib.tfl_safetensors_name
-
-
 def safetensors_name(file, index):
     """Name of the index-th tensor, in the order of the file's header."""
     try:
         out = _P7_pop()
     except IndexError:
         out = _new(_T7)
-    status = _c_safetensors_name(out, file, index)
+    status = lib.tfl_safetensors_name(out, file, index)
     if status:
         _P7_push(out)
         _raise(status)
@@ -539,35 +479,23 @@ def safetensors_name(file, index):
     return v_out
 
 
-_c_safetensors_release = lib.tfl_safetensors_release
-
-
 def safetensors_release(file):
     """Drops a reference; the last one frees the handle (tensors taken from it stay valid)."""
-    _c_safetensors_release(_NULL if file is None else file)
-
-
-_c_safetensors_retain = lib.tfl_safetensors_retain
+    lib.tfl_safetensors_release(_NULL if file is None else file)
 
 
 def safetensors_retain(file):
     """Adds a reference to a loaded file."""
-    status = _c_safetensors_retain(file)
+    status = lib.tfl_safetensors_retain(file)
     if status:
         _raise(status)
-
-
-_c_safetensors_save = lib.tfl_safetensors_save
 
 
 def safetensors_save(path, names, tensors, metadata_keys, metadata_values):
     """Writes named tensors to a safetensors file (the format the reference Python package reads), through a temporary file renamed into place so that a failed save leaves an old file intact. Data is written contiguous and little-endian, each tensor aligned for its dtype."""
-    status = _c_safetensors_save(_cstr(path), names, tensors, len(names), _NULL if metadata_keys is None else metadata_keys, _NULL if metadata_values is None else metadata_values, len(metadata_keys) if metadata_keys is not None else len(metadata_values) if metadata_values is not None else 0)
+    status = lib.tfl_safetensors_save(_cstr(path), names, tensors, len(names), _NULL if metadata_keys is None else metadata_keys, _NULL if metadata_values is None else metadata_values, len(metadata_keys) if metadata_keys is not None else len(metadata_values) if metadata_values is not None else 0)
     if status:
         _raise(status)
-
-
-_c_safetensors_tensor = lib.tfl_safetensors_tensor
 
 
 def safetensors_tensor(file, index):
@@ -576,7 +504,7 @@ def safetensors_tensor(file, index):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_safetensors_tensor(out, file, index)
+    status = lib.tfl_safetensors_tensor(out, file, index)
     if status:
         _P2_push(out)
         _raise(status)
@@ -585,16 +513,13 @@ def safetensors_tensor(file, index):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_safetensors_tensor_by_name = lib.tfl_safetensors_tensor_by_name
-
-
 def safetensors_tensor_by_name(file, name):
     """The tensor with the given name."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_safetensors_tensor_by_name(out, file, _cstr(name))
+    status = lib.tfl_safetensors_tensor_by_name(out, file, _cstr(name))
     if status:
         _P2_push(out)
         _raise(status)
@@ -606,28 +531,19 @@ def safetensors_tensor_by_name(file, name):
 # ---- errors --------------------------------------------------------------------------------------
 
 
-_c_last_error_message = lib.tfl_last_error_message
-
-
 def last_error_message():
     """Message of the calling thread's most recent failure."""
-    r = _c_last_error_message()
+    r = lib.tfl_last_error_message()
     return _str(r)
-
-
-_c_status_name = lib.tfl_status_name
 
 
 def status_name(status):
     """Name of a status code, e.g. \"TFL_ERR_SHAPE\"."""
-    r = _c_status_name(status)
+    r = lib.tfl_status_name(status)
     return _str(r)
 
 
 # ---- library -------------------------------------------------------------------------------------
-
-
-_c_library_build_info = lib.tfl_library_build_info
 
 
 def library_build_info():
@@ -636,7 +552,7 @@ def library_build_info():
         out = _P7_pop()
     except IndexError:
         out = _new(_T7)
-    status = _c_library_build_info(out)
+    status = lib.tfl_library_build_info(out)
     if status:
         _P7_push(out)
         _raise(status)
@@ -645,16 +561,13 @@ def library_build_info():
     return v_out
 
 
-_c_threads_count = lib.tfl_threads_count
-
-
 def threads_count():
     """Number of threads ops may use."""
     try:
         out = _P8_pop()
     except IndexError:
         out = _new(_T8)
-    status = _c_threads_count(out)
+    status = lib.tfl_threads_count(out)
     if status:
         _P8_push(out)
         _raise(status)
@@ -663,38 +576,26 @@ def threads_count():
     return v_out
 
 
-_c_threads_set_count = lib.tfl_threads_set_count
-
-
 def threads_set_count(n):
     """Sets the number of threads ops may use (the intra-op pool and OpenBLAS together)."""
-    status = _c_threads_set_count(n)
+    status = lib.tfl_threads_set_count(n)
     if status:
         _raise(status)
 
 
-_c_version = lib.tfl_version
-
-
 def version():
     """Version of the loaded library, \"MAJOR.MINOR.PATCH\"."""
-    r = _c_version()
+    r = lib.tfl_version()
     return _str(r)
-
-
-_c_version_abi = lib.tfl_version_abi
 
 
 def version_abi():
     """ABI version of the loaded library as MAJOR * 1000 + MINOR (e.g. 1 for 0.1): bindings refuse a library whose ABI version is older than the header they were generated from."""
-    r = _c_version_abi()
+    r = lib.tfl_version_abi()
     return r
 
 
 # ---- losses --------------------------------------------------------------------------------------
-
-
-_c_loss_binary_cross_entropy_with_logits = lib.tfl_loss_binary_cross_entropy_with_logits
 
 
 def loss_binary_cross_entropy_with_logits(input, target, reduction, weight, pos_weight):
@@ -703,16 +604,13 @@ def loss_binary_cross_entropy_with_logits(input, target, reduction, weight, pos_
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_loss_binary_cross_entropy_with_logits(out, input, target, reduction, _NULL if weight is None else weight, _NULL if pos_weight is None else pos_weight)
+    status = lib.tfl_loss_binary_cross_entropy_with_logits(out, input, target, reduction, _NULL if weight is None else weight, _NULL if pos_weight is None else pos_weight)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_loss_cross_entropy = lib.tfl_loss_cross_entropy
 
 
 def loss_cross_entropy(logits, target, reduction, ignore_index, label_smoothing, weight):
@@ -721,16 +619,13 @@ def loss_cross_entropy(logits, target, reduction, ignore_index, label_smoothing,
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_loss_cross_entropy(out, logits, target, reduction, ignore_index, label_smoothing, _NULL if weight is None else weight)
+    status = lib.tfl_loss_cross_entropy(out, logits, target, reduction, ignore_index, label_smoothing, _NULL if weight is None else weight)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_loss_huber = lib.tfl_loss_huber
 
 
 def loss_huber(input, target, reduction, delta):
@@ -739,16 +634,13 @@ def loss_huber(input, target, reduction, delta):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_loss_huber(out, input, target, reduction, delta)
+    status = lib.tfl_loss_huber(out, input, target, reduction, delta)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_loss_kl_div = lib.tfl_loss_kl_div
 
 
 def loss_kl_div(input, target, reduction, log_target):
@@ -757,16 +649,13 @@ def loss_kl_div(input, target, reduction, log_target):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_loss_kl_div(out, input, target, reduction, log_target)
+    status = lib.tfl_loss_kl_div(out, input, target, reduction, log_target)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_loss_l1 = lib.tfl_loss_l1
 
 
 def loss_l1(input, target, reduction):
@@ -775,16 +664,13 @@ def loss_l1(input, target, reduction):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_loss_l1(out, input, target, reduction)
+    status = lib.tfl_loss_l1(out, input, target, reduction)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_loss_mse = lib.tfl_loss_mse
 
 
 def loss_mse(input, target, reduction):
@@ -793,16 +679,13 @@ def loss_mse(input, target, reduction):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_loss_mse(out, input, target, reduction)
+    status = lib.tfl_loss_mse(out, input, target, reduction)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_loss_nll = lib.tfl_loss_nll
 
 
 def loss_nll(input, target, reduction, ignore_index, weight):
@@ -811,7 +694,7 @@ def loss_nll(input, target, reduction, ignore_index, weight):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_loss_nll(out, input, target, reduction, ignore_index, _NULL if weight is None else weight)
+    status = lib.tfl_loss_nll(out, input, target, reduction, ignore_index, _NULL if weight is None else weight)
     if status:
         _P2_push(out)
         _raise(status)
@@ -820,16 +703,13 @@ def loss_nll(input, target, reduction, ignore_index, weight):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_loss_smooth_l1 = lib.tfl_loss_smooth_l1
-
-
 def loss_smooth_l1(input, target, reduction, beta):
     """Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere, d = input - target (torch.nn.functional.smooth_l1_loss); beta = 0 is the L1 loss."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_loss_smooth_l1(out, input, target, reduction, beta)
+    status = lib.tfl_loss_smooth_l1(out, input, target, reduction, beta)
     if status:
         _P2_push(out)
         _raise(status)
@@ -841,27 +721,18 @@ def loss_smooth_l1(input, target, reduction, beta):
 # ---- memory --------------------------------------------------------------------------------------
 
 
-_c_memory_clear_events = lib.tfl_memory_clear_events
-
-
 def memory_clear_events():
     """Empties the allocator's event log."""
-    status = _c_memory_clear_events()
+    status = lib.tfl_memory_clear_events()
     if status:
         _raise(status)
-
-
-_c_memory_empty_cache = lib.tfl_memory_empty_cache
 
 
 def memory_empty_cache():
     """Returns every cached free block to the system (memory in use by tensors is not touched)."""
-    status = _c_memory_empty_cache()
+    status = lib.tfl_memory_empty_cache()
     if status:
         _raise(status)
-
-
-_c_memory_event_count = lib.tfl_memory_event_count
 
 
 def memory_event_count():
@@ -870,7 +741,7 @@ def memory_event_count():
         out = _P4_pop()
     except IndexError:
         out = _new(_T4)
-    status = _c_memory_event_count(out)
+    status = lib.tfl_memory_event_count(out)
     if status:
         _P4_push(out)
         _raise(status)
@@ -879,37 +750,25 @@ def memory_event_count():
     return v_out
 
 
-_c_memory_reset_peak = lib.tfl_memory_reset_peak
-
-
 def memory_reset_peak():
     """Restarts the peak from the current live bytes."""
-    status = _c_memory_reset_peak()
+    status = lib.tfl_memory_reset_peak()
     if status:
         _raise(status)
-
-
-_c_memory_set_event_log = lib.tfl_memory_set_event_log
 
 
 def memory_set_event_log(enabled):
     """Turns the allocator's event log (one record per allocation and free, with the op that made it) on or off; records already taken are kept."""
-    status = _c_memory_set_event_log(enabled)
+    status = lib.tfl_memory_set_event_log(enabled)
     if status:
         _raise(status)
-
-
-_c_memory_set_limit = lib.tfl_memory_set_limit
 
 
 def memory_set_limit(bytes):
     """Caps the live bytes: an allocation that would exceed the limit fails with TFL_ERR_OUT_OF_MEMORY."""
-    status = _c_memory_set_limit(bytes)
+    status = lib.tfl_memory_set_limit(bytes)
     if status:
         _raise(status)
-
-
-_c_memory_stat = lib.tfl_memory_stat
 
 
 def memory_stat(counter):
@@ -918,7 +777,7 @@ def memory_stat(counter):
         out = _P5_pop()
     except IndexError:
         out = _new(_T5)
-    status = _c_memory_stat(out, counter)
+    status = lib.tfl_memory_stat(out, counter)
     if status:
         _P5_push(out)
         _raise(status)
@@ -927,13 +786,10 @@ def memory_stat(counter):
     return v_out
 
 
-_c_memory_stats = lib.tfl_memory_stats
-
-
 def memory_stats(capacity):
     """Reads the counters of the host memory allocator at one instant: out[c] receives counter c (a tfl_memory_counter) for c < capacity; slots for numbers this library does not know receive -1, so a program built against a newer header can pass a larger array."""
     out = _new(_T9, capacity)
-    status = _c_memory_stats(out, capacity)
+    status = lib.tfl_memory_stats(out, capacity)
     if status:
         _raise(status)
     return list(out)
@@ -942,17 +798,11 @@ def memory_stats(capacity):
 # ---- memory_profiler -----------------------------------------------------------------------------
 
 
-_c_memory_pop_module = lib.tfl_memory_pop_module
-
-
 def memory_pop_module():
     """Closes the innermost module scope the calling thread opened with tfl_memory_push_module."""
-    status = _c_memory_pop_module()
+    status = lib.tfl_memory_pop_module()
     if status:
         _raise(status)
-
-
-_c_memory_profiler_findings = lib.tfl_memory_profiler_findings
 
 
 def memory_profiler_findings(capacity):
@@ -962,7 +812,7 @@ def memory_profiler_findings(capacity):
         out_len = _P4_pop()
     except IndexError:
         out_len = _new(_T4)
-    status = _c_memory_profiler_findings(out, out_len, capacity)
+    status = lib.tfl_memory_profiler_findings(out, out_len, capacity)
     if status:
         _P4_push(out_len)
         _raise(status)
@@ -971,25 +821,19 @@ def memory_profiler_findings(capacity):
     return (ffi.unpack(out, capacity), v_out_len)
 
 
-_c_memory_profiler_recording = lib.tfl_memory_profiler_recording
-
-
 def memory_profiler_recording():
     """Whether a recording is running."""
     try:
         out = _P1_pop()
     except IndexError:
         out = _new(_T1)
-    status = _c_memory_profiler_recording(out)
+    status = lib.tfl_memory_profiler_recording(out)
     if status:
         _P1_push(out)
         _raise(status)
     v_out = out[0]
     _P1_push(out)
     return v_out
-
-
-_c_memory_profiler_snapshot_json = lib.tfl_memory_profiler_snapshot_json
 
 
 def memory_profiler_snapshot_json(capacity, indent):
@@ -999,7 +843,7 @@ def memory_profiler_snapshot_json(capacity, indent):
         out_len = _P4_pop()
     except IndexError:
         out_len = _new(_T4)
-    status = _c_memory_profiler_snapshot_json(out, out_len, capacity, indent)
+    status = lib.tfl_memory_profiler_snapshot_json(out, out_len, capacity, indent)
     if status:
         _P4_push(out_len)
         _raise(status)
@@ -1008,40 +852,28 @@ def memory_profiler_snapshot_json(capacity, indent):
     return (ffi.unpack(out, capacity), v_out_len)
 
 
-_c_memory_profiler_start = lib.tfl_memory_profiler_start
-
-
 def memory_profiler_start():
     """Starts a recording: clears the allocator's event log, notes the live and cached bytes, and logs every allocation and free (with the op and module that made it) until tfl_memory_profiler_stop."""
-    status = _c_memory_profiler_start()
+    status = lib.tfl_memory_profiler_start()
     if status:
         _raise(status)
-
-
-_c_memory_profiler_stop = lib.tfl_memory_profiler_stop
 
 
 def memory_profiler_stop():
     """Ends the recording and keeps its timeline for the snapshot and the findings. Stopping when nothing records does nothing."""
-    status = _c_memory_profiler_stop()
+    status = lib.tfl_memory_profiler_stop()
     if status:
         _raise(status)
 
 
-_c_memory_push_module = lib.tfl_memory_push_module
-
-
 def memory_push_module(name):
     """Opens a module scope on the calling thread: allocations made until the matching tfl_memory_pop_module are tagged with this module name in the profiler's timeline and totals (the innermost scope wins; pass a qualified name such as \"encoder.fc1\" to see the path)."""
-    status = _c_memory_push_module(_cstr(name))
+    status = lib.tfl_memory_push_module(_cstr(name))
     if status:
         _raise(status)
 
 
 # ---- nn_hooks ------------------------------------------------------------------------------------
-
-
-_c_module_register_backward_hook = lib.tfl_module_register_backward_hook
 
 
 def module_register_backward_hook(m, fn, user_data):
@@ -1050,16 +882,13 @@ def module_register_backward_hook(m, fn, user_data):
         out = _P5_pop()
     except IndexError:
         out = _new(_T5)
-    status = _c_module_register_backward_hook(out, m, fn, _NULL if user_data is None else user_data)
+    status = lib.tfl_module_register_backward_hook(out, m, fn, _NULL if user_data is None else user_data)
     if status:
         _P5_push(out)
         _raise(status)
     v_out = out[0]
     _P5_push(out)
     return v_out
-
-
-_c_module_register_forward_hook = lib.tfl_module_register_forward_hook
 
 
 def module_register_forward_hook(m, fn, user_data):
@@ -1068,7 +897,7 @@ def module_register_forward_hook(m, fn, user_data):
         out = _P5_pop()
     except IndexError:
         out = _new(_T5)
-    status = _c_module_register_forward_hook(out, m, fn, _NULL if user_data is None else user_data)
+    status = lib.tfl_module_register_forward_hook(out, m, fn, _NULL if user_data is None else user_data)
     if status:
         _P5_push(out)
         _raise(status)
@@ -1077,16 +906,13 @@ def module_register_forward_hook(m, fn, user_data):
     return v_out
 
 
-_c_module_register_forward_pre_hook = lib.tfl_module_register_forward_pre_hook
-
-
 def module_register_forward_pre_hook(m, fn, user_data):
     """Registers a hook that runs at the start of every later tfl_module_forward of this module, before the computation, and may replace inputs (see tfl_module_forward_pre_hook_fn). Hooks run in registration order on the calling thread, and only when this module runs (hooks of a child run when the child runs, e.g. inside a Sequential). The hook lives as long as the module or until tfl_hook_remove; user_data must stay valid that long."""
     try:
         out = _P5_pop()
     except IndexError:
         out = _new(_T5)
-    status = _c_module_register_forward_pre_hook(out, m, fn, _NULL if user_data is None else user_data)
+    status = lib.tfl_module_register_forward_pre_hook(out, m, fn, _NULL if user_data is None else user_data)
     if status:
         _P5_push(out)
         _raise(status)
@@ -1098,25 +924,19 @@ def module_register_forward_pre_hook(m, fn, user_data):
 # ---- nn_layers -----------------------------------------------------------------------------------
 
 
-_c_nn_adaptive_avg_pool2d_create = lib.tfl_nn_adaptive_avg_pool2d_create
-
-
 def nn_adaptive_avg_pool2d_create(output_h, output_w):
     """2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does."""
     try:
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_adaptive_avg_pool2d_create(out, output_h, output_w)
+    status = lib.tfl_nn_adaptive_avg_pool2d_create(out, output_h, output_w)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_avg_pool2d_create = lib.tfl_nn_avg_pool2d_create
 
 
 def nn_avg_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad):
@@ -1125,16 +945,13 @@ def nn_avg_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padd
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_avg_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad)
+    status = lib.tfl_nn_avg_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_batch_norm1d_create = lib.tfl_nn_batch_norm1d_create
 
 
 def nn_batch_norm1d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
@@ -1143,16 +960,13 @@ def nn_batch_norm1d_create(num_features, eps, momentum, affine, track_running_st
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_batch_norm1d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
+    status = lib.tfl_nn_batch_norm1d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_batch_norm2d_create = lib.tfl_nn_batch_norm2d_create
 
 
 def nn_batch_norm2d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
@@ -1161,16 +975,13 @@ def nn_batch_norm2d_create(num_features, eps, momentum, affine, track_running_st
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_batch_norm2d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
+    status = lib.tfl_nn_batch_norm2d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_conv1d_create = lib.tfl_nn_conv1d_create
 
 
 def nn_conv1d_create(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype):
@@ -1179,16 +990,13 @@ def nn_conv1d_create(in_channels, out_channels, kernel_size, stride, padding, di
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_conv1d_create(out, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype)
+    status = lib.tfl_nn_conv1d_create(out, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_conv2d_create = lib.tfl_nn_conv2d_create
 
 
 def nn_conv2d_create(in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype):
@@ -1197,16 +1005,13 @@ def nn_conv2d_create(in_channels, out_channels, kernel_h, kernel_w, stride_h, st
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_conv2d_create(out, in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype)
+    status = lib.tfl_nn_conv2d_create(out, in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_dropout_create = lib.tfl_nn_dropout_create
 
 
 def nn_dropout_create(p):
@@ -1215,16 +1020,13 @@ def nn_dropout_create(p):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_dropout_create(out, p)
+    status = lib.tfl_nn_dropout_create(out, p)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_embedding_create = lib.tfl_nn_embedding_create
 
 
 def nn_embedding_create(num_embeddings, embedding_dim, padding_idx, dtype):
@@ -1233,16 +1035,13 @@ def nn_embedding_create(num_embeddings, embedding_dim, padding_idx, dtype):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_embedding_create(out, num_embeddings, embedding_dim, _NULL if padding_idx is None else [padding_idx], dtype)
+    status = lib.tfl_nn_embedding_create(out, num_embeddings, embedding_dim, _NULL if padding_idx is None else [padding_idx], dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_flatten_create = lib.tfl_nn_flatten_create
 
 
 def nn_flatten_create(start_dim, end_dim):
@@ -1251,16 +1050,13 @@ def nn_flatten_create(start_dim, end_dim):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_flatten_create(out, start_dim, end_dim)
+    status = lib.tfl_nn_flatten_create(out, start_dim, end_dim)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_gelu_create = lib.tfl_nn_gelu_create
 
 
 def nn_gelu_create(approximate):
@@ -1269,16 +1065,13 @@ def nn_gelu_create(approximate):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_gelu_create(out, approximate)
+    status = lib.tfl_nn_gelu_create(out, approximate)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_group_norm_create = lib.tfl_nn_group_norm_create
 
 
 def nn_group_norm_create(num_groups, num_channels, eps, affine, dtype):
@@ -1287,16 +1080,13 @@ def nn_group_norm_create(num_groups, num_channels, eps, affine, dtype):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_group_norm_create(out, num_groups, num_channels, eps, affine, dtype)
+    status = lib.tfl_nn_group_norm_create(out, num_groups, num_channels, eps, affine, dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_layer_norm_create = lib.tfl_nn_layer_norm_create
 
 
 def nn_layer_norm_create(normalized_shape, eps, elementwise_affine, bias, dtype):
@@ -1305,16 +1095,13 @@ def nn_layer_norm_create(normalized_shape, eps, elementwise_affine, bias, dtype)
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_layer_norm_create(out, normalized_shape, len(normalized_shape), eps, elementwise_affine, bias, dtype)
+    status = lib.tfl_nn_layer_norm_create(out, normalized_shape, len(normalized_shape), eps, elementwise_affine, bias, dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_leaky_relu_create = lib.tfl_nn_leaky_relu_create
 
 
 def nn_leaky_relu_create(negative_slope):
@@ -1323,16 +1110,13 @@ def nn_leaky_relu_create(negative_slope):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_leaky_relu_create(out, negative_slope)
+    status = lib.tfl_nn_leaky_relu_create(out, negative_slope)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_linear_create = lib.tfl_nn_linear_create
 
 
 def nn_linear_create(in_features, out_features, bias, dtype):
@@ -1341,16 +1125,13 @@ def nn_linear_create(in_features, out_features, bias, dtype):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_linear_create(out, in_features, out_features, bias, dtype)
+    status = lib.tfl_nn_linear_create(out, in_features, out_features, bias, dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_mamba_create = lib.tfl_nn_mamba_create
 
 
 def nn_mamba_create(d_model, d_state, d_conv, expand, dt_rank, dtype):
@@ -1359,16 +1140,13 @@ def nn_mamba_create(d_model, d_state, d_conv, expand, dt_rank, dtype):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_mamba_create(out, d_model, d_state, d_conv, expand, dt_rank, dtype)
+    status = lib.tfl_nn_mamba_create(out, d_model, d_state, d_conv, expand, dt_rank, dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_max_pool2d_create = lib.tfl_nn_max_pool2d_create
 
 
 def nn_max_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w):
@@ -1377,16 +1155,13 @@ def nn_max_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padd
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_max_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w)
+    status = lib.tfl_nn_max_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_multi_head_attention_create = lib.tfl_nn_multi_head_attention_create
 
 
 def nn_multi_head_attention_create(embed_dim, num_heads, bias, causal, dtype):
@@ -1395,16 +1170,13 @@ def nn_multi_head_attention_create(embed_dim, num_heads, bias, causal, dtype):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_multi_head_attention_create(out, embed_dim, num_heads, bias, causal, dtype)
+    status = lib.tfl_nn_multi_head_attention_create(out, embed_dim, num_heads, bias, causal, dtype)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_relu_create = lib.tfl_nn_relu_create
 
 
 def nn_relu_create():
@@ -1413,16 +1185,13 @@ def nn_relu_create():
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_relu_create(out)
+    status = lib.tfl_nn_relu_create(out)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_rms_norm_create = lib.tfl_nn_rms_norm_create
 
 
 def nn_rms_norm_create(normalized_shape, eps, elementwise_affine, dtype):
@@ -1431,7 +1200,7 @@ def nn_rms_norm_create(normalized_shape, eps, elementwise_affine, dtype):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_rms_norm_create(out, normalized_shape, len(normalized_shape), _NULL if eps is None else [eps], elementwise_affine, dtype)
+    status = lib.tfl_nn_rms_norm_create(out, normalized_shape, len(normalized_shape), _NULL if eps is None else [eps], elementwise_affine, dtype)
     if status:
         _P10_push(out)
         _raise(status)
@@ -1440,17 +1209,11 @@ def nn_rms_norm_create(normalized_shape, eps, elementwise_affine, dtype):
     return _gc(v_out, _release_module) if v_out else None
 
 
-_c_nn_sequential_append = lib.tfl_nn_sequential_append
-
-
 def nn_sequential_append(seq, module):
     """Appends a module to a Sequential container, as the child named by its position (\"0\", \"1\", ...). The container shares the module (it stays alive while the container does; releasing the caller's handle is fine)."""
-    status = _c_nn_sequential_append(seq, module)
+    status = lib.tfl_nn_sequential_append(seq, module)
     if status:
         _raise(status)
-
-
-_c_nn_sequential_create = lib.tfl_nn_sequential_create
 
 
 def nn_sequential_create():
@@ -1459,16 +1222,13 @@ def nn_sequential_create():
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_sequential_create(out)
+    status = lib.tfl_nn_sequential_create(out)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_sigmoid_create = lib.tfl_nn_sigmoid_create
 
 
 def nn_sigmoid_create():
@@ -1477,16 +1237,13 @@ def nn_sigmoid_create():
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_sigmoid_create(out)
+    status = lib.tfl_nn_sigmoid_create(out)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_silu_create = lib.tfl_nn_silu_create
 
 
 def nn_silu_create():
@@ -1495,16 +1252,13 @@ def nn_silu_create():
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_silu_create(out)
+    status = lib.tfl_nn_silu_create(out)
     if status:
         _P10_push(out)
         _raise(status)
     v_out = out[0]
     _P10_push(out)
     return _gc(v_out, _release_module) if v_out else None
-
-
-_c_nn_softmax_create = lib.tfl_nn_softmax_create
 
 
 def nn_softmax_create(axis):
@@ -1513,7 +1267,7 @@ def nn_softmax_create(axis):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_softmax_create(out, axis)
+    status = lib.tfl_nn_softmax_create(out, axis)
     if status:
         _P10_push(out)
         _raise(status)
@@ -1522,16 +1276,13 @@ def nn_softmax_create(axis):
     return _gc(v_out, _release_module) if v_out else None
 
 
-_c_nn_tanh_create = lib.tfl_nn_tanh_create
-
-
 def nn_tanh_create():
     """The Tanh activation module."""
     try:
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_nn_tanh_create(out)
+    status = lib.tfl_nn_tanh_create(out)
     if status:
         _P10_push(out)
         _raise(status)
@@ -1543,25 +1294,19 @@ def nn_tanh_create():
 # ---- nn_module -----------------------------------------------------------------------------------
 
 
-_c_module_buffer = lib.tfl_module_buffer
-
-
 def module_buffer(m, name):
     """The buffer with a dotted name, e.g. \"1.running_mean\" (the module's tensor, not a copy)."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_module_buffer(out, m, _cstr(name))
+    status = lib.tfl_module_buffer(out, m, _cstr(name))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_module_child = lib.tfl_module_child
 
 
 def module_child(m, name):
@@ -1570,7 +1315,7 @@ def module_child(m, name):
         out = _P10_pop()
     except IndexError:
         out = _new(_T10)
-    status = _c_module_child(out, m, _cstr(name))
+    status = lib.tfl_module_child(out, m, _cstr(name))
     if status:
         _P10_push(out)
         _raise(status)
@@ -1579,16 +1324,13 @@ def module_child(m, name):
     return _gc(v_out, _release_module) if v_out else None
 
 
-_c_module_children_size = lib.tfl_module_children_size
-
-
 def module_children_size(m):
     """Number of direct children of a module (Sequential: its modules; MultiHeadAttention: its projections; ...)."""
     try:
         out = _P4_pop()
     except IndexError:
         out = _new(_T4)
-    status = _c_module_children_size(out, m)
+    status = lib.tfl_module_children_size(out, m)
     if status:
         _P4_push(out)
         _raise(status)
@@ -1597,17 +1339,11 @@ def module_children_size(m):
     return v_out
 
 
-_c_module_eval = lib.tfl_module_eval
-
-
 def module_eval(m):
     """Sets eval mode on the module and all its descendants (tfl_module_train(m, false))."""
-    status = _c_module_eval(m)
+    status = lib.tfl_module_eval(m)
     if status:
         _raise(status)
-
-
-_c_module_forward = lib.tfl_module_forward
 
 
 def module_forward(m, inputs):
@@ -1616,7 +1352,7 @@ def module_forward(m, inputs):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_module_forward(out, m, inputs, len(inputs))
+    status = lib.tfl_module_forward(out, m, inputs, len(inputs))
     if status:
         _P2_push(out)
         _raise(status)
@@ -1625,25 +1361,19 @@ def module_forward(m, inputs):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_module_is_training = lib.tfl_module_is_training
-
-
 def module_is_training(m):
     """Whether the module is in training mode."""
     try:
         out = _P1_pop()
     except IndexError:
         out = _new(_T1)
-    status = _c_module_is_training(out, m)
+    status = lib.tfl_module_is_training(out, m)
     if status:
         _P1_push(out)
         _raise(status)
     v_out = out[0]
     _P1_push(out)
     return v_out
-
-
-_c_module_load_state_dict = lib.tfl_module_load_state_dict
 
 
 def module_load_state_dict(m, names, tensors, strict):
@@ -1656,7 +1386,7 @@ def module_load_state_dict(m, names, tensors, strict):
         out_unexpected = _P4_pop()
     except IndexError:
         out_unexpected = _new(_T4)
-    status = _c_module_load_state_dict(out_missing, out_unexpected, m, names, tensors, len(names), strict)
+    status = lib.tfl_module_load_state_dict(out_missing, out_unexpected, m, names, tensors, len(names), strict)
     if status:
         _P4_push(out_missing)
         _P4_push(out_unexpected)
@@ -1666,9 +1396,6 @@ def module_load_state_dict(m, names, tensors, strict):
     _P4_push(out_missing)
     _P4_push(out_unexpected)
     return (v_out_missing, v_out_unexpected)
-
-
-_c_module_named_buffer = lib.tfl_module_named_buffer
 
 
 def module_named_buffer(name_capacity, m, index, recurse):
@@ -1682,7 +1409,7 @@ def module_named_buffer(name_capacity, m, index, recurse):
         out_name_len = _P4_pop()
     except IndexError:
         out_name_len = _new(_T4)
-    status = _c_module_named_buffer(out, out_name, out_name_len, name_capacity, m, index, recurse)
+    status = lib.tfl_module_named_buffer(out, out_name, out_name_len, name_capacity, m, index, recurse)
     if status:
         _P2_push(out)
         _P4_push(out_name_len)
@@ -1694,25 +1421,19 @@ def module_named_buffer(name_capacity, m, index, recurse):
     return (_gc(v_out, _release_tensor) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
 
 
-_c_module_named_buffers_size = lib.tfl_module_named_buffers_size
-
-
 def module_named_buffers_size(m, recurse):
     """Number of entries of the module's buffer listing (state that is saved but not trained, such as running statistics), in the order of tfl_module_named_parameters_size."""
     try:
         out = _P4_pop()
     except IndexError:
         out = _new(_T4)
-    status = _c_module_named_buffers_size(out, m, recurse)
+    status = lib.tfl_module_named_buffers_size(out, m, recurse)
     if status:
         _P4_push(out)
         _raise(status)
     v_out = out[0]
     _P4_push(out)
     return v_out
-
-
-_c_module_named_child = lib.tfl_module_named_child
 
 
 def module_named_child(name_capacity, m, index):
@@ -1726,7 +1447,7 @@ def module_named_child(name_capacity, m, index):
         out_name_len = _P4_pop()
     except IndexError:
         out_name_len = _new(_T4)
-    status = _c_module_named_child(out, out_name, out_name_len, name_capacity, m, index)
+    status = lib.tfl_module_named_child(out, out_name, out_name_len, name_capacity, m, index)
     if status:
         _P10_push(out)
         _P4_push(out_name_len)
@@ -1736,9 +1457,6 @@ def module_named_child(name_capacity, m, index):
     _P10_push(out)
     _P4_push(out_name_len)
     return (_gc(v_out, _release_module) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
-
-
-_c_module_named_parameter = lib.tfl_module_named_parameter
 
 
 def module_named_parameter(name_capacity, m, index, recurse):
@@ -1752,7 +1470,7 @@ def module_named_parameter(name_capacity, m, index, recurse):
         out_name_len = _P4_pop()
     except IndexError:
         out_name_len = _new(_T4)
-    status = _c_module_named_parameter(out, out_name, out_name_len, name_capacity, m, index, recurse)
+    status = lib.tfl_module_named_parameter(out, out_name, out_name_len, name_capacity, m, index, recurse)
     if status:
         _P2_push(out)
         _P4_push(out_name_len)
@@ -1764,16 +1482,13 @@ def module_named_parameter(name_capacity, m, index, recurse):
     return (_gc(v_out, _release_tensor) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
 
 
-_c_module_named_parameters_size = lib.tfl_module_named_parameters_size
-
-
 def module_named_parameters_size(m, recurse):
     """Number of entries of the module's parameter listing (read them with tfl_module_named_parameter): own parameters first, then each child's, depth first, in registration order; a tensor shared by several submodules is listed once."""
     try:
         out = _P4_pop()
     except IndexError:
         out = _new(_T4)
-    status = _c_module_named_parameters_size(out, m, recurse)
+    status = lib.tfl_module_named_parameters_size(out, m, recurse)
     if status:
         _P4_push(out)
         _raise(status)
@@ -1782,16 +1497,13 @@ def module_named_parameters_size(m, recurse):
     return v_out
 
 
-_c_module_parameter = lib.tfl_module_parameter
-
-
 def module_parameter(m, name):
     """The parameter with a dotted name, e.g. \"0.weight\" or \"q_proj.bias\" (the module's tensor, not a copy)."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_module_parameter(out, m, _cstr(name))
+    status = lib.tfl_module_parameter(out, m, _cstr(name))
     if status:
         _P2_push(out)
         _raise(status)
@@ -1800,16 +1512,13 @@ def module_parameter(m, name):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_module_parameter_count = lib.tfl_module_parameter_count
-
-
 def module_parameter_count(m, trainable_only):
     """Number of scalar values in the module's distinct parameters (a tensor shared by several submodules counts once)."""
     try:
         out = _P5_pop()
     except IndexError:
         out = _new(_T5)
-    status = _c_module_parameter_count(out, m, trainable_only)
+    status = lib.tfl_module_parameter_count(out, m, trainable_only)
     if status:
         _P5_push(out)
         _raise(status)
@@ -1818,25 +1527,16 @@ def module_parameter_count(m, trainable_only):
     return v_out
 
 
-_c_module_release = lib.tfl_module_release
-
-
 def module_release(m):
     """Drops a reference to a module. The module itself is destroyed when no handle, parent module or optimizer holds it any more; its hooks go with it."""
-    _c_module_release(_NULL if m is None else m)
-
-
-_c_module_retain = lib.tfl_module_retain
+    lib.tfl_module_release(_NULL if m is None else m)
 
 
 def module_retain(m):
     """Adds a reference to a module."""
-    status = _c_module_retain(m)
+    status = lib.tfl_module_retain(m)
     if status:
         _raise(status)
-
-
-_c_module_state_dict_entry = lib.tfl_module_state_dict_entry
 
 
 def module_state_dict_entry(name_capacity, m, index):
@@ -1850,7 +1550,7 @@ def module_state_dict_entry(name_capacity, m, index):
         out_name_len = _P4_pop()
     except IndexError:
         out_name_len = _new(_T4)
-    status = _c_module_state_dict_entry(out, out_name, out_name_len, name_capacity, m, index)
+    status = lib.tfl_module_state_dict_entry(out, out_name, out_name_len, name_capacity, m, index)
     if status:
         _P2_push(out)
         _P4_push(out_name_len)
@@ -1860,9 +1560,6 @@ def module_state_dict_entry(name_capacity, m, index):
     _P2_push(out)
     _P4_push(out_name_len)
     return (_gc(v_out, _release_tensor) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
-
-
-_c_module_state_dict_load = lib.tfl_module_state_dict_load
 
 
 def module_state_dict_load(m, path, strict):
@@ -1875,7 +1572,7 @@ def module_state_dict_load(m, path, strict):
         out_unexpected = _P4_pop()
     except IndexError:
         out_unexpected = _new(_T4)
-    status = _c_module_state_dict_load(out_missing, out_unexpected, m, _cstr(path), strict)
+    status = lib.tfl_module_state_dict_load(out_missing, out_unexpected, m, _cstr(path), strict)
     if status:
         _P4_push(out_missing)
         _P4_push(out_unexpected)
@@ -1887,17 +1584,11 @@ def module_state_dict_load(m, path, strict):
     return (v_out_missing, v_out_unexpected)
 
 
-_c_module_state_dict_save = lib.tfl_module_state_dict_save
-
-
 def module_state_dict_save(m, path):
     """Saves the module's state dict as a safetensors checkpoint (readable by the Python safetensors package; metadata format \"pt\"). The file is written through a temporary file renamed into place, so a failed save leaves an old file intact."""
-    status = _c_module_state_dict_save(m, _cstr(path))
+    status = lib.tfl_module_state_dict_save(m, _cstr(path))
     if status:
         _raise(status)
-
-
-_c_module_state_dict_size = lib.tfl_module_state_dict_size
 
 
 def module_state_dict_size(m):
@@ -1906,16 +1597,13 @@ def module_state_dict_size(m):
         out = _P4_pop()
     except IndexError:
         out = _new(_T4)
-    status = _c_module_state_dict_size(out, m)
+    status = lib.tfl_module_state_dict_size(out, m)
     if status:
         _P4_push(out)
         _raise(status)
     v_out = out[0]
     _P4_push(out)
     return v_out
-
-
-_c_module_to_string = lib.tfl_module_to_string
 
 
 def module_to_string(capacity, m):
@@ -1925,7 +1613,7 @@ def module_to_string(capacity, m):
         out_len = _P4_pop()
     except IndexError:
         out_len = _new(_T4)
-    status = _c_module_to_string(out, out_len, capacity, m)
+    status = lib.tfl_module_to_string(out, out_len, capacity, m)
     if status:
         _P4_push(out_len)
         _raise(status)
@@ -1934,17 +1622,11 @@ def module_to_string(capacity, m):
     return (ffi.unpack(out, capacity), v_out_len)
 
 
-_c_module_train = lib.tfl_module_train
-
-
 def module_train(m, training):
     """Sets training mode (true) or eval mode (false) on the module and all its descendants. Modules start in training mode. Dropout and BatchNorm behave differently in the two modes."""
-    status = _c_module_train(m, training)
+    status = lib.tfl_module_train(m, training)
     if status:
         _raise(status)
-
-
-_c_module_type_name = lib.tfl_module_type_name
 
 
 def module_type_name(m):
@@ -1953,7 +1635,7 @@ def module_type_name(m):
         out = _P7_pop()
     except IndexError:
         out = _new(_T7)
-    status = _c_module_type_name(out, m)
+    status = lib.tfl_module_type_name(out, m)
     if status:
         _P7_push(out)
         _raise(status)
@@ -1962,20 +1644,14 @@ def module_type_name(m):
     return v_out
 
 
-_c_module_zero_grad = lib.tfl_module_zero_grad
-
-
 def module_zero_grad(m, set_to_none):
     """Clears the accumulated gradient of every parameter of the module and its descendants."""
-    status = _c_module_zero_grad(m, set_to_none)
+    status = lib.tfl_module_zero_grad(m, set_to_none)
     if status:
         _raise(status)
 
 
 # ---- ops_elementwise -----------------------------------------------------------------------------
-
-
-_c_tensor_add = lib.tfl_tensor_add
 
 
 def tensor_add(a, b):
@@ -1984,7 +1660,7 @@ def tensor_add(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_add(out, a, b)
+    status = lib.tfl_tensor_add(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -1993,17 +1669,11 @@ def tensor_add(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_add_out = lib.tfl_tensor_add_out
-
-
 def tensor_add_out(dst, a, b):
     """Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add)."""
-    status = _c_tensor_add_out(dst, a, b)
+    status = lib.tfl_tensor_add_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_add_scalar = lib.tfl_tensor_add_scalar
 
 
 def tensor_add_scalar(t, scalar):
@@ -2012,16 +1682,13 @@ def tensor_add_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_add_scalar(out, t, scalar)
+    status = lib.tfl_tensor_add_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_atan2 = lib.tfl_tensor_atan2
 
 
 def tensor_atan2(a, b):
@@ -2030,7 +1697,7 @@ def tensor_atan2(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_atan2(out, a, b)
+    status = lib.tfl_tensor_atan2(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2039,17 +1706,11 @@ def tensor_atan2(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_atan2_out = lib.tfl_tensor_atan2_out
-
-
 def tensor_atan2_out(dst, a, b):
     """Writes atan2(a, b) in radians into an existing tensor (broadcasting and promotion as in tfl_tensor_atan2)."""
-    status = _c_tensor_atan2_out(dst, a, b)
+    status = lib.tfl_tensor_atan2_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_atan2_scalar = lib.tfl_tensor_atan2_scalar
 
 
 def tensor_atan2_scalar(t, scalar):
@@ -2058,16 +1719,13 @@ def tensor_atan2_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_atan2_scalar(out, t, scalar)
+    status = lib.tfl_tensor_atan2_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_div = lib.tfl_tensor_div
 
 
 def tensor_div(a, b):
@@ -2076,7 +1734,7 @@ def tensor_div(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_div(out, a, b)
+    status = lib.tfl_tensor_div(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2085,17 +1743,11 @@ def tensor_div(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_div_out = lib.tfl_tensor_div_out
-
-
 def tensor_div_out(dst, a, b):
     """Writes a / b into an existing tensor (broadcasting and promotion as in tfl_tensor_div)."""
-    status = _c_tensor_div_out(dst, a, b)
+    status = lib.tfl_tensor_div_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_div_rscalar = lib.tfl_tensor_div_rscalar
 
 
 def tensor_div_rscalar(t, scalar):
@@ -2104,16 +1756,13 @@ def tensor_div_rscalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_div_rscalar(out, t, scalar)
+    status = lib.tfl_tensor_div_rscalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_div_scalar = lib.tfl_tensor_div_scalar
 
 
 def tensor_div_scalar(t, scalar):
@@ -2122,16 +1771,13 @@ def tensor_div_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_div_scalar(out, t, scalar)
+    status = lib.tfl_tensor_div_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_eq = lib.tfl_tensor_eq
 
 
 def tensor_eq(a, b):
@@ -2140,16 +1786,13 @@ def tensor_eq(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_eq(out, a, b)
+    status = lib.tfl_tensor_eq(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_eq_scalar = lib.tfl_tensor_eq_scalar
 
 
 def tensor_eq_scalar(t, scalar):
@@ -2158,16 +1801,13 @@ def tensor_eq_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_eq_scalar(out, t, scalar)
+    status = lib.tfl_tensor_eq_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_floor_divide = lib.tfl_tensor_floor_divide
 
 
 def tensor_floor_divide(a, b):
@@ -2176,7 +1816,7 @@ def tensor_floor_divide(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_floor_divide(out, a, b)
+    status = lib.tfl_tensor_floor_divide(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2185,17 +1825,11 @@ def tensor_floor_divide(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_floor_divide_out = lib.tfl_tensor_floor_divide_out
-
-
 def tensor_floor_divide_out(dst, a, b):
     """Writes floor(a / b) into an existing tensor (broadcasting and promotion as in tfl_tensor_floor_divide)."""
-    status = _c_tensor_floor_divide_out(dst, a, b)
+    status = lib.tfl_tensor_floor_divide_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_floor_divide_rscalar = lib.tfl_tensor_floor_divide_rscalar
 
 
 def tensor_floor_divide_rscalar(t, scalar):
@@ -2204,16 +1838,13 @@ def tensor_floor_divide_rscalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_floor_divide_rscalar(out, t, scalar)
+    status = lib.tfl_tensor_floor_divide_rscalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_floor_divide_scalar = lib.tfl_tensor_floor_divide_scalar
 
 
 def tensor_floor_divide_scalar(t, scalar):
@@ -2222,16 +1853,13 @@ def tensor_floor_divide_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_floor_divide_scalar(out, t, scalar)
+    status = lib.tfl_tensor_floor_divide_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_ge = lib.tfl_tensor_ge
 
 
 def tensor_ge(a, b):
@@ -2240,16 +1868,13 @@ def tensor_ge(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_ge(out, a, b)
+    status = lib.tfl_tensor_ge(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_ge_scalar = lib.tfl_tensor_ge_scalar
 
 
 def tensor_ge_scalar(t, scalar):
@@ -2258,16 +1883,13 @@ def tensor_ge_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_ge_scalar(out, t, scalar)
+    status = lib.tfl_tensor_ge_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_gt = lib.tfl_tensor_gt
 
 
 def tensor_gt(a, b):
@@ -2276,16 +1898,13 @@ def tensor_gt(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_gt(out, a, b)
+    status = lib.tfl_tensor_gt(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_gt_scalar = lib.tfl_tensor_gt_scalar
 
 
 def tensor_gt_scalar(t, scalar):
@@ -2294,16 +1913,13 @@ def tensor_gt_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_gt_scalar(out, t, scalar)
+    status = lib.tfl_tensor_gt_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_le = lib.tfl_tensor_le
 
 
 def tensor_le(a, b):
@@ -2312,16 +1928,13 @@ def tensor_le(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_le(out, a, b)
+    status = lib.tfl_tensor_le(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_le_scalar = lib.tfl_tensor_le_scalar
 
 
 def tensor_le_scalar(t, scalar):
@@ -2330,16 +1943,13 @@ def tensor_le_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_le_scalar(out, t, scalar)
+    status = lib.tfl_tensor_le_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_logical_and = lib.tfl_tensor_logical_and
 
 
 def tensor_logical_and(a, b):
@@ -2348,16 +1958,13 @@ def tensor_logical_and(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_logical_and(out, a, b)
+    status = lib.tfl_tensor_logical_and(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_logical_or = lib.tfl_tensor_logical_or
 
 
 def tensor_logical_or(a, b):
@@ -2366,16 +1973,13 @@ def tensor_logical_or(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_logical_or(out, a, b)
+    status = lib.tfl_tensor_logical_or(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_logical_xor = lib.tfl_tensor_logical_xor
 
 
 def tensor_logical_xor(a, b):
@@ -2384,16 +1988,13 @@ def tensor_logical_xor(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_logical_xor(out, a, b)
+    status = lib.tfl_tensor_logical_xor(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_lt = lib.tfl_tensor_lt
 
 
 def tensor_lt(a, b):
@@ -2402,16 +2003,13 @@ def tensor_lt(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_lt(out, a, b)
+    status = lib.tfl_tensor_lt(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_lt_scalar = lib.tfl_tensor_lt_scalar
 
 
 def tensor_lt_scalar(t, scalar):
@@ -2420,16 +2018,13 @@ def tensor_lt_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_lt_scalar(out, t, scalar)
+    status = lib.tfl_tensor_lt_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_maximum = lib.tfl_tensor_maximum
 
 
 def tensor_maximum(a, b):
@@ -2438,7 +2033,7 @@ def tensor_maximum(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_maximum(out, a, b)
+    status = lib.tfl_tensor_maximum(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2447,17 +2042,11 @@ def tensor_maximum(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_maximum_out = lib.tfl_tensor_maximum_out
-
-
 def tensor_maximum_out(dst, a, b):
     """Writes max(a, b) into an existing tensor (broadcasting and promotion as in tfl_tensor_maximum)."""
-    status = _c_tensor_maximum_out(dst, a, b)
+    status = lib.tfl_tensor_maximum_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_maximum_scalar = lib.tfl_tensor_maximum_scalar
 
 
 def tensor_maximum_scalar(t, scalar):
@@ -2466,16 +2055,13 @@ def tensor_maximum_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_maximum_scalar(out, t, scalar)
+    status = lib.tfl_tensor_maximum_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_minimum = lib.tfl_tensor_minimum
 
 
 def tensor_minimum(a, b):
@@ -2484,7 +2070,7 @@ def tensor_minimum(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_minimum(out, a, b)
+    status = lib.tfl_tensor_minimum(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2493,17 +2079,11 @@ def tensor_minimum(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_minimum_out = lib.tfl_tensor_minimum_out
-
-
 def tensor_minimum_out(dst, a, b):
     """Writes min(a, b) into an existing tensor (broadcasting and promotion as in tfl_tensor_minimum)."""
-    status = _c_tensor_minimum_out(dst, a, b)
+    status = lib.tfl_tensor_minimum_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_minimum_scalar = lib.tfl_tensor_minimum_scalar
 
 
 def tensor_minimum_scalar(t, scalar):
@@ -2512,16 +2092,13 @@ def tensor_minimum_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_minimum_scalar(out, t, scalar)
+    status = lib.tfl_tensor_minimum_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_mul = lib.tfl_tensor_mul
 
 
 def tensor_mul(a, b):
@@ -2530,7 +2107,7 @@ def tensor_mul(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_mul(out, a, b)
+    status = lib.tfl_tensor_mul(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2539,17 +2116,11 @@ def tensor_mul(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_mul_out = lib.tfl_tensor_mul_out
-
-
 def tensor_mul_out(dst, a, b):
     """Writes a * b into an existing tensor (broadcasting and promotion as in tfl_tensor_mul)."""
-    status = _c_tensor_mul_out(dst, a, b)
+    status = lib.tfl_tensor_mul_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_mul_scalar = lib.tfl_tensor_mul_scalar
 
 
 def tensor_mul_scalar(t, scalar):
@@ -2558,16 +2129,13 @@ def tensor_mul_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_mul_scalar(out, t, scalar)
+    status = lib.tfl_tensor_mul_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_ne = lib.tfl_tensor_ne
 
 
 def tensor_ne(a, b):
@@ -2576,16 +2144,13 @@ def tensor_ne(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_ne(out, a, b)
+    status = lib.tfl_tensor_ne(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_ne_scalar = lib.tfl_tensor_ne_scalar
 
 
 def tensor_ne_scalar(t, scalar):
@@ -2594,16 +2159,13 @@ def tensor_ne_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_ne_scalar(out, t, scalar)
+    status = lib.tfl_tensor_ne_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_pow = lib.tfl_tensor_pow
 
 
 def tensor_pow(a, b):
@@ -2612,7 +2174,7 @@ def tensor_pow(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_pow(out, a, b)
+    status = lib.tfl_tensor_pow(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2621,17 +2183,11 @@ def tensor_pow(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_pow_out = lib.tfl_tensor_pow_out
-
-
 def tensor_pow_out(dst, a, b):
     """Writes a ** b into an existing tensor (broadcasting and promotion as in tfl_tensor_pow)."""
-    status = _c_tensor_pow_out(dst, a, b)
+    status = lib.tfl_tensor_pow_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_pow_rscalar = lib.tfl_tensor_pow_rscalar
 
 
 def tensor_pow_rscalar(t, scalar):
@@ -2640,16 +2196,13 @@ def tensor_pow_rscalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_pow_rscalar(out, t, scalar)
+    status = lib.tfl_tensor_pow_rscalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_pow_scalar = lib.tfl_tensor_pow_scalar
 
 
 def tensor_pow_scalar(t, scalar):
@@ -2658,16 +2211,13 @@ def tensor_pow_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_pow_scalar(out, t, scalar)
+    status = lib.tfl_tensor_pow_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_remainder = lib.tfl_tensor_remainder
 
 
 def tensor_remainder(a, b):
@@ -2676,7 +2226,7 @@ def tensor_remainder(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_remainder(out, a, b)
+    status = lib.tfl_tensor_remainder(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2685,17 +2235,11 @@ def tensor_remainder(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_remainder_out = lib.tfl_tensor_remainder_out
-
-
 def tensor_remainder_out(dst, a, b):
     """Writes a - floor(a / b) * b, which has the sign of b into an existing tensor (broadcasting and promotion as in tfl_tensor_remainder)."""
-    status = _c_tensor_remainder_out(dst, a, b)
+    status = lib.tfl_tensor_remainder_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_remainder_rscalar = lib.tfl_tensor_remainder_rscalar
 
 
 def tensor_remainder_rscalar(t, scalar):
@@ -2704,16 +2248,13 @@ def tensor_remainder_rscalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_remainder_rscalar(out, t, scalar)
+    status = lib.tfl_tensor_remainder_rscalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_remainder_scalar = lib.tfl_tensor_remainder_scalar
 
 
 def tensor_remainder_scalar(t, scalar):
@@ -2722,16 +2263,13 @@ def tensor_remainder_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_remainder_scalar(out, t, scalar)
+    status = lib.tfl_tensor_remainder_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_sub = lib.tfl_tensor_sub
 
 
 def tensor_sub(a, b):
@@ -2740,7 +2278,7 @@ def tensor_sub(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_sub(out, a, b)
+    status = lib.tfl_tensor_sub(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2749,17 +2287,11 @@ def tensor_sub(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_sub_out = lib.tfl_tensor_sub_out
-
-
 def tensor_sub_out(dst, a, b):
     """Writes a - b into an existing tensor (broadcasting and promotion as in tfl_tensor_sub)."""
-    status = _c_tensor_sub_out(dst, a, b)
+    status = lib.tfl_tensor_sub_out(dst, a, b)
     if status:
         _raise(status)
-
-
-_c_tensor_sub_rscalar = lib.tfl_tensor_sub_rscalar
 
 
 def tensor_sub_rscalar(t, scalar):
@@ -2768,16 +2300,13 @@ def tensor_sub_rscalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_sub_rscalar(out, t, scalar)
+    status = lib.tfl_tensor_sub_rscalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_sub_scalar = lib.tfl_tensor_sub_scalar
 
 
 def tensor_sub_scalar(t, scalar):
@@ -2786,7 +2315,7 @@ def tensor_sub_scalar(t, scalar):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_sub_scalar(out, t, scalar)
+    status = lib.tfl_tensor_sub_scalar(out, t, scalar)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2795,16 +2324,13 @@ def tensor_sub_scalar(t, scalar):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_where = lib.tfl_tensor_where
-
-
 def tensor_where(cond, a, b):
     """Elementwise cond ? a : b; cond, a and b broadcast together, and a and b promote."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_where(out, cond, a, b)
+    status = lib.tfl_tensor_where(out, cond, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2816,25 +2342,19 @@ def tensor_where(cond, a, b):
 # ---- ops_indexing --------------------------------------------------------------------------------
 
 
-_c_tensor_argsort = lib.tfl_tensor_argsort
-
-
 def tensor_argsort(t, axis, descending, stable):
     """The i64 positions that would sort t along axis (stable; NaN last in ascending order)."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_argsort(out, t, axis, descending, stable)
+    status = lib.tfl_tensor_argsort(out, t, axis, descending, stable)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_gather = lib.tfl_tensor_gather
 
 
 def tensor_gather(t, axis, index):
@@ -2843,16 +2363,13 @@ def tensor_gather(t, axis, index):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_gather(out, t, axis, index)
+    status = lib.tfl_tensor_gather(out, t, axis, index)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_index_add = lib.tfl_tensor_index_add
 
 
 def tensor_index_add(t, axis, index, src, alpha):
@@ -2861,7 +2378,7 @@ def tensor_index_add(t, axis, index, src, alpha):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_index_add(out, t, axis, index, src, alpha)
+    status = lib.tfl_tensor_index_add(out, t, axis, index, src, alpha)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2870,17 +2387,11 @@ def tensor_index_add(t, axis, index, src, alpha):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_index_add_inplace = lib.tfl_tensor_index_add_inplace
-
-
 def tensor_index_add_inplace(t, axis, index, src, alpha):
     """tfl_tensor_index_add in place: t (and every view of its memory) is modified; nothing is written when the call fails."""
-    status = _c_tensor_index_add_inplace(t, axis, index, src, alpha)
+    status = lib.tfl_tensor_index_add_inplace(t, axis, index, src, alpha)
     if status:
         _raise(status)
-
-
-_c_tensor_index_select = lib.tfl_tensor_index_select
 
 
 def tensor_index_select(t, axis, index):
@@ -2889,16 +2400,13 @@ def tensor_index_select(t, axis, index):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_index_select(out, t, axis, index)
+    status = lib.tfl_tensor_index_select(out, t, axis, index)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_masked_select = lib.tfl_tensor_masked_select
 
 
 def tensor_masked_select(t, mask):
@@ -2907,16 +2415,13 @@ def tensor_masked_select(t, mask):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_masked_select(out, t, mask)
+    status = lib.tfl_tensor_masked_select(out, t, mask)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_one_hot = lib.tfl_tensor_one_hot
 
 
 def tensor_one_hot(indices, num_classes, dtype):
@@ -2925,16 +2430,13 @@ def tensor_one_hot(indices, num_classes, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_one_hot(out, indices, num_classes, dtype)
+    status = lib.tfl_tensor_one_hot(out, indices, num_classes, dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_scatter_add = lib.tfl_tensor_scatter_add
 
 
 def tensor_scatter_add(t, axis, index, src):
@@ -2943,7 +2445,7 @@ def tensor_scatter_add(t, axis, index, src):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_scatter_add(out, t, axis, index, src)
+    status = lib.tfl_tensor_scatter_add(out, t, axis, index, src)
     if status:
         _P2_push(out)
         _raise(status)
@@ -2952,17 +2454,11 @@ def tensor_scatter_add(t, axis, index, src):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_scatter_add_inplace = lib.tfl_tensor_scatter_add_inplace
-
-
 def tensor_scatter_add_inplace(t, axis, index, src):
     """tfl_tensor_scatter_add in place: t (and every view of its memory) is modified; nothing is written when the call fails."""
-    status = _c_tensor_scatter_add_inplace(t, axis, index, src)
+    status = lib.tfl_tensor_scatter_add_inplace(t, axis, index, src)
     if status:
         _raise(status)
-
-
-_c_tensor_sort = lib.tfl_tensor_sort
 
 
 def tensor_sort(t, axis, descending, stable):
@@ -2975,7 +2471,7 @@ def tensor_sort(t, axis, descending, stable):
         out_indices = _P2_pop()
     except IndexError:
         out_indices = _new(_T2)
-    status = _c_tensor_sort(out_values, out_indices, t, axis, descending, stable)
+    status = lib.tfl_tensor_sort(out_values, out_indices, t, axis, descending, stable)
     if status:
         _P2_push(out_values)
         _P2_push(out_indices)
@@ -2987,25 +2483,19 @@ def tensor_sort(t, axis, descending, stable):
     return (_gc(v_out_values, _release_tensor) if v_out_values else None, _gc(v_out_indices, _release_tensor) if v_out_indices else None)
 
 
-_c_tensor_take = lib.tfl_tensor_take
-
-
 def tensor_take(t, index):
     """Elements of the row-major flattened t at the given indices (numpy.take without axis)."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_take(out, t, index)
+    status = lib.tfl_tensor_take(out, t, index)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_take_along_axis = lib.tfl_tensor_take_along_axis
 
 
 def tensor_take_along_axis(t, indices, axis):
@@ -3014,16 +2504,13 @@ def tensor_take_along_axis(t, indices, axis):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_take_along_axis(out, t, indices, axis)
+    status = lib.tfl_tensor_take_along_axis(out, t, indices, axis)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_topk = lib.tfl_tensor_topk
 
 
 def tensor_topk(t, k, axis, largest, sorted):
@@ -3036,7 +2523,7 @@ def tensor_topk(t, k, axis, largest, sorted):
         out_indices = _P2_pop()
     except IndexError:
         out_indices = _new(_T2)
-    status = _c_tensor_topk(out_values, out_indices, t, k, axis, largest, sorted)
+    status = lib.tfl_tensor_topk(out_values, out_indices, t, k, axis, largest, sorted)
     if status:
         _P2_push(out_values)
         _P2_push(out_indices)
@@ -3051,25 +2538,19 @@ def tensor_topk(t, k, axis, largest, sorted):
 # ---- ops_linalg_nn -------------------------------------------------------------------------------
 
 
-_c_tensor_adaptive_avg_pool2d = lib.tfl_tensor_adaptive_avg_pool2d
-
-
 def tensor_adaptive_avg_pool2d(input, output_h, output_w):
     """Mean over the windows [floor(i * H / OH), ceil((i + 1) * H / OH)) (likewise for w) that tile the input into output_h x output_w cells (torch.nn.functional.adaptive_avg_pool2d)."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_adaptive_avg_pool2d(out, input, output_h, output_w)
+    status = lib.tfl_tensor_adaptive_avg_pool2d(out, input, output_h, output_w)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_avg_pool2d = lib.tfl_tensor_avg_pool2d
 
 
 def tensor_avg_pool2d(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, count_include_pad):
@@ -3078,16 +2559,13 @@ def tensor_avg_pool2d(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_avg_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, count_include_pad)
+    status = lib.tfl_tensor_avg_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, count_include_pad)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_conv1d = lib.tfl_tensor_conv1d
 
 
 def tensor_conv1d(input, weight, bias, stride, padding, dilation, groups):
@@ -3096,16 +2574,13 @@ def tensor_conv1d(input, weight, bias, stride, padding, dilation, groups):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_conv1d(out, input, weight, _NULL if bias is None else bias, stride, padding, dilation, groups)
+    status = lib.tfl_tensor_conv1d(out, input, weight, _NULL if bias is None else bias, stride, padding, dilation, groups)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_conv2d = lib.tfl_tensor_conv2d
 
 
 def tensor_conv2d(input, weight, bias, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups):
@@ -3114,16 +2589,13 @@ def tensor_conv2d(input, weight, bias, stride_h, stride_w, pad_h, pad_w, dilatio
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_conv2d(out, input, weight, _NULL if bias is None else bias, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups)
+    status = lib.tfl_tensor_conv2d(out, input, weight, _NULL if bias is None else bias, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_dot = lib.tfl_tensor_dot
 
 
 def tensor_dot(a, b):
@@ -3132,16 +2604,13 @@ def tensor_dot(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_dot(out, a, b)
+    status = lib.tfl_tensor_dot(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_log_softmax = lib.tfl_tensor_log_softmax
 
 
 def tensor_log_softmax(x, axis):
@@ -3150,16 +2619,13 @@ def tensor_log_softmax(x, axis):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_log_softmax(out, x, axis)
+    status = lib.tfl_tensor_log_softmax(out, x, axis)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_matmul = lib.tfl_tensor_matmul
 
 
 def tensor_matmul(a, b):
@@ -3168,16 +2634,13 @@ def tensor_matmul(a, b):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_matmul(out, a, b)
+    status = lib.tfl_tensor_matmul(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_max_pool2d = lib.tfl_tensor_max_pool2d
 
 
 def tensor_max_pool2d(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w):
@@ -3186,16 +2649,13 @@ def tensor_max_pool2d(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_max_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
+    status = lib.tfl_tensor_max_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_max_pool2d_with_indices = lib.tfl_tensor_max_pool2d_with_indices
 
 
 def tensor_max_pool2d_with_indices(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w):
@@ -3208,7 +2668,7 @@ def tensor_max_pool2d_with_indices(input, kernel_h, kernel_w, stride_h, stride_w
         out_indices = _P2_pop()
     except IndexError:
         out_indices = _new(_T2)
-    status = _c_tensor_max_pool2d_with_indices(out_values, out_indices, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
+    status = lib.tfl_tensor_max_pool2d_with_indices(out_values, out_indices, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
     if status:
         _P2_push(out_values)
         _P2_push(out_indices)
@@ -3220,16 +2680,13 @@ def tensor_max_pool2d_with_indices(input, kernel_h, kernel_w, stride_h, stride_w
     return (_gc(v_out_values, _release_tensor) if v_out_values else None, _gc(v_out_indices, _release_tensor) if v_out_indices else None)
 
 
-_c_tensor_outer = lib.tfl_tensor_outer
-
-
 def tensor_outer(a, b):
     """Outer product of the flattened operands: out[i, j] = a[i] * b[j]."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_outer(out, a, b)
+    status = lib.tfl_tensor_outer(out, a, b)
     if status:
         _P2_push(out)
         _raise(status)
@@ -3238,16 +2695,13 @@ def tensor_outer(a, b):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_softmax = lib.tfl_tensor_softmax
-
-
 def tensor_softmax(x, axis):
     """exp(x) / sum(exp(x)) along axis, computed without overflow."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_softmax(out, x, axis)
+    status = lib.tfl_tensor_softmax(out, x, axis)
     if status:
         _P2_push(out)
         _raise(status)
@@ -3259,25 +2713,19 @@ def tensor_softmax(x, axis):
 # ---- ops_reduce ----------------------------------------------------------------------------------
 
 
-_c_tensor_all = lib.tfl_tensor_all
-
-
 def tensor_all(t):
     """Logical and of every element of t as a 0-d tensor; a bool result for any dtype (non-zero and NaN are true; empty gives true)."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_all(out, t)
+    status = lib.tfl_tensor_all(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_all_axes = lib.tfl_tensor_all_axes
 
 
 def tensor_all_axes(t, axes, keepdims):
@@ -3286,16 +2734,13 @@ def tensor_all_axes(t, axes, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_all_axes(out, t, axes, len(axes), keepdims)
+    status = lib.tfl_tensor_all_axes(out, t, axes, len(axes), keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_any = lib.tfl_tensor_any
 
 
 def tensor_any(t):
@@ -3304,16 +2749,13 @@ def tensor_any(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_any(out, t)
+    status = lib.tfl_tensor_any(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_any_axes = lib.tfl_tensor_any_axes
 
 
 def tensor_any_axes(t, axes, keepdims):
@@ -3322,16 +2764,13 @@ def tensor_any_axes(t, axes, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_any_axes(out, t, axes, len(axes), keepdims)
+    status = lib.tfl_tensor_any_axes(out, t, axes, len(axes), keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_argmax = lib.tfl_tensor_argmax
 
 
 def tensor_argmax(t, keepdims):
@@ -3340,16 +2779,13 @@ def tensor_argmax(t, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_argmax(out, t, keepdims)
+    status = lib.tfl_tensor_argmax(out, t, keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_argmax_axis = lib.tfl_tensor_argmax_axis
 
 
 def tensor_argmax_axis(t, axis, keepdims):
@@ -3358,16 +2794,13 @@ def tensor_argmax_axis(t, axis, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_argmax_axis(out, t, axis, keepdims)
+    status = lib.tfl_tensor_argmax_axis(out, t, axis, keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_argmin = lib.tfl_tensor_argmin
 
 
 def tensor_argmin(t, keepdims):
@@ -3376,16 +2809,13 @@ def tensor_argmin(t, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_argmin(out, t, keepdims)
+    status = lib.tfl_tensor_argmin(out, t, keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_argmin_axis = lib.tfl_tensor_argmin_axis
 
 
 def tensor_argmin_axis(t, axis, keepdims):
@@ -3394,16 +2824,13 @@ def tensor_argmin_axis(t, axis, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_argmin_axis(out, t, axis, keepdims)
+    status = lib.tfl_tensor_argmin_axis(out, t, axis, keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_cumprod = lib.tfl_tensor_cumprod
 
 
 def tensor_cumprod(t, axis):
@@ -3412,16 +2839,13 @@ def tensor_cumprod(t, axis):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_cumprod(out, t, axis)
+    status = lib.tfl_tensor_cumprod(out, t, axis)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_cumsum = lib.tfl_tensor_cumsum
 
 
 def tensor_cumsum(t, axis):
@@ -3430,16 +2854,13 @@ def tensor_cumsum(t, axis):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_cumsum(out, t, axis)
+    status = lib.tfl_tensor_cumsum(out, t, axis)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_logsumexp = lib.tfl_tensor_logsumexp
 
 
 def tensor_logsumexp(t):
@@ -3448,16 +2869,13 @@ def tensor_logsumexp(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_logsumexp(out, t)
+    status = lib.tfl_tensor_logsumexp(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_logsumexp_axes = lib.tfl_tensor_logsumexp_axes
 
 
 def tensor_logsumexp_axes(t, axes, keepdims):
@@ -3466,16 +2884,13 @@ def tensor_logsumexp_axes(t, axes, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_logsumexp_axes(out, t, axes, len(axes), keepdims)
+    status = lib.tfl_tensor_logsumexp_axes(out, t, axes, len(axes), keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_max = lib.tfl_tensor_max
 
 
 def tensor_max(t):
@@ -3484,16 +2899,13 @@ def tensor_max(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_max(out, t)
+    status = lib.tfl_tensor_max(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_max_axes = lib.tfl_tensor_max_axes
 
 
 def tensor_max_axes(t, axes, keepdims):
@@ -3502,16 +2914,13 @@ def tensor_max_axes(t, axes, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_max_axes(out, t, axes, len(axes), keepdims)
+    status = lib.tfl_tensor_max_axes(out, t, axes, len(axes), keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_mean = lib.tfl_tensor_mean
 
 
 def tensor_mean(t):
@@ -3520,16 +2929,13 @@ def tensor_mean(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_mean(out, t)
+    status = lib.tfl_tensor_mean(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_mean_axes = lib.tfl_tensor_mean_axes
 
 
 def tensor_mean_axes(t, axes, keepdims):
@@ -3538,16 +2944,13 @@ def tensor_mean_axes(t, axes, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_mean_axes(out, t, axes, len(axes), keepdims)
+    status = lib.tfl_tensor_mean_axes(out, t, axes, len(axes), keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_min = lib.tfl_tensor_min
 
 
 def tensor_min(t):
@@ -3556,16 +2959,13 @@ def tensor_min(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_min(out, t)
+    status = lib.tfl_tensor_min(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_min_axes = lib.tfl_tensor_min_axes
 
 
 def tensor_min_axes(t, axes, keepdims):
@@ -3574,16 +2974,13 @@ def tensor_min_axes(t, axes, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_min_axes(out, t, axes, len(axes), keepdims)
+    status = lib.tfl_tensor_min_axes(out, t, axes, len(axes), keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_prod = lib.tfl_tensor_prod
 
 
 def tensor_prod(t):
@@ -3592,16 +2989,13 @@ def tensor_prod(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_prod(out, t)
+    status = lib.tfl_tensor_prod(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_prod_axes = lib.tfl_tensor_prod_axes
 
 
 def tensor_prod_axes(t, axes, keepdims):
@@ -3610,16 +3004,13 @@ def tensor_prod_axes(t, axes, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_prod_axes(out, t, axes, len(axes), keepdims)
+    status = lib.tfl_tensor_prod_axes(out, t, axes, len(axes), keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_std = lib.tfl_tensor_std
 
 
 def tensor_std(t, correction):
@@ -3628,16 +3019,13 @@ def tensor_std(t, correction):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_std(out, t, correction)
+    status = lib.tfl_tensor_std(out, t, correction)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_std_axes = lib.tfl_tensor_std_axes
 
 
 def tensor_std_axes(t, axes, correction, keepdims):
@@ -3646,16 +3034,13 @@ def tensor_std_axes(t, axes, correction, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_std_axes(out, t, axes, len(axes), correction, keepdims)
+    status = lib.tfl_tensor_std_axes(out, t, axes, len(axes), correction, keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_sum = lib.tfl_tensor_sum
 
 
 def tensor_sum(t):
@@ -3664,16 +3049,13 @@ def tensor_sum(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_sum(out, t)
+    status = lib.tfl_tensor_sum(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_sum_axes = lib.tfl_tensor_sum_axes
 
 
 def tensor_sum_axes(t, axes, keepdims):
@@ -3682,16 +3064,13 @@ def tensor_sum_axes(t, axes, keepdims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_sum_axes(out, t, axes, len(axes), keepdims)
+    status = lib.tfl_tensor_sum_axes(out, t, axes, len(axes), keepdims)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_var = lib.tfl_tensor_var
 
 
 def tensor_var(t, correction):
@@ -3700,7 +3079,7 @@ def tensor_var(t, correction):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_var(out, t, correction)
+    status = lib.tfl_tensor_var(out, t, correction)
     if status:
         _P2_push(out)
         _raise(status)
@@ -3709,16 +3088,13 @@ def tensor_var(t, correction):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_var_axes = lib.tfl_tensor_var_axes
-
-
 def tensor_var_axes(t, axes, correction, keepdims):
     """Variance over the given axes; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_var_axes(out, t, axes, len(axes), correction, keepdims)
+    status = lib.tfl_tensor_var_axes(out, t, axes, len(axes), correction, keepdims)
     if status:
         _P2_push(out)
         _raise(status)
@@ -3730,25 +3106,19 @@ def tensor_var_axes(t, axes, correction, keepdims):
 # ---- ops_shape -----------------------------------------------------------------------------------
 
 
-_c_tensor_broadcast_to = lib.tfl_tensor_broadcast_to
-
-
 def tensor_broadcast_to(t, shape):
     """A read-only view of t broadcast to shape (numpy.broadcast_to): broadcast axes have stride 0, so do not write through it."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_broadcast_to(out, t, shape, len(shape))
+    status = lib.tfl_tensor_broadcast_to(out, t, shape, len(shape))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_chunk = lib.tfl_tensor_chunk
 
 
 def tensor_chunk(capacity, t, chunks, axis):
@@ -3758,7 +3128,7 @@ def tensor_chunk(capacity, t, chunks, axis):
         out_count = _P4_pop()
     except IndexError:
         out_count = _new(_T4)
-    status = _c_tensor_chunk(out, out_count, capacity, t, chunks, axis)
+    status = lib.tfl_tensor_chunk(out, out_count, capacity, t, chunks, axis)
     if status:
         _P4_push(out_count)
         _raise(status)
@@ -3767,25 +3137,19 @@ def tensor_chunk(capacity, t, chunks, axis):
     return ([own_tensor(p) for p in out], v_out_count)
 
 
-_c_tensor_concat = lib.tfl_tensor_concat
-
-
 def tensor_concat(tensors, axis):
     """Joins tensors along an existing axis; dtypes promote. Empty pieces are allowed."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_concat(out, tensors, len(tensors), axis)
+    status = lib.tfl_tensor_concat(out, tensors, len(tensors), axis)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_expand = lib.tfl_tensor_expand
 
 
 def tensor_expand(t, shape):
@@ -3794,16 +3158,13 @@ def tensor_expand(t, shape):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_expand(out, t, shape, len(shape))
+    status = lib.tfl_tensor_expand(out, t, shape, len(shape))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_flatten = lib.tfl_tensor_flatten
 
 
 def tensor_flatten(t, start_dim, end_dim):
@@ -3812,16 +3173,13 @@ def tensor_flatten(t, start_dim, end_dim):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_flatten(out, t, start_dim, end_dim)
+    status = lib.tfl_tensor_flatten(out, t, start_dim, end_dim)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_flip = lib.tfl_tensor_flip
 
 
 def tensor_flip(t):
@@ -3830,16 +3188,13 @@ def tensor_flip(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_flip(out, t)
+    status = lib.tfl_tensor_flip(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_flip_axes = lib.tfl_tensor_flip_axes
 
 
 def tensor_flip_axes(t, axes):
@@ -3848,16 +3203,13 @@ def tensor_flip_axes(t, axes):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_flip_axes(out, t, axes, len(axes))
+    status = lib.tfl_tensor_flip_axes(out, t, axes, len(axes))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_matrix_transpose = lib.tfl_tensor_matrix_transpose
 
 
 def tensor_matrix_transpose(t):
@@ -3866,16 +3218,13 @@ def tensor_matrix_transpose(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_matrix_transpose(out, t)
+    status = lib.tfl_tensor_matrix_transpose(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_pad = lib.tfl_tensor_pad
 
 
 def tensor_pad(t, widths, mode, value):
@@ -3884,16 +3233,13 @@ def tensor_pad(t, widths, mode, value):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_pad(out, t, widths, len(widths), mode, value)
+    status = lib.tfl_tensor_pad(out, t, widths, len(widths), mode, value)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_permute = lib.tfl_tensor_permute
 
 
 def tensor_permute(t, dims):
@@ -3902,16 +3248,13 @@ def tensor_permute(t, dims):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_permute(out, t, dims, len(dims))
+    status = lib.tfl_tensor_permute(out, t, dims, len(dims))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_ravel = lib.tfl_tensor_ravel
 
 
 def tensor_ravel(t):
@@ -3920,16 +3263,13 @@ def tensor_ravel(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_ravel(out, t)
+    status = lib.tfl_tensor_ravel(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_repeat = lib.tfl_tensor_repeat
 
 
 def tensor_repeat(t, repeats):
@@ -3938,16 +3278,13 @@ def tensor_repeat(t, repeats):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_repeat(out, t, repeats, len(repeats))
+    status = lib.tfl_tensor_repeat(out, t, repeats, len(repeats))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_repeat_axis = lib.tfl_tensor_repeat_axis
 
 
 def tensor_repeat_axis(t, repeats, axis):
@@ -3956,16 +3293,13 @@ def tensor_repeat_axis(t, repeats, axis):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_repeat_axis(out, t, repeats, len(repeats), axis)
+    status = lib.tfl_tensor_repeat_axis(out, t, repeats, len(repeats), axis)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_reshape = lib.tfl_tensor_reshape
 
 
 def tensor_reshape(t, shape):
@@ -3974,16 +3308,13 @@ def tensor_reshape(t, shape):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_reshape(out, t, shape, len(shape))
+    status = lib.tfl_tensor_reshape(out, t, shape, len(shape))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_roll = lib.tfl_tensor_roll
 
 
 def tensor_roll(t, shift):
@@ -3992,16 +3323,13 @@ def tensor_roll(t, shift):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_roll(out, t, shift)
+    status = lib.tfl_tensor_roll(out, t, shift)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_roll_axes = lib.tfl_tensor_roll_axes
 
 
 def tensor_roll_axes(t, shifts, axes):
@@ -4010,16 +3338,13 @@ def tensor_roll_axes(t, shifts, axes):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_roll_axes(out, t, shifts, len(shifts), axes, len(axes))
+    status = lib.tfl_tensor_roll_axes(out, t, shifts, len(shifts), axes, len(axes))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_slice = lib.tfl_tensor_slice
 
 
 def tensor_slice(t, axis, start, stop, step):
@@ -4028,16 +3353,13 @@ def tensor_slice(t, axis, start, stop, step):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_slice(out, t, axis, _NULL if start is None else [start], _NULL if stop is None else [stop], step)
+    status = lib.tfl_tensor_slice(out, t, axis, _NULL if start is None else [start], _NULL if stop is None else [stop], step)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_split = lib.tfl_tensor_split
 
 
 def tensor_split(capacity, t, sizes, axis):
@@ -4047,16 +3369,13 @@ def tensor_split(capacity, t, sizes, axis):
         out_count = _P4_pop()
     except IndexError:
         out_count = _new(_T4)
-    status = _c_tensor_split(out, out_count, capacity, t, sizes, len(sizes), axis)
+    status = lib.tfl_tensor_split(out, out_count, capacity, t, sizes, len(sizes), axis)
     if status:
         _P4_push(out_count)
         _raise(status)
     v_out_count = out_count[0]
     _P4_push(out_count)
     return ([own_tensor(p) for p in out], v_out_count)
-
-
-_c_tensor_split_sections = lib.tfl_tensor_split_sections
 
 
 def tensor_split_sections(capacity, t, sections, axis):
@@ -4066,7 +3385,7 @@ def tensor_split_sections(capacity, t, sections, axis):
         out_count = _P4_pop()
     except IndexError:
         out_count = _new(_T4)
-    status = _c_tensor_split_sections(out, out_count, capacity, t, sections, axis)
+    status = lib.tfl_tensor_split_sections(out, out_count, capacity, t, sections, axis)
     if status:
         _P4_push(out_count)
         _raise(status)
@@ -4075,25 +3394,19 @@ def tensor_split_sections(capacity, t, sections, axis):
     return ([own_tensor(p) for p in out], v_out_count)
 
 
-_c_tensor_squeeze = lib.tfl_tensor_squeeze
-
-
 def tensor_squeeze(t):
     """A view without any size-1 axis."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_squeeze(out, t)
+    status = lib.tfl_tensor_squeeze(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_squeeze_axes = lib.tfl_tensor_squeeze_axes
 
 
 def tensor_squeeze_axes(t, axes):
@@ -4102,16 +3415,13 @@ def tensor_squeeze_axes(t, axes):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_squeeze_axes(out, t, axes, len(axes))
+    status = lib.tfl_tensor_squeeze_axes(out, t, axes, len(axes))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_stack = lib.tfl_tensor_stack
 
 
 def tensor_stack(tensors, axis):
@@ -4120,16 +3430,13 @@ def tensor_stack(tensors, axis):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_stack(out, tensors, len(tensors), axis)
+    status = lib.tfl_tensor_stack(out, tensors, len(tensors), axis)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_tile = lib.tfl_tensor_tile
 
 
 def tensor_tile(t, reps):
@@ -4138,16 +3445,13 @@ def tensor_tile(t, reps):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_tile(out, t, reps, len(reps))
+    status = lib.tfl_tensor_tile(out, t, reps, len(reps))
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_transpose = lib.tfl_tensor_transpose
 
 
 def tensor_transpose(t, dim0, dim1):
@@ -4156,16 +3460,13 @@ def tensor_transpose(t, dim0, dim1):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_transpose(out, t, dim0, dim1)
+    status = lib.tfl_tensor_transpose(out, t, dim0, dim1)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_tril = lib.tfl_tensor_tril
 
 
 def tensor_tril(t, k):
@@ -4174,16 +3475,13 @@ def tensor_tril(t, k):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_tril(out, t, k)
+    status = lib.tfl_tensor_tril(out, t, k)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_triu = lib.tfl_tensor_triu
 
 
 def tensor_triu(t, k):
@@ -4192,16 +3490,13 @@ def tensor_triu(t, k):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_triu(out, t, k)
+    status = lib.tfl_tensor_triu(out, t, k)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_unsqueeze = lib.tfl_tensor_unsqueeze
 
 
 def tensor_unsqueeze(t, axis):
@@ -4210,7 +3505,7 @@ def tensor_unsqueeze(t, axis):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_unsqueeze(out, t, axis)
+    status = lib.tfl_tensor_unsqueeze(out, t, axis)
     if status:
         _P2_push(out)
         _raise(status)
@@ -4219,16 +3514,13 @@ def tensor_unsqueeze(t, axis):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_view = lib.tfl_tensor_view
-
-
 def tensor_view(t, shape):
     """Like tfl_tensor_reshape, but always a view (sharing t's memory), never a copy."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_view(out, t, shape, len(shape))
+    status = lib.tfl_tensor_view(out, t, shape, len(shape))
     if status:
         _P2_push(out)
         _raise(status)
@@ -4240,25 +3532,19 @@ def tensor_view(t, shape):
 # ---- ops_unary -----------------------------------------------------------------------------------
 
 
-_c_tensor_abs = lib.tfl_tensor_abs
-
-
 def tensor_abs(t):
     """|t| elementwise; integer dtypes are kept (abs(INT_MIN) wraps)."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_abs(out, t)
+    status = lib.tfl_tensor_abs(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_ceil = lib.tfl_tensor_ceil
 
 
 def tensor_ceil(t):
@@ -4267,16 +3553,13 @@ def tensor_ceil(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_ceil(out, t)
+    status = lib.tfl_tensor_ceil(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_clip = lib.tfl_tensor_clip
 
 
 def tensor_clip(t, lo, hi):
@@ -4285,16 +3568,13 @@ def tensor_clip(t, lo, hi):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_clip(out, t, lo, hi)
+    status = lib.tfl_tensor_clip(out, t, lo, hi)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_cos = lib.tfl_tensor_cos
 
 
 def tensor_cos(t):
@@ -4303,16 +3583,13 @@ def tensor_cos(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_cos(out, t)
+    status = lib.tfl_tensor_cos(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_elu = lib.tfl_tensor_elu
 
 
 def tensor_elu(t, alpha):
@@ -4321,16 +3598,13 @@ def tensor_elu(t, alpha):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_elu(out, t, alpha)
+    status = lib.tfl_tensor_elu(out, t, alpha)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_exp = lib.tfl_tensor_exp
 
 
 def tensor_exp(t):
@@ -4339,16 +3613,13 @@ def tensor_exp(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_exp(out, t)
+    status = lib.tfl_tensor_exp(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_expm1 = lib.tfl_tensor_expm1
 
 
 def tensor_expm1(t):
@@ -4357,16 +3628,13 @@ def tensor_expm1(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_expm1(out, t)
+    status = lib.tfl_tensor_expm1(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_floor = lib.tfl_tensor_floor
 
 
 def tensor_floor(t):
@@ -4375,16 +3643,13 @@ def tensor_floor(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_floor(out, t)
+    status = lib.tfl_tensor_floor(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_gelu = lib.tfl_tensor_gelu
 
 
 def tensor_gelu(t, approximate):
@@ -4393,16 +3658,13 @@ def tensor_gelu(t, approximate):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_gelu(out, t, approximate)
+    status = lib.tfl_tensor_gelu(out, t, approximate)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_isfinite = lib.tfl_tensor_isfinite
 
 
 def tensor_isfinite(t):
@@ -4411,16 +3673,13 @@ def tensor_isfinite(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_isfinite(out, t)
+    status = lib.tfl_tensor_isfinite(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_isinf = lib.tfl_tensor_isinf
 
 
 def tensor_isinf(t):
@@ -4429,16 +3688,13 @@ def tensor_isinf(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_isinf(out, t)
+    status = lib.tfl_tensor_isinf(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_isnan = lib.tfl_tensor_isnan
 
 
 def tensor_isnan(t):
@@ -4447,16 +3703,13 @@ def tensor_isnan(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_isnan(out, t)
+    status = lib.tfl_tensor_isnan(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_leaky_relu = lib.tfl_tensor_leaky_relu
 
 
 def tensor_leaky_relu(t, slope):
@@ -4465,16 +3718,13 @@ def tensor_leaky_relu(t, slope):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_leaky_relu(out, t, slope)
+    status = lib.tfl_tensor_leaky_relu(out, t, slope)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_log = lib.tfl_tensor_log
 
 
 def tensor_log(t):
@@ -4483,16 +3733,13 @@ def tensor_log(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_log(out, t)
+    status = lib.tfl_tensor_log(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_log1p = lib.tfl_tensor_log1p
 
 
 def tensor_log1p(t):
@@ -4501,16 +3748,13 @@ def tensor_log1p(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_log1p(out, t)
+    status = lib.tfl_tensor_log1p(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_logical_not = lib.tfl_tensor_logical_not
 
 
 def tensor_logical_not(t):
@@ -4519,16 +3763,13 @@ def tensor_logical_not(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_logical_not(out, t)
+    status = lib.tfl_tensor_logical_not(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_neg = lib.tfl_tensor_neg
 
 
 def tensor_neg(t):
@@ -4537,16 +3778,13 @@ def tensor_neg(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_neg(out, t)
+    status = lib.tfl_tensor_neg(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_relu = lib.tfl_tensor_relu
 
 
 def tensor_relu(t):
@@ -4555,16 +3793,13 @@ def tensor_relu(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_relu(out, t)
+    status = lib.tfl_tensor_relu(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_round = lib.tfl_tensor_round
 
 
 def tensor_round(t):
@@ -4573,16 +3808,13 @@ def tensor_round(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_round(out, t)
+    status = lib.tfl_tensor_round(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_rsqrt = lib.tfl_tensor_rsqrt
 
 
 def tensor_rsqrt(t):
@@ -4591,16 +3823,13 @@ def tensor_rsqrt(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_rsqrt(out, t)
+    status = lib.tfl_tensor_rsqrt(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_sigmoid = lib.tfl_tensor_sigmoid
 
 
 def tensor_sigmoid(t):
@@ -4609,16 +3838,13 @@ def tensor_sigmoid(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_sigmoid(out, t)
+    status = lib.tfl_tensor_sigmoid(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_sign = lib.tfl_tensor_sign
 
 
 def tensor_sign(t):
@@ -4627,16 +3853,13 @@ def tensor_sign(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_sign(out, t)
+    status = lib.tfl_tensor_sign(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_silu = lib.tfl_tensor_silu
 
 
 def tensor_silu(t):
@@ -4645,16 +3868,13 @@ def tensor_silu(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_silu(out, t)
+    status = lib.tfl_tensor_silu(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_sin = lib.tfl_tensor_sin
 
 
 def tensor_sin(t):
@@ -4663,16 +3883,13 @@ def tensor_sin(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_sin(out, t)
+    status = lib.tfl_tensor_sin(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_softplus = lib.tfl_tensor_softplus
 
 
 def tensor_softplus(t, beta, threshold):
@@ -4681,16 +3898,13 @@ def tensor_softplus(t, beta, threshold):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_softplus(out, t, beta, threshold)
+    status = lib.tfl_tensor_softplus(out, t, beta, threshold)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_sqrt = lib.tfl_tensor_sqrt
 
 
 def tensor_sqrt(t):
@@ -4699,16 +3913,13 @@ def tensor_sqrt(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_sqrt(out, t)
+    status = lib.tfl_tensor_sqrt(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_square = lib.tfl_tensor_square
 
 
 def tensor_square(t):
@@ -4717,16 +3928,13 @@ def tensor_square(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_square(out, t)
+    status = lib.tfl_tensor_square(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_tan = lib.tfl_tensor_tan
 
 
 def tensor_tan(t):
@@ -4735,7 +3943,7 @@ def tensor_tan(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_tan(out, t)
+    status = lib.tfl_tensor_tan(out, t)
     if status:
         _P2_push(out)
         _raise(status)
@@ -4744,16 +3952,13 @@ def tensor_tan(t):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_tanh = lib.tfl_tensor_tanh
-
-
 def tensor_tanh(t):
     """Hyperbolic tangent elementwise; integer and bool inputs give f32."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_tanh(out, t)
+    status = lib.tfl_tensor_tanh(out, t)
     if status:
         _P2_push(out)
         _raise(status)
@@ -4765,16 +3970,13 @@ def tensor_tanh(t):
 # ---- optim ---------------------------------------------------------------------------------------
 
 
-_c_clip_grad_norm = lib.tfl_clip_grad_norm
-
-
 def clip_grad_norm(params, max_norm, norm_type, error_if_nonfinite):
     """Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters without a gradient are ignored."""
     try:
         out_total_norm = _P11_pop()
     except IndexError:
         out_total_norm = _new(_T11)
-    status = _c_clip_grad_norm(out_total_norm, params, len(params), max_norm, norm_type, error_if_nonfinite)
+    status = lib.tfl_clip_grad_norm(out_total_norm, params, len(params), max_norm, norm_type, error_if_nonfinite)
     if status:
         _P11_push(out_total_norm)
         _raise(status)
@@ -4783,17 +3985,11 @@ def clip_grad_norm(params, max_norm, norm_type, error_if_nonfinite):
     return v_out_total_norm
 
 
-_c_clip_grad_value = lib.tfl_clip_grad_value
-
-
 def clip_grad_value(params, clip_value):
     """Clamps every gradient element of params into [-clip_value, clip_value] in place (torch.nn.utils.clip_grad_value_). Parameters without a gradient are ignored."""
-    status = _c_clip_grad_value(params, len(params), clip_value)
+    status = lib.tfl_clip_grad_value(params, len(params), clip_value)
     if status:
         _raise(status)
-
-
-_c_optim_adagrad_create = lib.tfl_optim_adagrad_create
 
 
 def optim_adagrad_create(params, lr, lr_decay, weight_decay, initial_accumulator_value, eps):
@@ -4802,16 +3998,13 @@ def optim_adagrad_create(params, lr, lr_decay, weight_decay, initial_accumulator
         out = _P12_pop()
     except IndexError:
         out = _new(_T12)
-    status = _c_optim_adagrad_create(out, params, len(params), lr, lr_decay, weight_decay, initial_accumulator_value, eps)
+    status = lib.tfl_optim_adagrad_create(out, params, len(params), lr, lr_decay, weight_decay, initial_accumulator_value, eps)
     if status:
         _P12_push(out)
         _raise(status)
     v_out = out[0]
     _P12_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
-
-
-_c_optim_adam_create = lib.tfl_optim_adam_create
 
 
 def optim_adam_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
@@ -4820,16 +4013,13 @@ def optim_adam_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
         out = _P12_pop()
     except IndexError:
         out = _new(_T12)
-    status = _c_optim_adam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
+    status = lib.tfl_optim_adam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
     if status:
         _P12_push(out)
         _raise(status)
     v_out = out[0]
     _P12_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
-
-
-_c_optim_adamw_create = lib.tfl_optim_adamw_create
 
 
 def optim_adamw_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
@@ -4838,16 +4028,13 @@ def optim_adamw_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
         out = _P12_pop()
     except IndexError:
         out = _new(_T12)
-    status = _c_optim_adamw_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
+    status = lib.tfl_optim_adamw_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
     if status:
         _P12_push(out)
         _raise(status)
     v_out = out[0]
     _P12_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
-
-
-_c_optim_lion_create = lib.tfl_optim_lion_create
 
 
 def optim_lion_create(params, lr, beta1, beta2, weight_decay):
@@ -4856,16 +4043,13 @@ def optim_lion_create(params, lr, beta1, beta2, weight_decay):
         out = _P12_pop()
     except IndexError:
         out = _new(_T12)
-    status = _c_optim_lion_create(out, params, len(params), lr, beta1, beta2, weight_decay)
+    status = lib.tfl_optim_lion_create(out, params, len(params), lr, beta1, beta2, weight_decay)
     if status:
         _P12_push(out)
         _raise(status)
     v_out = out[0]
     _P12_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
-
-
-_c_optim_rmsprop_create = lib.tfl_optim_rmsprop_create
 
 
 def optim_rmsprop_create(params, lr, alpha, eps, weight_decay, momentum, centered):
@@ -4874,16 +4058,13 @@ def optim_rmsprop_create(params, lr, alpha, eps, weight_decay, momentum, centere
         out = _P12_pop()
     except IndexError:
         out = _new(_T12)
-    status = _c_optim_rmsprop_create(out, params, len(params), lr, alpha, eps, weight_decay, momentum, centered)
+    status = lib.tfl_optim_rmsprop_create(out, params, len(params), lr, alpha, eps, weight_decay, momentum, centered)
     if status:
         _P12_push(out)
         _raise(status)
     v_out = out[0]
     _P12_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
-
-
-_c_optim_sgd_create = lib.tfl_optim_sgd_create
 
 
 def optim_sgd_create(params, lr, momentum, dampening, weight_decay, nesterov):
@@ -4892,7 +4073,7 @@ def optim_sgd_create(params, lr, momentum, dampening, weight_decay, nesterov):
         out = _P12_pop()
     except IndexError:
         out = _new(_T12)
-    status = _c_optim_sgd_create(out, params, len(params), lr, momentum, dampening, weight_decay, nesterov)
+    status = lib.tfl_optim_sgd_create(out, params, len(params), lr, momentum, dampening, weight_decay, nesterov)
     if status:
         _P12_push(out)
         _raise(status)
@@ -4901,25 +4082,19 @@ def optim_sgd_create(params, lr, momentum, dampening, weight_decay, nesterov):
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
-_c_optimizer_hyperparameter = lib.tfl_optimizer_hyperparameter
-
-
 def optimizer_hyperparameter(optimizer, name):
     """Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1)."""
     try:
         out = _P11_pop()
     except IndexError:
         out = _new(_T11)
-    status = _c_optimizer_hyperparameter(out, optimizer, _cstr(name))
+    status = lib.tfl_optimizer_hyperparameter(out, optimizer, _cstr(name))
     if status:
         _P11_push(out)
         _raise(status)
     v_out = out[0]
     _P11_push(out)
     return v_out
-
-
-_c_optimizer_lr = lib.tfl_optimizer_lr
 
 
 def optimizer_lr(optimizer):
@@ -4928,7 +4103,7 @@ def optimizer_lr(optimizer):
         out = _P11_pop()
     except IndexError:
         out = _new(_T11)
-    status = _c_optimizer_lr(out, optimizer)
+    status = lib.tfl_optimizer_lr(out, optimizer)
     if status:
         _P11_push(out)
         _raise(status)
@@ -4937,16 +4112,13 @@ def optimizer_lr(optimizer):
     return v_out
 
 
-_c_optimizer_name = lib.tfl_optimizer_name
-
-
 def optimizer_name(optimizer):
     """The optimizer's kind (\"SGD\", \"Adam\", \"AdamW\", \"RMSprop\", \"Adagrad\", \"Lion\")."""
     try:
         out = _P7_pop()
     except IndexError:
         out = _new(_T7)
-    status = _c_optimizer_name(out, optimizer)
+    status = lib.tfl_optimizer_name(out, optimizer)
     if status:
         _P7_push(out)
         _raise(status)
@@ -4955,80 +4127,56 @@ def optimizer_name(optimizer):
     return v_out
 
 
-_c_optimizer_release = lib.tfl_optimizer_release
-
-
 def optimizer_release(optimizer):
     """Drops a reference; the last one frees the optimizer, its state and its references to the parameters (schedulers built over it hold references of their own)."""
-    _c_optimizer_release(_NULL if optimizer is None else optimizer)
-
-
-_c_optimizer_retain = lib.tfl_optimizer_retain
+    lib.tfl_optimizer_release(_NULL if optimizer is None else optimizer)
 
 
 def optimizer_retain(optimizer):
     """Adds a reference to an optimizer."""
-    status = _c_optimizer_retain(optimizer)
+    status = lib.tfl_optimizer_retain(optimizer)
     if status:
         _raise(status)
-
-
-_c_optimizer_set_hyperparameter = lib.tfl_optimizer_set_hyperparameter
 
 
 def optimizer_set_hyperparameter(optimizer, name, value):
     """Sets a hyperparameter by name. Only \"lr\" is range-checked again (as tfl_optimizer_set_lr); a value the optimizer's constructor would refuse gives undefined training results, and turning on state (momentum after the first step) fails at the next tfl_optimizer_step."""
-    status = _c_optimizer_set_hyperparameter(optimizer, _cstr(name), value)
+    status = lib.tfl_optimizer_set_hyperparameter(optimizer, _cstr(name), value)
     if status:
         _raise(status)
-
-
-_c_optimizer_set_lr = lib.tfl_optimizer_set_lr
 
 
 def optimizer_set_lr(optimizer, lr):
     """Sets the learning rate (a scheduler overwrites it at its next step)."""
-    status = _c_optimizer_set_lr(optimizer, lr)
+    status = lib.tfl_optimizer_set_lr(optimizer, lr)
     if status:
         _raise(status)
-
-
-_c_optimizer_state_load = lib.tfl_optimizer_state_load
 
 
 def optimizer_state_load(optimizer, path):
     """Restores a state saved by tfl_optimizer_state_save into an optimizer of the same kind built over parameters of the same count, shapes and dtypes, so that training resumes bit-identically. Nothing changes when the file does not fit."""
-    status = _c_optimizer_state_load(optimizer, _cstr(path))
+    status = lib.tfl_optimizer_state_load(optimizer, _cstr(path))
     if status:
         _raise(status)
-
-
-_c_optimizer_state_save = lib.tfl_optimizer_state_save
 
 
 def optimizer_state_save(optimizer, path):
     """Saves the optimizer's state (hyperparameters, step counts and per-parameter buffers) to a safetensors file, written through a temporary file so that a failed save leaves an old file intact. Keys: \"param_groups.0.<name>\", \"param_groups.0.num_params\", \"state.<k>.step\", \"state.<k>.<buffer>\"."""
-    status = _c_optimizer_state_save(optimizer, _cstr(path))
+    status = lib.tfl_optimizer_state_save(optimizer, _cstr(path))
     if status:
         _raise(status)
-
-
-_c_optimizer_step = lib.tfl_optimizer_step
 
 
 def optimizer_step(optimizer):
     """Updates every parameter that has a gradient, in place, with recording off; parameters without a gradient are skipped and keep their state."""
-    status = _c_optimizer_step(optimizer)
+    status = lib.tfl_optimizer_step(optimizer)
     if status:
         _raise(status)
 
 
-_c_optimizer_zero_grad = lib.tfl_optimizer_zero_grad
-
-
 def optimizer_zero_grad(optimizer, set_to_none):
     """Clears the gradients of the parameters."""
-    status = _c_optimizer_zero_grad(optimizer, set_to_none)
+    status = lib.tfl_optimizer_zero_grad(optimizer, set_to_none)
     if status:
         _raise(status)
 
@@ -5036,27 +4184,18 @@ def optimizer_zero_grad(optimizer, set_to_none):
 # ---- random --------------------------------------------------------------------------------------
 
 
-_c_random_seed = lib.tfl_random_seed
-
-
 def random_seed(seed):
     """Seeds the default generator and rewinds it, so that the following draws repeat exactly."""
-    status = _c_random_seed(seed)
+    status = lib.tfl_random_seed(seed)
     if status:
         _raise(status)
-
-
-_c_random_set_state = lib.tfl_random_set_state
 
 
 def random_set_state(seed, offset):
     """Restores a state read with tfl_random_state."""
-    status = _c_random_set_state(seed, offset)
+    status = lib.tfl_random_set_state(seed, offset)
     if status:
         _raise(status)
-
-
-_c_random_state = lib.tfl_random_state
 
 
 def random_state():
@@ -5069,7 +4208,7 @@ def random_state():
         out_offset = _P13_pop()
     except IndexError:
         out_offset = _new(_T13)
-    status = _c_random_state(out_seed, out_offset)
+    status = lib.tfl_random_state(out_seed, out_offset)
     if status:
         _P13_push(out_seed)
         _P13_push(out_offset)
@@ -5081,25 +4220,19 @@ def random_state():
     return (v_out_seed, v_out_offset)
 
 
-_c_tensor_bernoulli = lib.tfl_tensor_bernoulli
-
-
 def tensor_bernoulli(shape, p, dtype):
     """Samples 1 with probability p and 0 otherwise, independently per element."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_bernoulli(out, shape, len(shape), p, dtype)
+    status = lib.tfl_tensor_bernoulli(out, shape, len(shape), p, dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_bernoulli_probs = lib.tfl_tensor_bernoulli_probs
 
 
 def tensor_bernoulli_probs(p, dtype):
@@ -5108,16 +4241,13 @@ def tensor_bernoulli_probs(p, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_bernoulli_probs(out, p, dtype)
+    status = lib.tfl_tensor_bernoulli_probs(out, p, dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_normal = lib.tfl_tensor_normal
 
 
 def tensor_normal(shape, mean, std, dtype):
@@ -5126,7 +4256,7 @@ def tensor_normal(shape, mean, std, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_normal(out, shape, len(shape), mean, std, dtype)
+    status = lib.tfl_tensor_normal(out, shape, len(shape), mean, std, dtype)
     if status:
         _P2_push(out)
         _raise(status)
@@ -5135,17 +4265,11 @@ def tensor_normal(shape, mean, std, dtype):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_normal_inplace = lib.tfl_tensor_normal_inplace
-
-
 def tensor_normal_inplace(t, mean, std):
     """Overwrites t with normal samples (any layout without overlapping elements)."""
-    status = _c_tensor_normal_inplace(t, mean, std)
+    status = lib.tfl_tensor_normal_inplace(t, mean, std)
     if status:
         _raise(status)
-
-
-_c_tensor_rand = lib.tfl_tensor_rand
 
 
 def tensor_rand(shape, dtype):
@@ -5154,16 +4278,13 @@ def tensor_rand(shape, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_rand(out, shape, len(shape), dtype)
+    status = lib.tfl_tensor_rand(out, shape, len(shape), dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_rand_like = lib.tfl_tensor_rand_like
 
 
 def tensor_rand_like(t):
@@ -5172,16 +4293,13 @@ def tensor_rand_like(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_rand_like(out, t)
+    status = lib.tfl_tensor_rand_like(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_randint = lib.tfl_tensor_randint
 
 
 def tensor_randint(shape, low, high, dtype):
@@ -5190,16 +4308,13 @@ def tensor_randint(shape, low, high, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_randint(out, shape, len(shape), low, high, dtype)
+    status = lib.tfl_tensor_randint(out, shape, len(shape), low, high, dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_randn = lib.tfl_tensor_randn
 
 
 def tensor_randn(shape, dtype):
@@ -5208,16 +4323,13 @@ def tensor_randn(shape, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_randn(out, shape, len(shape), dtype)
+    status = lib.tfl_tensor_randn(out, shape, len(shape), dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_randn_like = lib.tfl_tensor_randn_like
 
 
 def tensor_randn_like(t):
@@ -5226,16 +4338,13 @@ def tensor_randn_like(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_randn_like(out, t)
+    status = lib.tfl_tensor_randn_like(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_uniform = lib.tfl_tensor_uniform
 
 
 def tensor_uniform(shape, low, high, dtype):
@@ -5244,7 +4353,7 @@ def tensor_uniform(shape, low, high, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_uniform(out, shape, len(shape), low, high, dtype)
+    status = lib.tfl_tensor_uniform(out, shape, len(shape), low, high, dtype)
     if status:
         _P2_push(out)
         _raise(status)
@@ -5253,20 +4362,14 @@ def tensor_uniform(shape, low, high, dtype):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_uniform_inplace = lib.tfl_tensor_uniform_inplace
-
-
 def tensor_uniform_inplace(t, low, high):
     """Overwrites t with samples uniform in [low, high) (any layout without overlapping elements)."""
-    status = _c_tensor_uniform_inplace(t, low, high)
+    status = lib.tfl_tensor_uniform_inplace(t, low, high)
     if status:
         _raise(status)
 
 
 # ---- scheduler -----------------------------------------------------------------------------------
-
-
-_c_sched_cosine_create = lib.tfl_sched_cosine_create
 
 
 def sched_cosine_create(optimizer, t_max, eta_min):
@@ -5275,16 +4378,13 @@ def sched_cosine_create(optimizer, t_max, eta_min):
         out = _P14_pop()
     except IndexError:
         out = _new(_T14)
-    status = _c_sched_cosine_create(out, optimizer, t_max, eta_min)
+    status = lib.tfl_sched_cosine_create(out, optimizer, t_max, eta_min)
     if status:
         _P14_push(out)
         _raise(status)
     v_out = out[0]
     _P14_push(out)
     return _gc(v_out, _release_scheduler) if v_out else None
-
-
-_c_sched_exponential_create = lib.tfl_sched_exponential_create
 
 
 def sched_exponential_create(optimizer, gamma):
@@ -5293,16 +4393,13 @@ def sched_exponential_create(optimizer, gamma):
         out = _P14_pop()
     except IndexError:
         out = _new(_T14)
-    status = _c_sched_exponential_create(out, optimizer, gamma)
+    status = lib.tfl_sched_exponential_create(out, optimizer, gamma)
     if status:
         _P14_push(out)
         _raise(status)
     v_out = out[0]
     _P14_push(out)
     return _gc(v_out, _release_scheduler) if v_out else None
-
-
-_c_sched_linear_warmup_create = lib.tfl_sched_linear_warmup_create
 
 
 def sched_linear_warmup_create(optimizer, warmup_steps, start_factor, after):
@@ -5311,16 +4408,13 @@ def sched_linear_warmup_create(optimizer, warmup_steps, start_factor, after):
         out = _P14_pop()
     except IndexError:
         out = _new(_T14)
-    status = _c_sched_linear_warmup_create(out, optimizer, warmup_steps, start_factor, _NULL if after is None else after)
+    status = lib.tfl_sched_linear_warmup_create(out, optimizer, warmup_steps, start_factor, _NULL if after is None else after)
     if status:
         _P14_push(out)
         _raise(status)
     v_out = out[0]
     _P14_push(out)
     return _gc(v_out, _release_scheduler) if v_out else None
-
-
-_c_sched_one_cycle_create = lib.tfl_sched_one_cycle_create
 
 
 def sched_one_cycle_create(optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum):
@@ -5329,16 +4423,13 @@ def sched_one_cycle_create(optimizer, max_lr, total_steps, pct_start, anneal, di
         out = _P14_pop()
     except IndexError:
         out = _new(_T14)
-    status = _c_sched_one_cycle_create(out, optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum)
+    status = lib.tfl_sched_one_cycle_create(out, optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum)
     if status:
         _P14_push(out)
         _raise(status)
     v_out = out[0]
     _P14_push(out)
     return _gc(v_out, _release_scheduler) if v_out else None
-
-
-_c_sched_step_create = lib.tfl_sched_step_create
 
 
 def sched_step_create(optimizer, step_size, gamma):
@@ -5347,7 +4438,7 @@ def sched_step_create(optimizer, step_size, gamma):
         out = _P14_pop()
     except IndexError:
         out = _new(_T14)
-    status = _c_sched_step_create(out, optimizer, step_size, gamma)
+    status = lib.tfl_sched_step_create(out, optimizer, step_size, gamma)
     if status:
         _P14_push(out)
         _raise(status)
@@ -5356,16 +4447,13 @@ def sched_step_create(optimizer, step_size, gamma):
     return _gc(v_out, _release_scheduler) if v_out else None
 
 
-_c_scheduler_last_epoch = lib.tfl_scheduler_last_epoch
-
-
 def scheduler_last_epoch(scheduler):
     """Number of steps taken since creation (0 right after creation)."""
     try:
         out = _P5_pop()
     except IndexError:
         out = _new(_T5)
-    status = _c_scheduler_last_epoch(out, scheduler)
+    status = lib.tfl_scheduler_last_epoch(out, scheduler)
     if status:
         _P5_push(out)
         _raise(status)
@@ -5374,16 +4462,13 @@ def scheduler_last_epoch(scheduler):
     return v_out
 
 
-_c_scheduler_last_lr = lib.tfl_scheduler_last_lr
-
-
 def scheduler_last_lr(scheduler):
     """The learning rate the last step (or the creation) set."""
     try:
         out = _P11_pop()
     except IndexError:
         out = _new(_T11)
-    status = _c_scheduler_last_lr(out, scheduler)
+    status = lib.tfl_scheduler_last_lr(out, scheduler)
     if status:
         _P11_push(out)
         _raise(status)
@@ -5392,58 +4477,40 @@ def scheduler_last_lr(scheduler):
     return v_out
 
 
-_c_scheduler_release = lib.tfl_scheduler_release
-
-
 def scheduler_release(scheduler):
     """Drops a reference; the last one frees the scheduler and its reference to the optimizer."""
-    _c_scheduler_release(_NULL if scheduler is None else scheduler)
-
-
-_c_scheduler_retain = lib.tfl_scheduler_retain
+    lib.tfl_scheduler_release(_NULL if scheduler is None else scheduler)
 
 
 def scheduler_retain(scheduler):
     """Adds a reference to a scheduler."""
-    status = _c_scheduler_retain(scheduler)
+    status = lib.tfl_scheduler_retain(scheduler)
     if status:
         _raise(status)
-
-
-_c_scheduler_state_load = lib.tfl_scheduler_state_load
 
 
 def scheduler_state_load(scheduler, path):
     """Restores a position saved by tfl_scheduler_state_save into a scheduler of the same kind and re-applies the schedule there (the optimizer's learning rate changes accordingly)."""
-    status = _c_scheduler_state_load(scheduler, _cstr(path))
+    status = lib.tfl_scheduler_state_load(scheduler, _cstr(path))
     if status:
         _raise(status)
-
-
-_c_scheduler_state_save = lib.tfl_scheduler_state_save
 
 
 def scheduler_state_save(scheduler, path):
     """Saves the scheduler's position (\"last_epoch\", \"base_lrs\") to a safetensors file."""
-    status = _c_scheduler_state_save(scheduler, _cstr(path))
+    status = lib.tfl_scheduler_state_save(scheduler, _cstr(path))
     if status:
         _raise(status)
 
 
-_c_scheduler_step = lib.tfl_scheduler_step
-
-
 def scheduler_step(scheduler):
     """Advances the schedule by one step and writes the new learning rate into the optimizer; call it after tfl_optimizer_step."""
-    status = _c_scheduler_step(scheduler)
+    status = lib.tfl_scheduler_step(scheduler)
     if status:
         _raise(status)
 
 
 # ---- tape ----------------------------------------------------------------------------------------
-
-
-_c_tape_create = lib.tfl_tape_create
 
 
 def tape_create(persistent):
@@ -5452,7 +4519,7 @@ def tape_create(persistent):
         out = _P15_pop()
     except IndexError:
         out = _new(_T15)
-    status = _c_tape_create(out, persistent)
+    status = lib.tfl_tape_create(out, persistent)
     if status:
         _P15_push(out)
         _raise(status)
@@ -5461,60 +4528,42 @@ def tape_create(persistent):
     return _gc(v_out, _release_tape) if v_out else None
 
 
-_c_tape_gradient = lib.tfl_tape_gradient
-
-
 def tape_gradient(out_capacity, tape, target, sources, unconnected_zeros, output_gradient):
     """Gradients of target with respect to each source, d(sum(target * output_gradient))/d(sources[j]). A non-persistent tape answers once."""
     out = _new(_T0, out_capacity)
-    status = _c_tape_gradient(out, out_capacity, tape, target, sources, len(sources), unconnected_zeros, _NULL if output_gradient is None else output_gradient)
+    status = lib.tfl_tape_gradient(out, out_capacity, tape, target, sources, len(sources), unconnected_zeros, _NULL if output_gradient is None else output_gradient)
     if status:
         _raise(status)
     return [own_tensor(p) for p in out]
 
 
-_c_tape_release = lib.tfl_tape_release
-
-
 def tape_release(tape):
     """Drops a reference. The last one stops the tape if it is still recording (when tapes are released out of order, recording state is left as it is) and makes watched tensors stop requiring grad."""
-    _c_tape_release(_NULL if tape is None else tape)
-
-
-_c_tape_retain = lib.tfl_tape_retain
+    lib.tfl_tape_release(_NULL if tape is None else tape)
 
 
 def tape_retain(tape):
     """Adds a reference to a tape."""
-    status = _c_tape_retain(tape)
+    status = lib.tfl_tape_retain(tape)
     if status:
         _raise(status)
-
-
-_c_tape_stop = lib.tfl_tape_stop
 
 
 def tape_stop(tape):
     """Ends recording and restores the calling thread's previous grad mode; gradients can still be asked for. Stopping a stopped tape does nothing."""
-    status = _c_tape_stop(tape)
+    status = lib.tfl_tape_stop(tape)
     if status:
         _raise(status)
 
 
-_c_tape_watch = lib.tfl_tape_watch
-
-
 def tape_watch(tape, t):
     """Makes a tensor a source of gradients for this tape's lifetime (it requires grad until the tape is released). Tensors that already require grad need no watching."""
-    status = _c_tape_watch(tape, t)
+    status = lib.tfl_tape_watch(tape, t)
     if status:
         _raise(status)
 
 
 # ---- tensor --------------------------------------------------------------------------------------
-
-
-_c_tensor_arange = lib.tfl_tensor_arange
 
 
 def tensor_arange(start, stop, step, dtype):
@@ -5523,16 +4572,13 @@ def tensor_arange(start, stop, step, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_arange(out, start, stop, step, dtype)
+    status = lib.tfl_tensor_arange(out, start, stop, step, dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_clone = lib.tfl_tensor_clone
 
 
 def tensor_clone(t):
@@ -5541,16 +4587,13 @@ def tensor_clone(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_clone(out, t)
+    status = lib.tfl_tensor_clone(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_contiguous = lib.tfl_tensor_contiguous
 
 
 def tensor_contiguous(t):
@@ -5559,7 +4602,7 @@ def tensor_contiguous(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_contiguous(out, t)
+    status = lib.tfl_tensor_contiguous(out, t)
     if status:
         _P2_push(out)
         _raise(status)
@@ -5568,27 +4611,18 @@ def tensor_contiguous(t):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_copy_inplace = lib.tfl_tensor_copy_inplace
-
-
 def tensor_copy_inplace(t, src):
     """Writes src, broadcast to t's shape and converted to t's dtype, into t in place."""
-    status = _c_tensor_copy_inplace(t, src)
+    status = lib.tfl_tensor_copy_inplace(t, src)
     if status:
         _raise(status)
-
-
-_c_tensor_copy_to_buffer = lib.tfl_tensor_copy_to_buffer
 
 
 def tensor_copy_to_buffer(out, nbytes, t):
     """Copies the elements, in row-major order, into a caller buffer (any layout of t)."""
-    status = _c_tensor_copy_to_buffer(out, nbytes, t)
+    status = lib.tfl_tensor_copy_to_buffer(out, nbytes, t)
     if status:
         _raise(status)
-
-
-_c_tensor_data = lib.tfl_tensor_data
 
 
 def tensor_data(t):
@@ -5597,16 +4631,13 @@ def tensor_data(t):
         out = _P16_pop()
     except IndexError:
         out = _new(_T16)
-    status = _c_tensor_data(out, t)
+    status = lib.tfl_tensor_data(out, t)
     if status:
         _P16_push(out)
         _raise(status)
     v_out = out[0]
     _P16_push(out)
     return v_out
-
-
-_c_tensor_device = lib.tfl_tensor_device
 
 
 def tensor_device(t):
@@ -5619,7 +4650,7 @@ def tensor_device(t):
         out_index = _P8_pop()
     except IndexError:
         out_index = _new(_T8)
-    status = _c_tensor_device(out_type, out_index, t)
+    status = lib.tfl_tensor_device(out_type, out_index, t)
     if status:
         _P17_push(out_type)
         _P8_push(out_index)
@@ -5631,16 +4662,13 @@ def tensor_device(t):
     return (v_out_type, v_out_index)
 
 
-_c_tensor_dtype = lib.tfl_tensor_dtype
-
-
 def tensor_dtype(t):
     """Element type."""
     try:
         out = _P18_pop()
     except IndexError:
         out = _new(_T18)
-    status = _c_tensor_dtype(out, t)
+    status = lib.tfl_tensor_dtype(out, t)
     if status:
         _P18_push(out)
         _raise(status)
@@ -5649,25 +4677,19 @@ def tensor_dtype(t):
     return v_out
 
 
-_c_tensor_empty = lib.tfl_tensor_empty
-
-
 def tensor_empty(shape, dtype):
     """Creates a tensor without initialising its elements (their values are unspecified until written)."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_empty(out, shape, len(shape), dtype)
+    status = lib.tfl_tensor_empty(out, shape, len(shape), dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_empty_like = lib.tfl_tensor_empty_like
 
 
 def tensor_empty_like(t):
@@ -5676,16 +4698,13 @@ def tensor_empty_like(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_empty_like(out, t)
+    status = lib.tfl_tensor_empty_like(out, t)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_eye = lib.tfl_tensor_eye
 
 
 def tensor_eye(n, m, k, dtype):
@@ -5694,7 +4713,7 @@ def tensor_eye(n, m, k, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_eye(out, n, m, k, dtype)
+    status = lib.tfl_tensor_eye(out, n, m, k, dtype)
     if status:
         _P2_push(out)
         _raise(status)
@@ -5703,17 +4722,11 @@ def tensor_eye(n, m, k, dtype):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_fill_inplace = lib.tfl_tensor_fill_inplace
-
-
 def tensor_fill_inplace(t, value):
     """Sets every element of t (any layout) to value, converted to t's dtype; every view of t's memory sees the change."""
-    status = _c_tensor_fill_inplace(t, value)
+    status = lib.tfl_tensor_fill_inplace(t, value)
     if status:
         _raise(status)
-
-
-_c_tensor_from_buffer = lib.tfl_tensor_from_buffer
 
 
 def tensor_from_buffer(data, nbytes, shape, dtype):
@@ -5722,16 +4735,13 @@ def tensor_from_buffer(data, nbytes, shape, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_from_buffer(out, _NULL if data is None else data, nbytes, shape, len(shape), dtype)
+    status = lib.tfl_tensor_from_buffer(out, _NULL if data is None else data, nbytes, shape, len(shape), dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_from_external = lib.tfl_tensor_from_external
 
 
 def tensor_from_external(data, shape, strides, dtype, deleter, user_data):
@@ -5740,16 +4750,13 @@ def tensor_from_external(data, shape, strides, dtype, deleter, user_data):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_from_external(out, _NULL if data is None else data, shape, len(shape), _NULL if strides is None else strides, dtype, _NULL if deleter is None else deleter, _NULL if user_data is None else user_data)
+    status = lib.tfl_tensor_from_external(out, _NULL if data is None else data, shape, len(shape), _NULL if strides is None else strides, dtype, _NULL if deleter is None else deleter, _NULL if user_data is None else user_data)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_full = lib.tfl_tensor_full
 
 
 def tensor_full(shape, value, dtype):
@@ -5758,16 +4765,13 @@ def tensor_full(shape, value, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_full(out, shape, len(shape), value, dtype)
+    status = lib.tfl_tensor_full(out, shape, len(shape), value, dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_full_like = lib.tfl_tensor_full_like
 
 
 def tensor_full_like(t, value):
@@ -5776,16 +4780,13 @@ def tensor_full_like(t, value):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_full_like(out, t, value)
+    status = lib.tfl_tensor_full_like(out, t, value)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_item_at = lib.tfl_tensor_item_at
 
 
 def tensor_item_at(t, index):
@@ -5794,7 +4795,7 @@ def tensor_item_at(t, index):
         out = _P11_pop()
     except IndexError:
         out = _new(_T11)
-    status = _c_tensor_item_at(out, t, index)
+    status = lib.tfl_tensor_item_at(out, t, index)
     if status:
         _P11_push(out)
         _raise(status)
@@ -5803,25 +4804,19 @@ def tensor_item_at(t, index):
     return v_out
 
 
-_c_tensor_linspace = lib.tfl_tensor_linspace
-
-
 def tensor_linspace(start, stop, num, endpoint, dtype):
     """Creates the 1-D tensor of num evenly spaced values from start to stop (numpy.linspace)."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_linspace(out, start, stop, num, endpoint, dtype)
+    status = lib.tfl_tensor_linspace(out, start, stop, num, endpoint, dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_ndim = lib.tfl_tensor_ndim
 
 
 def tensor_ndim(t):
@@ -5830,7 +4825,7 @@ def tensor_ndim(t):
         out = _P4_pop()
     except IndexError:
         out = _new(_T4)
-    status = _c_tensor_ndim(out, t)
+    status = lib.tfl_tensor_ndim(out, t)
     if status:
         _P4_push(out)
         _raise(status)
@@ -5839,16 +4834,13 @@ def tensor_ndim(t):
     return v_out
 
 
-_c_tensor_numel = lib.tfl_tensor_numel
-
-
 def tensor_numel(t):
     """Number of elements."""
     try:
         out = _P5_pop()
     except IndexError:
         out = _new(_T5)
-    status = _c_tensor_numel(out, t)
+    status = lib.tfl_tensor_numel(out, t)
     if status:
         _P5_push(out)
         _raise(status)
@@ -5857,25 +4849,19 @@ def tensor_numel(t):
     return v_out
 
 
-_c_tensor_ones = lib.tfl_tensor_ones
-
-
 def tensor_ones(shape, dtype):
     """Creates a tensor of ones."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_ones(out, shape, len(shape), dtype)
+    status = lib.tfl_tensor_ones(out, shape, len(shape), dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_ones_like = lib.tfl_tensor_ones_like
 
 
 def tensor_ones_like(t):
@@ -5884,7 +4870,7 @@ def tensor_ones_like(t):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_ones_like(out, t)
+    status = lib.tfl_tensor_ones_like(out, t)
     if status:
         _P2_push(out)
         _raise(status)
@@ -5893,25 +4879,16 @@ def tensor_ones_like(t):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_release = lib.tfl_tensor_release
-
-
 def tensor_release(t):
     """Drops a reference; the tensor's memory is freed (or returned to the cache) with its last view."""
-    _c_tensor_release(_NULL if t is None else t)
-
-
-_c_tensor_retain = lib.tfl_tensor_retain
+    lib.tfl_tensor_release(_NULL if t is None else t)
 
 
 def tensor_retain(t):
     """Adds a reference to a tensor."""
-    status = _c_tensor_retain(t)
+    status = lib.tfl_tensor_retain(t)
     if status:
         _raise(status)
-
-
-_c_tensor_scalar = lib.tfl_tensor_scalar
 
 
 def tensor_scalar(value, dtype):
@@ -5920,7 +4897,7 @@ def tensor_scalar(value, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_scalar(out, value, dtype)
+    status = lib.tfl_tensor_scalar(out, value, dtype)
     if status:
         _P2_push(out)
         _raise(status)
@@ -5929,31 +4906,22 @@ def tensor_scalar(value, dtype):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_shape = lib.tfl_tensor_shape
-
-
 def tensor_shape(capacity, t):
     """Copies the sizes of the dimensions into a caller array."""
     out = _new(_T9, capacity)
-    status = _c_tensor_shape(out, capacity, t)
+    status = lib.tfl_tensor_shape(out, capacity, t)
     if status:
         _raise(status)
     return list(out)
-
-
-_c_tensor_strides = lib.tfl_tensor_strides
 
 
 def tensor_strides(capacity, t):
     """Copies the strides (in elements) into a caller array."""
     out = _new(_T9, capacity)
-    status = _c_tensor_strides(out, capacity, t)
+    status = lib.tfl_tensor_strides(out, capacity, t)
     if status:
         _raise(status)
     return list(out)
-
-
-_c_tensor_to_dtype = lib.tfl_tensor_to_dtype
 
 
 def tensor_to_dtype(t, dtype):
@@ -5962,16 +4930,13 @@ def tensor_to_dtype(t, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_to_dtype(out, t, dtype)
+    status = lib.tfl_tensor_to_dtype(out, t, dtype)
     if status:
         _P2_push(out)
         _raise(status)
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
-
-
-_c_tensor_zeros = lib.tfl_tensor_zeros
 
 
 def tensor_zeros(shape, dtype):
@@ -5980,7 +4945,7 @@ def tensor_zeros(shape, dtype):
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_zeros(out, shape, len(shape), dtype)
+    status = lib.tfl_tensor_zeros(out, shape, len(shape), dtype)
     if status:
         _P2_push(out)
         _raise(status)
@@ -5989,16 +4954,13 @@ def tensor_zeros(shape, dtype):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
-_c_tensor_zeros_like = lib.tfl_tensor_zeros_like
-
-
 def tensor_zeros_like(t):
     """Creates a tensor of zeros with t's shape, dtype and device."""
     try:
         out = _P2_pop()
     except IndexError:
         out = _new(_T2)
-    status = _c_tensor_zeros_like(out, t)
+    status = lib.tfl_tensor_zeros_like(out, t)
     if status:
         _P2_push(out)
         _raise(status)
