@@ -67,6 +67,7 @@ def test_profile_snapshot_and_findings():
     kinds = {e["kind"] for e in snap["timeline"]}
     assert kinds  # allocation / free events
     assert snap["recording"]["peak_bytes"] >= 64 * 64 * 4
+    assert "toy" in str(snap["recording"]["by_module"])  # module_scope tagged the forward's allocations
     f = tfl.memory.findings()
     assert isinstance(f, list) and all(isinstance(s, str) and s for s in f)
     assert f == [s for s in snap["findings"] if s.strip()] or len(f) > 0
