@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
   size_t findings_len;
 
   CHECK(tfl_library_build_info(&info));
-  printf("tenflowers %s\n%s\n", tfl_version_string(), info);
+  printf("tenflowers %s\n%s\n", tfl_version(), info);
   for (i = 0; i < (size_t)data.n; ++i) order[i] = (int64_t)i;
   shuffle(order, (size_t)data.n);
   printf("digits: %lld samples, %zu train / %zu test, 64 features, 10 classes\n", (long long)data.n, n_train, n_test);
