@@ -40,14 +40,23 @@ for g in ("", "_ag"):
     case(f"op_matmul4{g}", f"per-op: matmul 4x4{what} (C ABI)", ["numpy", "torch", "tf"] if not g else ["torch"], tfl="capi")
 case("tiny_graph", "relu(a*b+a).sum() fwd+bwd, 100 elements (C ABI)", ["torch", "tf"], tfl="capi")
 
-# Slot for the Python binding (python/ is being written): when it lands, add a "tfl-py" worker to
-# ref_worker.py (--lib tenflowers) and per-op / tiny-graph cases with tfl="tfl-py" here.
-PYTHON_TFL_PENDING = "tenflowers Python package not in this tree yet: Python-side per-op cases pending"
+# The same per-op cases from Python: "tfl-py" is ref_worker.py --lib tfl-py (the tenflowers package on cffi),
+# in the references' venv when it has cffi, else in the driver's own Python. Reference workers serve a
+# py_<id> case with their <id> case (they are Python already).
+for g in ("", "_ag"):
+    what = " with autograd" if g else ""
+    refs = ["numpy", "torch"] if not g else ["torch"]
+    case(f"py_add1{g}", f"per-op from Python: add, 1 element{what}", refs, tfl="tfl-py")
+    case(f"py_relu100{g}", f"per-op from Python: relu, 100 elements{what}", refs, tfl="tfl-py")
+    case(f"py_matmul4{g}", f"per-op from Python: matmul 4x4{what}", refs, tfl="tfl-py")
+case("py_tiny_graph", "relu(a*b+a).sum() fwd+bwd, 100 elements, from Python", ["torch", "tf"], tfl="tfl-py")
+PYTHON_TFL_PENDING = None
 
 # What a ratio means: time(tenflowers) / time(reference); below 1 tenflowers is faster.
 TARGETS = {  # issue 7's targets, as time ratios (tfl / ref)
     ("sgemm_1024", "raw"): 1 / 0.95, ("sgemm_2048", "raw"): 1 / 0.95,
     ("add_16m", "raw"): 1 / 0.9,
-    ("tiny_graph", "torch"): 0.35,
+    ("tiny_graph", "torch"): 0.35, ("py_tiny_graph", "torch"): 0.35,
+    ("py_add1", "torch"): 0.5, ("py_add1_ag", "torch"): 0.5,
     ("mlp_step", "torch"): 1.0, ("mlp_step", "tf"): 1.0,
 }

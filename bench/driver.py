@@ -62,8 +62,20 @@ class Suite:
         self.workers, self.unavailable = {}, {}
         self.python = args.python
 
+    def tfl_python(self):
+        """The interpreter for the tenflowers package: the references' venv when it has cffi (so both sides
+        run the same Python), else the driver's own."""
+        for py in (self.python, sys.executable):
+            if py and subprocess.run([py, "-c", "import cffi, numpy"], capture_output=True).returncode == 0:
+                return py
+        raise RuntimeError("no Python with cffi and numpy for the tenflowers package (pip install cffi numpy)")
+
     def env(self, threads, extra=None):
         e = dict(os.environ)
+        # The package from the source tree against this build's library.
+        root = os.path.dirname(HERE)
+        e["PYTHONPATH"] = os.path.join(root, "python") + (os.pathsep + e["PYTHONPATH"] if e.get("PYTHONPATH") else "")
+        e["TENFLOWERS_LIBRARY"] = os.path.join(os.path.abspath(self.args.build), "libtenflowers.so")
         for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             e[k] = str(threads)
         e.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -76,6 +88,8 @@ class Suite:
             return [os.path.join(suite, "tfl_bench_worker"), "--lib", lib, "--threads", str(threads)], {}
         if lib == "capi":
             return [os.path.join(suite, "tfl_bench_capi_worker"), "--threads", str(threads)], {}
+        if lib == "tfl-py":
+            return [self.tfl_python(), os.path.join(HERE, "ref_worker.py"), "--lib", lib, "--threads", str(threads)], {}
         if self.python is None:
             raise RuntimeError("no reference venv (run bench/setup_refs.sh)")
         base = lib.split("-")[0]
@@ -173,12 +187,20 @@ def whole_process_rows(suite, rounds):
     py = suite.python
     specs = {"peak_rss_mlp": {"tfl": [worker, "--peak-mlp", "30"]},
              "import_time": {"tfl": [py or sys.executable, os.path.join(HERE, "ref_worker.py"), "--lib", "tfl-lib",
-                                     "--import-time", os.path.join(build, "libtenflowers.so")]}}
+                                     "--import-time", os.path.join(build, "libtenflowers.so")]},
+             "import_time_py": {}}
+    try:
+        specs["import_time_py"]["tfl"] = [suite.tfl_python(), os.path.join(HERE, "ref_worker.py"), "--lib", "tenflowers",
+                                          "--import-time"]
+    except RuntimeError as e:
+        print(f"  [skip] import_time_py: {e}", flush=True)
     if py:
         for lib in ("torch", "tf"):
             specs["peak_rss_mlp"][lib] = [py, os.path.join(HERE, "ref_worker.py"), "--lib", lib, "--peak-mlp", "30"]
         for lib in ("numpy", "torch", "tf"):
             specs["import_time"][lib] = [py, os.path.join(HERE, "ref_worker.py"), "--lib", lib, "--import-time"]
+            if specs["import_time_py"]:
+                specs["import_time_py"][lib] = specs["import_time"][lib]
     for cid, libs in specs.items():
         key = "peak_rss_kib" if cid == "peak_rss_mlp" else "import_s"
         vals = {lib: [] for lib in libs}
@@ -191,7 +213,7 @@ def whole_process_rows(suite, rounds):
                 except Exception as e:
                     print(f"  [skip] {cid} {lib}: {e}", flush=True)
                     vals[lib] = None
-        if not vals["tfl"]:
+        if not vals.get("tfl"):
             continue
         t = statistics.median(vals["tfl"])
         for lib, v in vals.items():
@@ -199,8 +221,9 @@ def whole_process_rows(suite, rounds):
                 continue
             m = statistics.median(v)
             unit = "KiB" if key == "peak_rss_kib" else "s"
-            title = ("peak RSS, 30 MLP steps, fresh process" if cid == "peak_rss_mlp"
-                     else "import (tenflowers: dlopen of libtenflowers.so)")
+            title = {"peak_rss_mlp": "peak RSS, 30 MLP steps, fresh process",
+                     "import_time": "import (tenflowers: dlopen of libtenflowers.so)",
+                     "import_time_py": "import (tenflowers: import tenflowers, the Python package)"}[cid]
             rows.append(dict(case=cid, title=title, threads=1, tfl="tfl", ref=lib, tfl_s=t, ref_s=m, unit=unit,
                              tfl_spread=0.0, ref_spread=0.0, ratio=t / m, ratio_of_medians=t / m, reps=rounds, work=None))
     return rows
@@ -297,7 +320,7 @@ def main():
     result = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "machine": machine_info(),
               "fma_peak_gflops_1core": peak, "reps": reps, "quick": a.quick, "libraries": libs,
               "unavailable": {f"{k[0]}@{k[1]}": v for k, v in suite.unavailable.items()},
-              "pending": [C.PYTHON_TFL_PENDING], "seconds": time.time() - started, "rows": rows}
+              "pending": [p for p in [C.PYTHON_TFL_PENDING] if p], "seconds": time.time() - started, "rows": rows}
     text = render(result)
     print(text)
     if a.json:

@@ -2,9 +2,9 @@
 protocol (bench/README.md) one sample at a time. Shapes, models and optimizers mirror
 bench/worker/cases_tfl.cpp exactly.
 
-  ref_worker.py --lib numpy|torch|tf --threads N            protocol on stdin/stdout
+  ref_worker.py --lib numpy|torch|tf|tfl-py --threads N     protocol on stdin/stdout (tfl-py: tenflowers)
   ref_worker.py --lib torch|tf --threads 1 --peak-mlp STEPS    peak RSS of the MLP loop (fresh process)
-  ref_worker.py --lib numpy|torch|tf|tfl-lib --import-time [PATH]   seconds to import (or dlopen PATH)
+  ref_worker.py --lib numpy|torch|tf|tenflowers|tfl-lib --import-time [PATH]   seconds to import (or dlopen PATH)
 """
 import argparse
 import json
@@ -313,6 +313,33 @@ def tf_cases(tf):
     return cases
 
 
+# --- tenflowers from Python (the package on cffi) --------------------------------------------------
+def tfl_py_cases(tfl):
+    def tiny(shape, fn, grad):
+        def make():
+            a = tfl.full(shape, 1.5, dtype=tfl.float32, requires_grad=grad)
+            b = tfl.full(shape, 0.5, dtype=tfl.float32, requires_grad=grad)
+            return lambda: fn(a, b)
+        return make
+
+    def tiny_graph():
+        rng = __import__("numpy").random.default_rng(0)
+        a = tfl.tensor(rng.standard_normal(100, dtype="float32"), requires_grad=True)
+        b = tfl.tensor(rng.standard_normal(100, dtype="float32"), requires_grad=True)
+
+        def run():
+            (a * b + a).relu().sum().backward()
+        return run
+
+    cases = {"py_tiny_graph": tiny_graph}
+    for g in (False, True):
+        suf = "_ag" if g else ""
+        cases["py_add1" + suf] = tiny((1,), lambda a, b: a + b, g)
+        cases["py_relu100" + suf] = tiny((100,), lambda a, b: a.relu(), g)
+        cases["py_matmul4" + suf] = tiny((4, 4), lambda a, b: a @ b, g)
+    return cases
+
+
 # --- the worker ---------------------------------------------------------------------------------------
 def load(lib, threads):
     """Imports the library with its thread count pinned; returns (cases, info)."""
@@ -331,6 +358,12 @@ def load(lib, threads):
         info["blas_build"] = "BLAS_INFO=" + (m.group(1) if m else "?")
         info["mkldnn"] = torch.backends.mkldnn.is_available()
         cases = torch_cases(torch)
+    elif lib == "tfl-py":
+        import tenflowers as tfl
+        tfl.set_num_threads(threads)
+        info["version"] = tfl.__version__
+        info["library"] = tfl._lib.library_path
+        cases = tfl_py_cases(tfl)
     elif lib == "tf":
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         import tensorflow as tf
@@ -356,6 +389,9 @@ def serve(cases, info):
             if parts[0] == "setup":
                 run = None
                 name, target = parts[1], float(parts[2]) if len(parts) > 2 else 0.05
+                if name not in cases and name.startswith("py_"):
+                    # The Python-side cases: a Python reference runs its own case (py_add1 -> op_add1).
+                    name = name[3:] if name[3:] in cases else "op_" + name[3:]
                 if name not in cases:
                     print(f"skip not implemented by {info['lib']}", flush=True)
                     continue

@@ -20,6 +20,8 @@ install() {  # install <import name> <pip spec...>
   fi
 }
 install numpy numpy threadpoolctl matplotlib
+# cffi: the tenflowers Python package (the tfl-py worker) runs in the same interpreter as the references.
+install cffi cffi
 # PyPI's Linux torch wheel depends on the CUDA runtime wheels (several GB); the suite uses only its CPU path.
 install torch torch
 # tensorflow-cpu is the CPU-only build; fall back to the full package where it is not published.

@@ -224,6 +224,17 @@ _gc = ffi.gc
 _string = ffi.string
 _pending = _threading.local()
 
+# Out-parameter cells are recycled through per-type free lists instead of one ffi.new per call. list.pop
+# and list.append are atomic, so a cell is never shared: not between threads (cffi releases the GIL
+# during the C call) nor with a nested call made on the same thread from a Python callback (a hook).
+# A cell is returned to its list only after its value has been read.
+_POOL_SIZE = 8
+
+
+def _pool(ctype):
+    cells = [_new(ctype) for _ in range(_POOL_SIZE)]
+    return cells.pop, cells.append
+
 
 def set_callback_error(exc: BaseException) -> None:
     """Stores an exception raised inside a Python callback; the failing call re-raises it."""
@@ -266,6 +277,8 @@ struct Plan {
   std::vector<std::string> setup;    // lines before the call
   std::vector<std::string> call;     // C arguments
   std::vector<std::string> results;  // returned expressions
+  std::vector<std::string> reads;    // lines after a successful call that read pooled cells into locals
+  std::vector<std::pair<std::string, std::string>> pooled;  // (cell variable, pool id) to give back
 };
 
 class ApiEmitter : public Emitter {
@@ -284,6 +297,7 @@ class ApiEmitter : public Emitter {
       ctypes[spelling] = id;
       return id;
     };
+    std::set<std::string> pools;
     std::ostringstream body;
     // Handle wiring: own_<x> takes over a reference, borrow_<x> adds one (for borrowed callback arguments).
     body << "\n\n# ---- handles " << std::string(86, '-') << "\n";
@@ -315,17 +329,22 @@ class ApiEmitter : public Emitter {
         object = f.object;
         body << "\n\n# ---- " << object << " " << std::string(std::max<int>(4, 92 - int(object.size())), '-') << "\n";
       }
-      body << "\n\n" << wrapper(api, f, ctype);
+      body << "\n\n" << wrapper(api, f, ctype, pools);
     }
     os << "\n";
     for (const auto& [spelling, id] : ctypes) os << id << " = ffi.typeof(\"" << spelling << "\")\n";
+    os << "\n# Free lists of out-parameter cells (see _pool).\n";
+    for (const std::string& t : pools) os << "_P" << t.substr(2) << "_pop, _P" << t.substr(2) << "_push = _pool(" << t << ")\n";
+    os << "\n# Release functions of the owned handle types, bound once.\n";
+    for (const Handle& h : api.handles)
+      if (releasable(api, h.name)) os << "_release_" << strip_prefix(h.name) << " = lib." << h.name << "_release\n";
     os << body.str();
     return os.str();
   }
 
  private:
   template <typename CType>
-  std::string wrapper(const Api& api, const Function& f, CType& ctype) const {
+  std::string wrapper(const Api& api, const Function& f, CType& ctype, std::set<std::string>& pools) const {
     // Length parameters of input arrays are computed from the sequences; those of output arrays are
     // capacities the caller chooses.
     std::map<std::string, std::vector<const Param*>> input_arrays_of_len;
@@ -353,14 +372,25 @@ class ApiEmitter : public Emitter {
           else
             plan.results.push_back("list(" + n + ")");
         } else {
-          plan.setup.push_back(n + " = _new(" + ctype(p.c_type) + ")");
+          std::string t = ctype(p.c_type);
+          std::string pool = "_P" + t.substr(2);
+          pools.insert(t);
+          plan.setup.push_back("try:\n        " + n + " = " + pool + "_pop()\n    except IndexError:\n        " + n +
+                               " = _new(" + t + ")");
+          plan.pooled.emplace_back(n, pool);
           plan.call.push_back(n);
-          if (releasable(api, handle) && pointee(pointee(p.c_type)) == handle)
-            plan.results.push_back("own_" + strip_prefix(handle) + "(" + n + "[0])");
-          else if (unconst(elem) == "char *")
-            plan.results.push_back("_str(" + n + "[0])");
-          else
-            plan.results.push_back(n + "[0]");
+          std::string v = "v_" + n;
+          if (releasable(api, handle) && pointee(pointee(p.c_type)) == handle) {
+            // Inlined own_<x>: a NULL cdata pointer is false.
+            plan.reads.push_back(v + " = " + n + "[0]");
+            plan.results.push_back("_gc(" + v + ", _release_" + strip_prefix(handle) + ") if " + v + " else None");
+          } else if (unconst(elem) == "char *") {
+            plan.reads.push_back(v + " = _str(" + n + "[0])");
+            plan.results.push_back(v);
+          } else {
+            plan.reads.push_back(v + " = " + n + "[0]");
+            plan.results.push_back(v);
+          }
         }
         continue;
       }
@@ -400,12 +430,16 @@ class ApiEmitter : public Emitter {
     for (size_t i = 0; i < plan.args.size(); ++i) os << (i ? ", " : "") << plan.args[i];
     os << "):\n    \"\"\"" << first_doc_line(f.doc) << "\"\"\"\n";
     for (const std::string& s : plan.setup) os << "    " << s << "\n";
+    // lib.<name>, not a module-level binding: binding all ~350 functions at import costs more (dlsym and
+    // type set-up each) than the attribute lookup saves per call.
     std::string call = "lib." + f.name + "(";
     for (size_t i = 0; i < plan.call.size(); ++i) call += (i ? ", " : "") + plan.call[i];
     call += ")";
     std::string ret = trim(f.return_type);
+    std::string give_back;
+    for (const auto& [cell, pool] : plan.pooled) give_back += "        " + pool + "_push(" + cell + ")\n";
     if (ret == "tfl_status") {
-      os << "    status = " << call << "\n    if status:\n        _raise(status)\n";
+      os << "    status = " << call << "\n    if status:\n" << give_back << "        _raise(status)\n";
     } else if (ret == "void") {
       os << "    " << call << "\n";
     } else if (unconst(ret) == "char *") {
@@ -415,6 +449,8 @@ class ApiEmitter : public Emitter {
       plan.results.insert(plan.results.begin(), "r");
       os << "    r = " << call << "\n";
     }
+    for (const std::string& r : plan.reads) os << "    " << r << "\n";
+    for (const auto& [cell, pool] : plan.pooled) os << "    " << pool << "_push(" << cell << ")\n";
     if (plan.results.size() == 1) {
       os << "    return " << plan.results[0] << "\n";
     } else if (plan.results.size() > 1) {

@@ -45,3 +45,11 @@ if ((${#py_missing[@]})); then
   python3 -m pip install --quiet "${py_missing[@]}" 2>/dev/null ||
     python3 -m pip install --quiet --break-system-packages "${py_missing[@]}"
 fi
+
+# The parity harness (tests/python/test_parity.py) compares values and gradients with PyTorch or JAX and
+# fails when neither imports. PyTorch is large, so when neither is there the CPU-only JAX wheel (~80 MB
+# with jaxlib) is installed.
+if ! python3 -c 'import importlib.util as u, sys; sys.exit(0 if u.find_spec("torch") or u.find_spec("jax") else 1)'; then
+  echo "setup: installing jax (CPU) for the parity tests"
+  python3 -m pip install --quiet jax 2>/dev/null || python3 -m pip install --quiet --break-system-packages jax
+fi

@@ -20,7 +20,7 @@ from ._autograd import GradientTape, enable_grad, grad, is_grad_enabled, no_grad
 from ._functions import *  # noqa: F401,F403
 from ._functions import FUNCTION_NAMES as _FUNCTION_NAMES
 from . import random
-from . import nn, optim, memory
+from . import nn, optim, memory, viz
 from ._serialization import load, save
 
 bool = bool_  # noqa: A001  (array API name; the builtin stays reachable as builtins.bool)
@@ -60,5 +60,5 @@ __all__ = (["Tensor", "DType", "as_dtype", "tensor", "asarray", "from_numpy", "f
             "scalar", "float32", "float64", "float16", "bfloat16", "int32", "int64", "uint8", "bool_",
             "GradientTape", "no_grad", "enable_grad", "grad", "is_grad_enabled", "set_grad_enabled", "random",
             "TenflowersError", "STATUS_ERRORS", "library_version", "set_num_threads", "get_num_threads",
-            "manual_seed", "nn", "optim", "memory", "save", "load"]
+            "manual_seed", "nn", "optim", "memory", "viz", "save", "load"]
            + list(_lib._errors.__all__) + list(_FUNCTION_NAMES))

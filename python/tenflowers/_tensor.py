@@ -9,6 +9,8 @@ from ._lib import api, ffi, lib, InvalidArgumentError, OutOfRangeError
 
 _new_obj = object.__new__
 _own = api.own_tensor
+# The checked wrappers of the operator fast paths, bound once (one global lookup per call, not two).
+_c_add, _c_sub, _c_mul, _c_div, _c_matmul = api.tensor_add, api.tensor_sub, api.tensor_mul, api.tensor_div, api.tensor_matmul
 Scalar = Union[int, float, bool]
 ShapeLike = Union[int, Sequence[int]]
 
@@ -300,8 +302,11 @@ class Tensor:
     # ---- arithmetic ------------------------------------------------------------------------------
 
     def __add__(self, o):
-        if type(o) is Tensor:
-            return _wrap(api.tensor_add(self._h, o._h))
+        if type(o) is Tensor:  # the hot path: no isinstance chain, no extra call
+            t = _new_obj(Tensor)
+            t._h = _c_add(self._h, o._h)
+            t._shape = t._dtype = None
+            return t
         if isinstance(o, (int, float)):
             return _wrap(api.tensor_add_scalar(self._h, o))
         return _binary(api.tensor_add, self, o)
@@ -312,8 +317,11 @@ class Tensor:
         return _binary(api.tensor_add, o, self)
 
     def __sub__(self, o):
-        if type(o) is Tensor:
-            return _wrap(api.tensor_sub(self._h, o._h))
+        if type(o) is Tensor:  # the hot path: no isinstance chain, no extra call
+            t = _new_obj(Tensor)
+            t._h = _c_sub(self._h, o._h)
+            t._shape = t._dtype = None
+            return t
         if isinstance(o, (int, float)):
             return _wrap(api.tensor_sub_scalar(self._h, o))
         return _binary(api.tensor_sub, self, o)
@@ -324,8 +332,11 @@ class Tensor:
         return _binary(api.tensor_sub, o, self)
 
     def __mul__(self, o):
-        if type(o) is Tensor:
-            return _wrap(api.tensor_mul(self._h, o._h))
+        if type(o) is Tensor:  # the hot path: no isinstance chain, no extra call
+            t = _new_obj(Tensor)
+            t._h = _c_mul(self._h, o._h)
+            t._shape = t._dtype = None
+            return t
         if isinstance(o, (int, float)):
             return _wrap(api.tensor_mul_scalar(self._h, o))
         return _binary(api.tensor_mul, self, o)
@@ -336,8 +347,11 @@ class Tensor:
         return _binary(api.tensor_mul, o, self)
 
     def __truediv__(self, o):
-        if type(o) is Tensor:
-            return _wrap(api.tensor_div(self._h, o._h))
+        if type(o) is Tensor:  # the hot path: no isinstance chain, no extra call
+            t = _new_obj(Tensor)
+            t._h = _c_div(self._h, o._h)
+            t._shape = t._dtype = None
+            return t
         if isinstance(o, (int, float)):
             return _wrap(api.tensor_div_scalar(self._h, o))
         return _binary(api.tensor_div, self, o)
@@ -378,7 +392,10 @@ class Tensor:
         return _binary(api.tensor_pow, o, self)
 
     def __matmul__(self, o):
-        return _wrap(api.tensor_matmul(self._h, _as_tensor(o, self)._h))
+        t = _new_obj(Tensor)
+        t._h = _c_matmul(self._h, (o if type(o) is Tensor else _as_tensor(o, self))._h)
+        t._shape = t._dtype = None
+        return t
 
     def __rmatmul__(self, o):
         return _wrap(api.tensor_matmul(_as_tensor(o, self)._h, self._h))
@@ -679,7 +696,10 @@ UNARY = ("abs", "ceil", "cos", "exp", "expm1", "floor", "isfinite", "isinf", "is
 
 def _unary(c_fn, name: str):
     def method(self):
-        return _wrap(c_fn(self._h))
+        t = _new_obj(Tensor)
+        t._h = c_fn(self._h)
+        t._shape = t._dtype = None
+        return t
 
     method.__name__ = name
     return method

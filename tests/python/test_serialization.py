@@ -93,10 +93,10 @@ def test_memory_stats_snapshot_findings():
     s = tfl.memory.stats()
     assert set(s) >= {"live_bytes", "peak_bytes", "allocations", "cached_bytes"}
     with tfl.memory.profile():
-        assert tfl.memory.recording()
+        assert tfl.memory.is_recording()
         big = tfl.ones((256, 256))
         (big @ big).sum()
-    assert not tfl.memory.recording()
+    assert not tfl.memory.is_recording()
     snap = tfl.memory.snapshot()
     assert {"devices", "recording", "timeline", "findings"} <= set(snap)
     assert snap["recording"]["peak_bytes"] >= 256 * 256 * 4

@@ -21,6 +21,17 @@ _gc = ffi.gc
 _string = ffi.string
 _pending = _threading.local()
 
+# Out-parameter cells are recycled through per-type free lists instead of one ffi.new per call. list.pop
+# and list.append are atomic, so a cell is never shared: not between threads (cffi releases the GIL
+# during the C call) nor with a nested call made on the same thread from a Python callback (a hook).
+# A cell is returned to its list only after its value has been read.
+_POOL_SIZE = 8
+
+
+def _pool(ctype):
+    cells = [_new(ctype) for _ in range(_POOL_SIZE)]
+    return cells.pop, cells.append
+
 
 def set_callback_error(exc: BaseException) -> None:
     """Stores an exception raised inside a Python callback; the failing call re-raises it."""
@@ -76,6 +87,32 @@ _T2 = ffi.typeof("tfl_tensor **")
 _T0 = ffi.typeof("tfl_tensor *[]")
 _T13 = ffi.typeof("uint64_t *")
 _T16 = ffi.typeof("void **")
+
+# Free lists of out-parameter cells (see _pool).
+_P1_pop, _P1_push = _pool(_T1)
+_P10_pop, _P10_push = _pool(_T10)
+_P11_pop, _P11_push = _pool(_T11)
+_P12_pop, _P12_push = _pool(_T12)
+_P13_pop, _P13_push = _pool(_T13)
+_P14_pop, _P14_push = _pool(_T14)
+_P15_pop, _P15_push = _pool(_T15)
+_P16_pop, _P16_push = _pool(_T16)
+_P17_pop, _P17_push = _pool(_T17)
+_P18_pop, _P18_push = _pool(_T18)
+_P2_pop, _P2_push = _pool(_T2)
+_P4_pop, _P4_push = _pool(_T4)
+_P5_pop, _P5_push = _pool(_T5)
+_P6_pop, _P6_push = _pool(_T6)
+_P7_pop, _P7_push = _pool(_T7)
+_P8_pop, _P8_push = _pool(_T8)
+
+# Release functions of the owned handle types, bound once.
+_release_module = lib.tfl_module_release
+_release_optimizer = lib.tfl_optimizer_release
+_release_safetensors = lib.tfl_safetensors_release
+_release_scheduler = lib.tfl_scheduler_release
+_release_tape = lib.tfl_tape_release
+_release_tensor = lib.tfl_tensor_release
 
 
 # ---- handles --------------------------------------------------------------------------------------
@@ -196,11 +233,17 @@ def autograd_grad(out_capacity, outputs, inputs, grad_outputs, retain_graph, cre
 
 def grad_enabled():
     """Whether ops record their backward on the calling thread (see tfl_grad_set_enabled)."""
-    out = _new(_T1)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
     status = lib.tfl_grad_enabled(out)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
 
 
 def grad_set_enabled(enabled):
@@ -226,57 +269,93 @@ def tensor_backward(t, grad_output, retain_graph, create_graph):
 
 def tensor_detach(t):
     """A new tensor sharing t's memory but cut from the graph: it does not require grad, and no gradient flows through it. Writes through either are seen by both."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_detach(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_grad(t):
     """The gradient accumulated into a tensor by backward passes (leaves, and non-leaves after tfl_tensor_retain_grad)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_grad(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_graph_dot(capacity, t):
     """Renders the recorded graph that produced t as Graphviz DOT text: one box per op application labelled with the op name and its outputs' shapes and dtypes, one ellipse (\"parameter\") per leaf that requires grad, edges in data-flow direction. To size the buffer, call with out = NULL and capacity = 0 first; *out_len then receives the length."""
     out = _new(_T3, capacity)
-    out_len = _new(_T4)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
     status = lib.tfl_tensor_graph_dot(out, out_len, capacity, t)
     if status:
+        _P4_push(out_len)
         _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
 
 
 def tensor_is_leaf(t):
     """Whether a tensor is a leaf of the graph (not the result of a recorded op). Tensors that do not require grad are leaves."""
-    out = _new(_T1)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
     status = lib.tfl_tensor_is_leaf(out, t)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
 
 
 def tensor_register_hook(t, fn, user_data):
     """Registers a hook that sees (and may replace) the gradient flowing into t during every later backward pass, before it is accumulated or propagated. Hooks run in registration order, on the thread running the backward pass. The hook lives as long as t's place in the graph (t itself for a leaf) or until tfl_hook_remove; user_data must stay valid that long."""
-    out = _new(_T5)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
     status = lib.tfl_tensor_register_hook(out, t, fn, _NULL if user_data is None else user_data)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
 
 
 def tensor_requires_grad(t):
     """Whether gradients flow to a tensor: a leaf with requires_grad set, or the result of a recorded op."""
-    out = _new(_T1)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
     status = lib.tfl_tensor_requires_grad(out, t)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
 
 
 def tensor_retain_grad(t):
@@ -305,57 +384,99 @@ def tensor_set_requires_grad(t, requires_grad):
 
 def safetensors_count(file):
     """Number of tensors in the file."""
-    out = _new(_T4)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
     status = lib.tfl_safetensors_count(out, file)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
 
 
 def safetensors_from_file(path):
     """Opens a safetensors file. The file is memory-mapped (private, copy-on-write): each tensor whose data is aligned for its dtype is a view of the mapping without a copy, the others are copied. The mapping stays until the handle and every tensor taken from it are released. Every structural problem of the file (short or oversized header, invalid JSON, unknown dtype, offsets outside the file or overlapping, duplicate names) is reported, never read past."""
-    out = _new(_T6)
+    try:
+        out = _P6_pop()
+    except IndexError:
+        out = _new(_T6)
     status = lib.tfl_safetensors_from_file(out, _cstr(path))
     if status:
+        _P6_push(out)
         _raise(status)
-    return own_safetensors(out[0])
+    v_out = out[0]
+    _P6_push(out)
+    return _gc(v_out, _release_safetensors) if v_out else None
 
 
 def safetensors_metadata(file, key):
     """The metadata value of a key."""
-    out = _new(_T7)
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
     status = lib.tfl_safetensors_metadata(out, file, _cstr(key))
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
 
 
 def safetensors_metadata_count(file):
     """Number of \"__metadata__\" string pairs in the file."""
-    out = _new(_T4)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
     status = lib.tfl_safetensors_metadata_count(out, file)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
 
 
 def safetensors_metadata_entry(file, index):
     """The index-th metadata pair, in the order of the keys' bytes."""
-    out_key = _new(_T7)
-    out_value = _new(_T7)
+    try:
+        out_key = _P7_pop()
+    except IndexError:
+        out_key = _new(_T7)
+    try:
+        out_value = _P7_pop()
+    except IndexError:
+        out_value = _new(_T7)
     status = lib.tfl_safetensors_metadata_entry(out_key, out_value, file, index)
     if status:
+        _P7_push(out_key)
+        _P7_push(out_value)
         _raise(status)
-    return (_str(out_key[0]), _str(out_value[0]))
+    v_out_key = _str(out_key[0])
+    v_out_value = _str(out_value[0])
+    _P7_push(out_key)
+    _P7_push(out_value)
+    return (v_out_key, v_out_value)
 
 
 def safetensors_name(file, index):
     """Name of the index-th tensor, in the order of the file's header."""
-    out = _new(_T7)
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
     status = lib.tfl_safetensors_name(out, file, index)
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
 
 
 def safetensors_release(file):
@@ -379,20 +500,32 @@ def safetensors_save(path, names, tensors, metadata_keys, metadata_values):
 
 def safetensors_tensor(file, index):
     """The index-th tensor, in the order of the file's header."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_safetensors_tensor(out, file, index)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def safetensors_tensor_by_name(file, name):
     """The tensor with the given name."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_safetensors_tensor_by_name(out, file, _cstr(name))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- errors --------------------------------------------------------------------------------------
@@ -415,20 +548,32 @@ def status_name(status):
 
 def library_build_info():
     """Describes the build and the running configuration as a JSON object: version, BLAS library and core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability."""
-    out = _new(_T7)
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
     status = lib.tfl_library_build_info(out)
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
 
 
 def threads_count():
     """Number of threads ops may use."""
-    out = _new(_T8)
+    try:
+        out = _P8_pop()
+    except IndexError:
+        out = _new(_T8)
     status = lib.tfl_threads_count(out)
     if status:
+        _P8_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P8_push(out)
+    return v_out
 
 
 def threads_set_count(n):
@@ -455,74 +600,122 @@ def version_abi():
 
 def loss_binary_cross_entropy_with_logits(input, target, reduction, weight, pos_weight):
     """Binary cross-entropy from logits x (torch.nn.functional.binary_cross_entropy_with_logits): -[pos_weight t log s(x) + (1 - t) log(1 - s(x))] * weight, computed without overflow."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_loss_binary_cross_entropy_with_logits(out, input, target, reduction, _NULL if weight is None else weight, _NULL if pos_weight is None else pos_weight)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def loss_cross_entropy(logits, target, reduction, ignore_index, label_smoothing, weight):
     """Cross-entropy from unnormalised logits (torch.nn.functional.cross_entropy). logits is (C), (N, C) or (N, C, d1, ...): the class axis is 0 for 1-D logits and 1 otherwise. target is either class indices (i32/i64, logits' shape without the class axis, values in [0, C) or ignore_index) or class probabilities (floating point, logits' shape). With class indices and TFL_REDUCTION_MEAN the sum is divided by the total weight of the targets that are not ignored; with probabilities by the number of samples."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_loss_cross_entropy(out, logits, target, reduction, ignore_index, label_smoothing, _NULL if weight is None else weight)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def loss_huber(input, target, reduction, delta):
     """Huber loss: 0.5 d^2 where |d| <= delta, delta (|d| - 0.5 delta) elsewhere, d = input - target (torch.nn.functional.huber_loss)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_loss_huber(out, input, target, reduction, delta)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def loss_kl_div(input, target, reduction, log_target):
     """Kullback-Leibler divergence KL(target || exp(input)) pointwise (torch.nn.functional.kl_div): target (log target - input), 0 where target is 0; with log_target, exp(target) (target - input)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_loss_kl_div(out, input, target, reduction, log_target)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def loss_l1(input, target, reduction):
     """Mean absolute error, |input - target| reduced (torch.nn.functional.l1_loss)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_loss_l1(out, input, target, reduction)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def loss_mse(input, target, reduction):
     """Mean squared error, (input - target)^2 reduced (torch.nn.functional.mse_loss)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_loss_mse(out, input, target, reduction)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def loss_nll(input, target, reduction, ignore_index, weight):
     """Negative log-likelihood of log-probabilities at class indices (torch.nn.functional.nll_loss): shapes, ignore_index, weight and reduction as tfl_loss_cross_entropy with class indices."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_loss_nll(out, input, target, reduction, ignore_index, _NULL if weight is None else weight)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def loss_smooth_l1(input, target, reduction, beta):
     """Smooth L1 loss: 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere, d = input - target (torch.nn.functional.smooth_l1_loss); beta = 0 is the L1 loss."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_loss_smooth_l1(out, input, target, reduction, beta)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- memory --------------------------------------------------------------------------------------
@@ -544,11 +737,17 @@ def memory_empty_cache():
 
 def memory_event_count():
     """Number of events in the allocator's event log."""
-    out = _new(_T4)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
     status = lib.tfl_memory_event_count(out)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
 
 
 def memory_reset_peak():
@@ -574,11 +773,17 @@ def memory_set_limit(bytes):
 
 def memory_stat(counter):
     """Reads one counter of the host memory allocator."""
-    out = _new(_T5)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
     status = lib.tfl_memory_stat(out, counter)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
 
 
 def memory_stats(capacity):
@@ -603,30 +808,48 @@ def memory_pop_module():
 def memory_profiler_findings(capacity):
     """Short sentences a user can act on, one per line (each ends with '\\n'): the peak and the op and module where it was reached, the largest allocating op and module, memory held by the cache, fragmentation, tensors kept alive by autograd graphs. Empty when there is nothing to report."""
     out = _new(_T3, capacity)
-    out_len = _new(_T4)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
     status = lib.tfl_memory_profiler_findings(out, out_len, capacity)
     if status:
+        _P4_push(out_len)
         _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
 
 
 def memory_profiler_recording():
     """Whether a recording is running."""
-    out = _new(_T1)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
     status = lib.tfl_memory_profiler_recording(out)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
 
 
 def memory_profiler_snapshot_json(capacity, indent):
     """The profiler's snapshot as JSON: {\"devices\": [counters per device], \"cache\": [per size class], \"recording\": {\"running\", \"start_live_bytes\", \"start_cached_bytes\", \"peak_bytes\", \"peak_op\", \"peak_module\", \"peak_event\", \"by_op\", \"by_module\"}, \"timeline\": [{\"t_ns\", \"kind\", \"bytes\", \"op\", \"module\", \"live_bytes\", \"cached_bytes\", \"from_cache\"}], \"autograd\": {\"saved_tensor_bytes\", \"saved_tensors\"}, \"findings\": [...]}. The timeline is that of the running or last recording. To size the buffer, call with out = NULL and capacity = 0 first (the snapshot may grow between the calls while a recording runs: stop it first, or allow some room)."""
     out = _new(_T3, capacity)
-    out_len = _new(_T4)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
     status = lib.tfl_memory_profiler_snapshot_json(out, out_len, capacity, indent)
     if status:
+        _P4_push(out_len)
         _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
 
 
 def memory_profiler_start():
@@ -655,29 +878,47 @@ def memory_push_module(name):
 
 def module_register_backward_hook(m, fn, user_data):
     """Registers a hook that runs during backward passes through later tfl_module_forward calls of this module, with the gradients w.r.t. the call's inputs and output, and may replace the input gradients (see tfl_module_backward_hook_fn). It runs on the thread running the backward pass; a pass through a graph recorded before the module was destroyed runs no hook. Otherwise as tfl_module_register_forward_pre_hook."""
-    out = _new(_T5)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
     status = lib.tfl_module_register_backward_hook(out, m, fn, _NULL if user_data is None else user_data)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
 
 
 def module_register_forward_hook(m, fn, user_data):
     """Registers a hook that runs at the end of every later tfl_module_forward of this module, after the computation, and may replace the output (see tfl_module_forward_hook_fn). Otherwise as tfl_module_register_forward_pre_hook."""
-    out = _new(_T5)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
     status = lib.tfl_module_register_forward_hook(out, m, fn, _NULL if user_data is None else user_data)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
 
 
 def module_register_forward_pre_hook(m, fn, user_data):
     """Registers a hook that runs at the start of every later tfl_module_forward of this module, before the computation, and may replace inputs (see tfl_module_forward_pre_hook_fn). Hooks run in registration order on the calling thread, and only when this module runs (hooks of a child run when the child runs, e.g. inside a Sequential). The hook lives as long as the module or until tfl_hook_remove; user_data must stay valid that long."""
-    out = _new(_T5)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
     status = lib.tfl_module_register_forward_pre_hook(out, m, fn, _NULL if user_data is None else user_data)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
 
 
 # ---- nn_layers -----------------------------------------------------------------------------------
@@ -685,173 +926,287 @@ def module_register_forward_pre_hook(m, fn, user_data):
 
 def nn_adaptive_avg_pool2d_create(output_h, output_w):
     """2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_adaptive_avg_pool2d_create(out, output_h, output_w)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_avg_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad):
     """2-D average pooling over (N, C, H, W) or (C, H, W) input."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_avg_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_batch_norm1d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
     """Batch normalisation over (N, C) or (N, C, L) input, per channel of axis 1. In training mode the batch statistics are used and the running ones updated; in eval mode the running ones are used. Parameters \"weight\" (ones) and \"bias\" (zeros) when affine; buffers \"running_mean\", \"running_var\" and \"num_batches_tracked\" (i64, 0-d) when track_running_stats."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_batch_norm1d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_batch_norm2d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
     """Batch normalisation over (N, C, H, W) input; see tfl_nn_batch_norm1d_create."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_batch_norm2d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_conv1d_create(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype):
     """A 1-D convolution (cross-correlation): input (N, C_in, L) or (C_in, L). Parameters \"weight\" (out_channels, in_channels / groups, kernel_size) and \"bias\" (out_channels), PyTorch's default initialisation."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_conv1d_create(out, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_conv2d_create(in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype):
     """A 2-D convolution (cross-correlation): input (N, C_in, H, W) or (C_in, H, W). Parameters \"weight\" (out_channels, in_channels / groups, kernel_h, kernel_w) and \"bias\" (out_channels), PyTorch's default initialisation. Output size per axis: (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_conv2d_create(out, in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_dropout_create(p):
     """Dropout: in training mode zeroes each element with probability p (mask from the global generator) and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_dropout_create(out, p)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_embedding_create(num_embeddings, embedding_dim, padding_idx, dtype):
     """Embedding: a lookup table. Input: i32/i64 ids of any shape in [0, num_embeddings); output: ids.shape + (embedding_dim). Parameter \"weight\" (num_embeddings, embedding_dim), N(0, 1)."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_embedding_create(out, num_embeddings, embedding_dim, _NULL if padding_idx is None else [padding_idx], dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_flatten_create(start_dim, end_dim):
     """Flatten: merges axes start_dim..end_dim (negative count from the end) into one."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_flatten_create(out, start_dim, end_dim)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_gelu_create(approximate):
     """The GELU activation module: x * Phi(x), or its tanh approximation."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_gelu_create(out, approximate)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_group_norm_create(num_groups, num_channels, eps, affine, dtype):
     """Group normalisation over (N, C, *) input: the channels split into num_groups groups, each normalised over its channels and all positions, then per-channel weight (ones) and bias (zeros)."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_group_norm_create(out, num_groups, num_channels, eps, affine, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_layer_norm_create(normalized_shape, eps, elementwise_affine, bias, dtype):
     """Layer normalisation over the trailing axes given by normalized_shape (mean and biased variance), then weight (ones) and bias (zeros) of that shape when elementwise_affine."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_layer_norm_create(out, normalized_shape, len(normalized_shape), eps, elementwise_affine, bias, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_leaky_relu_create(negative_slope):
     """The LeakyReLU activation module, x for x >= 0 and negative_slope * x otherwise."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_leaky_relu_create(out, negative_slope)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_linear_create(in_features, out_features, bias, dtype):
     """A Linear (dense) layer, y = x W^T + b: input (*, in_features) -> (*, out_features). Parameters \"weight\" (out_features, in_features) and \"bias\" (out_features), both U(-1/sqrt(in_features), 1/sqrt(in_features)) as in PyTorch."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_linear_create(out, in_features, out_features, bias, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_mamba_create(d_model, d_state, d_conv, expand, dt_rank, dtype):
     """A Mamba block (selective state-space layer, Gu & Dao 2023): input (B, L, d_model) -> (B, L, d_model), causal (output t depends on inputs 0..t only). Parameters A_log, D, in_proj.weight, conv1d.weight, conv1d.bias, x_proj.weight, dt_proj.weight, dt_proj.bias, out_proj.weight, initialised as mamba_ssm does."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_mamba_create(out, d_model, d_state, d_conv, expand, dt_rank, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_max_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w):
     """2-D max pooling over (N, C, H, W) or (C, H, W) input; padding counts as -infinity."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_max_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_multi_head_attention_create(embed_dim, num_heads, bias, causal, dtype):
     """Multi-head attention (batch first, no dropout): forward takes {x} (self-attention), {query, key, value} or {query, key, value, mask}; query (B, Lq, E), key and value (B, Lk, E) -> (B, Lq, E). A bool mask broadcasting to (B, num_heads, Lq, Lk) keeps the true positions; a float mask is added to the scores. Children q_proj, k_proj, v_proj, out_proj (Linear E -> E, weights U(-1/sqrt(E), 1/sqrt(E)), biases zero)."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_multi_head_attention_create(out, embed_dim, num_heads, bias, causal, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_relu_create():
     """The ReLU activation module, max(x, 0)."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_relu_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_rms_norm_create(normalized_shape, eps, elementwise_affine, dtype):
     """RMS normalisation: x / sqrt(mean(x^2) + eps) over the trailing axes given by normalized_shape, times weight (ones) when elementwise_affine."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_rms_norm_create(out, normalized_shape, len(normalized_shape), _NULL if eps is None else [eps], elementwise_affine, dtype)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_sequential_append(seq, module):
@@ -863,47 +1218,77 @@ def nn_sequential_append(seq, module):
 
 def nn_sequential_create():
     """An empty Sequential container; add modules with tfl_nn_sequential_append. Each child receives the previous one's output (the first all inputs); an empty Sequential returns its single input."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_sequential_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_sigmoid_create():
     """The Sigmoid activation module, 1 / (1 + exp(-x))."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_sigmoid_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_silu_create():
     """The SiLU (swish) activation module, x * sigmoid(x)."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_silu_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_softmax_create(axis):
     """The Softmax module, exp(x) / sum(exp(x)) along one axis."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_softmax_create(out, axis)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_tanh_create():
     """The Tanh activation module."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_nn_tanh_create(out)
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 # ---- nn_module -----------------------------------------------------------------------------------
@@ -911,29 +1296,47 @@ def nn_tanh_create():
 
 def module_buffer(m, name):
     """The buffer with a dotted name, e.g. \"1.running_mean\" (the module's tensor, not a copy)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_module_buffer(out, m, _cstr(name))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def module_child(m, name):
     """The descendant module with a dotted path, e.g. \"0\" or \"1.q_proj\"."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     status = lib.tfl_module_child(out, m, _cstr(name))
     if status:
+        _P10_push(out)
         _raise(status)
-    return own_module(out[0])
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
 
 
 def module_children_size(m):
     """Number of direct children of a module (Sequential: its modules; MultiHeadAttention: its projections; ...)."""
-    out = _new(_T4)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
     status = lib.tfl_module_children_size(out, m)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
 
 
 def module_eval(m):
@@ -945,99 +1348,183 @@ def module_eval(m):
 
 def module_forward(m, inputs):
     """Runs the module: its forward pre-hooks, its computation, its forward hooks; backward hooks are attached to the graph of this call. Most layers take one input; MultiHeadAttention takes 1, 3 or 4."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_module_forward(out, m, inputs, len(inputs))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def module_is_training(m):
     """Whether the module is in training mode."""
-    out = _new(_T1)
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
     status = lib.tfl_module_is_training(out, m)
     if status:
+        _P1_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
 
 
 def module_load_state_dict(m, names, tensors, strict):
     """Copies named tensors into the module's parameters and buffers (without recording autograd). Every entry is checked before anything is written, so a failed load leaves the module unchanged."""
-    out_missing = _new(_T4)
-    out_unexpected = _new(_T4)
+    try:
+        out_missing = _P4_pop()
+    except IndexError:
+        out_missing = _new(_T4)
+    try:
+        out_unexpected = _P4_pop()
+    except IndexError:
+        out_unexpected = _new(_T4)
     status = lib.tfl_module_load_state_dict(out_missing, out_unexpected, m, names, tensors, len(names), strict)
     if status:
+        _P4_push(out_missing)
+        _P4_push(out_unexpected)
         _raise(status)
-    return (out_missing[0], out_unexpected[0])
+    v_out_missing = out_missing[0]
+    v_out_unexpected = out_unexpected[0]
+    _P4_push(out_missing)
+    _P4_push(out_unexpected)
+    return (v_out_missing, v_out_unexpected)
 
 
 def module_named_buffer(name_capacity, m, index, recurse):
     """Entry `index` of the buffer listing: its dotted name and the module's buffer (not a copy)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     out_name = _new(_T3, name_capacity)
-    out_name_len = _new(_T4)
+    try:
+        out_name_len = _P4_pop()
+    except IndexError:
+        out_name_len = _new(_T4)
     status = lib.tfl_module_named_buffer(out, out_name, out_name_len, name_capacity, m, index, recurse)
     if status:
+        _P2_push(out)
+        _P4_push(out_name_len)
         _raise(status)
-    return (own_tensor(out[0]), ffi.unpack(out_name, name_capacity), out_name_len[0])
+    v_out = out[0]
+    v_out_name_len = out_name_len[0]
+    _P2_push(out)
+    _P4_push(out_name_len)
+    return (_gc(v_out, _release_tensor) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
 
 
 def module_named_buffers_size(m, recurse):
     """Number of entries of the module's buffer listing (state that is saved but not trained, such as running statistics), in the order of tfl_module_named_parameters_size."""
-    out = _new(_T4)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
     status = lib.tfl_module_named_buffers_size(out, m, recurse)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
 
 
 def module_named_child(name_capacity, m, index):
     """Direct child `index`, in registration order: its name (\"0\", \"q_proj\", ...) and a handle to it (the same module, shared with the parent)."""
-    out = _new(_T10)
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
     out_name = _new(_T3, name_capacity)
-    out_name_len = _new(_T4)
+    try:
+        out_name_len = _P4_pop()
+    except IndexError:
+        out_name_len = _new(_T4)
     status = lib.tfl_module_named_child(out, out_name, out_name_len, name_capacity, m, index)
     if status:
+        _P10_push(out)
+        _P4_push(out_name_len)
         _raise(status)
-    return (own_module(out[0]), ffi.unpack(out_name, name_capacity), out_name_len[0])
+    v_out = out[0]
+    v_out_name_len = out_name_len[0]
+    _P10_push(out)
+    _P4_push(out_name_len)
+    return (_gc(v_out, _release_module) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
 
 
 def module_named_parameter(name_capacity, m, index, recurse):
     """Entry `index` of the parameter listing (see tfl_module_named_parameters_size): its dotted name (\"0.weight\") and the parameter itself (the module's tensor, not a copy: writes are seen by the module). The name is written with the convention of tfl_module_to_string."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     out_name = _new(_T3, name_capacity)
-    out_name_len = _new(_T4)
+    try:
+        out_name_len = _P4_pop()
+    except IndexError:
+        out_name_len = _new(_T4)
     status = lib.tfl_module_named_parameter(out, out_name, out_name_len, name_capacity, m, index, recurse)
     if status:
+        _P2_push(out)
+        _P4_push(out_name_len)
         _raise(status)
-    return (own_tensor(out[0]), ffi.unpack(out_name, name_capacity), out_name_len[0])
+    v_out = out[0]
+    v_out_name_len = out_name_len[0]
+    _P2_push(out)
+    _P4_push(out_name_len)
+    return (_gc(v_out, _release_tensor) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
 
 
 def module_named_parameters_size(m, recurse):
     """Number of entries of the module's parameter listing (read them with tfl_module_named_parameter): own parameters first, then each child's, depth first, in registration order; a tensor shared by several submodules is listed once."""
-    out = _new(_T4)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
     status = lib.tfl_module_named_parameters_size(out, m, recurse)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
 
 
 def module_parameter(m, name):
     """The parameter with a dotted name, e.g. \"0.weight\" or \"q_proj.bias\" (the module's tensor, not a copy)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_module_parameter(out, m, _cstr(name))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def module_parameter_count(m, trainable_only):
     """Number of scalar values in the module's distinct parameters (a tensor shared by several submodules counts once)."""
-    out = _new(_T5)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
     status = lib.tfl_module_parameter_count(out, m, trainable_only)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
 
 
 def module_release(m):
@@ -1054,23 +1541,47 @@ def module_retain(m):
 
 def module_state_dict_entry(name_capacity, m, index):
     """Entry `index` of the module's state dict: its dotted name and a detached view of the module's tensor (no copy: it changes when the module is trained; clone it for a snapshot)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     out_name = _new(_T3, name_capacity)
-    out_name_len = _new(_T4)
+    try:
+        out_name_len = _P4_pop()
+    except IndexError:
+        out_name_len = _new(_T4)
     status = lib.tfl_module_state_dict_entry(out, out_name, out_name_len, name_capacity, m, index)
     if status:
+        _P2_push(out)
+        _P4_push(out_name_len)
         _raise(status)
-    return (own_tensor(out[0]), ffi.unpack(out_name, name_capacity), out_name_len[0])
+    v_out = out[0]
+    v_out_name_len = out_name_len[0]
+    _P2_push(out)
+    _P4_push(out_name_len)
+    return (_gc(v_out, _release_tensor) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
 
 
 def module_state_dict_load(m, path, strict):
     """Loads a safetensors checkpoint into the module's parameters and buffers, as tfl_module_load_state_dict does with the file's tensors (nothing is written unless every entry fits)."""
-    out_missing = _new(_T4)
-    out_unexpected = _new(_T4)
+    try:
+        out_missing = _P4_pop()
+    except IndexError:
+        out_missing = _new(_T4)
+    try:
+        out_unexpected = _P4_pop()
+    except IndexError:
+        out_unexpected = _new(_T4)
     status = lib.tfl_module_state_dict_load(out_missing, out_unexpected, m, _cstr(path), strict)
     if status:
+        _P4_push(out_missing)
+        _P4_push(out_unexpected)
         _raise(status)
-    return (out_missing[0], out_unexpected[0])
+    v_out_missing = out_missing[0]
+    v_out_unexpected = out_unexpected[0]
+    _P4_push(out_missing)
+    _P4_push(out_unexpected)
+    return (v_out_missing, v_out_unexpected)
 
 
 def module_state_dict_save(m, path):
@@ -1082,21 +1593,33 @@ def module_state_dict_save(m, path):
 
 def module_state_dict_size(m):
     """Number of entries of the module's state dict: per module its parameters, then its buffers, then each child's entries (PyTorch's key order). Read them with tfl_module_state_dict_entry."""
-    out = _new(_T4)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
     status = lib.tfl_module_state_dict_size(out, m)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
 
 
 def module_to_string(capacity, m):
     """A readable description, e.g. \"Linear(in_features=3, out_features=4, bias=true)\"; containers list their children on the following lines. To size the buffer, call with out = NULL and capacity = 0 first; *out_len then receives the length."""
     out = _new(_T3, capacity)
-    out_len = _new(_T4)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
     status = lib.tfl_module_to_string(out, out_len, capacity, m)
     if status:
+        _P4_push(out_len)
         _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
 
 
 def module_train(m, training):
@@ -1108,11 +1631,17 @@ def module_train(m, training):
 
 def module_type_name(m):
     """The module's type name, e.g. \"Linear\", \"Sequential\", \"Mamba\"."""
-    out = _new(_T7)
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
     status = lib.tfl_module_type_name(out, m)
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
 
 
 def module_zero_grad(m, set_to_none):
@@ -1127,11 +1656,17 @@ def module_zero_grad(m, set_to_none):
 
 def tensor_add(a, b):
     """Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_add(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_add_out(dst, a, b):
@@ -1143,20 +1678,32 @@ def tensor_add_out(dst, a, b):
 
 def tensor_add_scalar(t, scalar):
     """Elementwise t + scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_add_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_atan2(a, b):
     """Elementwise atan2(a, b) in radians (integer operands give f32), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_atan2(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_atan2_out(dst, a, b):
@@ -1168,20 +1715,32 @@ def tensor_atan2_out(dst, a, b):
 
 def tensor_atan2_scalar(t, scalar):
     """Elementwise atan2(t, scalar) (integer t gives f32); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_atan2_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_div(a, b):
     """Elementwise a / b (true division: integer operands give f32), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_div(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_div_out(dst, a, b):
@@ -1193,47 +1752,77 @@ def tensor_div_out(dst, a, b):
 
 def tensor_div_rscalar(t, scalar):
     """Elementwise scalar / t (integer t gives f32); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_div_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_div_scalar(t, scalar):
     """Elementwise t / scalar (integer t gives f32); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_div_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_eq(a, b):
     """Elementwise a == b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_eq(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_eq_scalar(t, scalar):
     """Elementwise t == scalar as a bool tensor."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_eq_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_floor_divide(a, b):
     """Elementwise floor(a / b) (integers: x // 0 is 0), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_floor_divide(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_floor_divide_out(dst, a, b):
@@ -1245,128 +1834,212 @@ def tensor_floor_divide_out(dst, a, b):
 
 def tensor_floor_divide_rscalar(t, scalar):
     """Elementwise floor(scalar / t); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_floor_divide_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_floor_divide_scalar(t, scalar):
     """Elementwise floor(t / scalar); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_floor_divide_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_ge(a, b):
     """Elementwise a >= b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_ge(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_ge_scalar(t, scalar):
     """Elementwise t >= scalar as a bool tensor."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_ge_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_gt(a, b):
     """Elementwise a > b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_gt(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_gt_scalar(t, scalar):
     """Elementwise t > scalar as a bool tensor."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_gt_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_le(a, b):
     """Elementwise a <= b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_le(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_le_scalar(t, scalar):
     """Elementwise t <= scalar as a bool tensor."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_le_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_logical_and(a, b):
     """Elementwise logical and as a bool tensor: any dtypes, non-zero (and NaN) counts as true."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_logical_and(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_logical_or(a, b):
     """Elementwise logical or as a bool tensor: any dtypes, non-zero (and NaN) counts as true."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_logical_or(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_logical_xor(a, b):
     """Elementwise logical xor as a bool tensor: any dtypes, non-zero (and NaN) counts as true."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_logical_xor(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_lt(a, b):
     """Elementwise a < b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_lt(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_lt_scalar(t, scalar):
     """Elementwise t < scalar as a bool tensor."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_lt_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_maximum(a, b):
     """Elementwise max(a, b) (a NaN in either operand gives NaN), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_maximum(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_maximum_out(dst, a, b):
@@ -1378,20 +2051,32 @@ def tensor_maximum_out(dst, a, b):
 
 def tensor_maximum_scalar(t, scalar):
     """Elementwise max(t, scalar); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_maximum_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_minimum(a, b):
     """Elementwise min(a, b) (a NaN in either operand gives NaN), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_minimum(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_minimum_out(dst, a, b):
@@ -1403,20 +2088,32 @@ def tensor_minimum_out(dst, a, b):
 
 def tensor_minimum_scalar(t, scalar):
     """Elementwise min(t, scalar); the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_minimum_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_mul(a, b):
     """Elementwise a * b, broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_mul(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_mul_out(dst, a, b):
@@ -1428,38 +2125,62 @@ def tensor_mul_out(dst, a, b):
 
 def tensor_mul_scalar(t, scalar):
     """Elementwise t * scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_mul_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_ne(a, b):
     """Elementwise a != b as a bool tensor; a and b broadcast and promote first."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_ne(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_ne_scalar(t, scalar):
     """Elementwise t != scalar as a bool tensor."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_ne_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_pow(a, b):
     """Elementwise a ** b (integer overflow wraps), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_pow(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_pow_out(dst, a, b):
@@ -1471,29 +2192,47 @@ def tensor_pow_out(dst, a, b):
 
 def tensor_pow_rscalar(t, scalar):
     """Elementwise scalar ** t; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_pow_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_pow_scalar(t, scalar):
     """Elementwise t ** scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_pow_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_remainder(a, b):
     """Elementwise a - floor(a / b) * b, which has the sign of b (integers: x % 0 is 0), broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_remainder(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_remainder_out(dst, a, b):
@@ -1505,29 +2244,47 @@ def tensor_remainder_out(dst, a, b):
 
 def tensor_remainder_rscalar(t, scalar):
     """Elementwise scalar - floor(scalar / t) * t; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_remainder_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_remainder_scalar(t, scalar):
     """Elementwise t - floor(t / scalar) * scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_remainder_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_sub(a, b):
     """Elementwise a - b, broadcasting a and b (NumPy rules) and promoting their dtypes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_sub(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_sub_out(dst, a, b):
@@ -1539,29 +2296,47 @@ def tensor_sub_out(dst, a, b):
 
 def tensor_sub_rscalar(t, scalar):
     """Elementwise scalar - t; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_sub_rscalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_sub_scalar(t, scalar):
     """Elementwise t - scalar; the scalar takes t's dtype; a non-integral scalar with an integer t is TFL_ERR_DTYPE."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_sub_scalar(out, t, scalar)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_where(cond, a, b):
     """Elementwise cond ? a : b; cond, a and b broadcast together, and a and b promote."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_where(out, cond, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- ops_indexing --------------------------------------------------------------------------------
@@ -1569,29 +2344,47 @@ def tensor_where(cond, a, b):
 
 def tensor_argsort(t, axis, descending, stable):
     """The i64 positions that would sort t along axis (stable; NaN last in ascending order)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_argsort(out, t, axis, descending, stable)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_gather(t, axis, index):
     """Picks elements along axis by index (torch.gather): out[i][j] = t[index[i][j]][j] for axis 0. Indices may be negative (counting from the end of the axis)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_gather(out, t, axis, index)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_index_add(t, axis, index, src, alpha):
     """A copy of t with alpha * src added at the positions index along axis (torch.index_add)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_index_add(out, t, axis, index, src, alpha)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_index_add_inplace(t, axis, index, src, alpha):
@@ -1603,38 +2396,62 @@ def tensor_index_add_inplace(t, axis, index, src, alpha):
 
 def tensor_index_select(t, axis, index):
     """Slices of t along axis picked by a 1-D index (repeats allowed)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_index_select(out, t, axis, index)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_masked_select(t, mask):
     """Elements of t where mask is true, as a 1-D tensor in row-major order of the broadcast of t and mask."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_masked_select(out, t, mask)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_one_hot(indices, num_classes, dtype):
     """One-hot encoding: shape indices.shape + [num_classes], 1 at each index and 0 elsewhere."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_one_hot(out, indices, num_classes, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_scatter_add(t, axis, index, src):
     """A copy of t with src added at index along axis (torch.scatter_add); duplicate indices accumulate."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_scatter_add(out, t, axis, index, src)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_scatter_add_inplace(t, axis, index, src):
@@ -1646,40 +2463,76 @@ def tensor_scatter_add_inplace(t, axis, index, src):
 
 def tensor_sort(t, axis, descending, stable):
     """Sorts along axis, stably (equal elements keep their order); NaN sorts as larger than every number."""
-    out_values = _new(_T2)
-    out_indices = _new(_T2)
+    try:
+        out_values = _P2_pop()
+    except IndexError:
+        out_values = _new(_T2)
+    try:
+        out_indices = _P2_pop()
+    except IndexError:
+        out_indices = _new(_T2)
     status = lib.tfl_tensor_sort(out_values, out_indices, t, axis, descending, stable)
     if status:
+        _P2_push(out_values)
+        _P2_push(out_indices)
         _raise(status)
-    return (own_tensor(out_values[0]), own_tensor(out_indices[0]))
+    v_out_values = out_values[0]
+    v_out_indices = out_indices[0]
+    _P2_push(out_values)
+    _P2_push(out_indices)
+    return (_gc(v_out_values, _release_tensor) if v_out_values else None, _gc(v_out_indices, _release_tensor) if v_out_indices else None)
 
 
 def tensor_take(t, index):
     """Elements of the row-major flattened t at the given indices (numpy.take without axis)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_take(out, t, index)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_take_along_axis(t, indices, axis):
     """numpy.take_along_axis: like tfl_tensor_gather, but t and indices broadcast against each other on every axis other than axis."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_take_along_axis(out, t, indices, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_topk(t, k, axis, largest, sorted):
     """The k largest (or smallest) elements along axis and their positions."""
-    out_values = _new(_T2)
-    out_indices = _new(_T2)
+    try:
+        out_values = _P2_pop()
+    except IndexError:
+        out_values = _new(_T2)
+    try:
+        out_indices = _P2_pop()
+    except IndexError:
+        out_indices = _new(_T2)
     status = lib.tfl_tensor_topk(out_values, out_indices, t, k, axis, largest, sorted)
     if status:
+        _P2_push(out_values)
+        _P2_push(out_indices)
         _raise(status)
-    return (own_tensor(out_values[0]), own_tensor(out_indices[0]))
+    v_out_values = out_values[0]
+    v_out_indices = out_indices[0]
+    _P2_push(out_values)
+    _P2_push(out_indices)
+    return (_gc(v_out_values, _release_tensor) if v_out_values else None, _gc(v_out_indices, _release_tensor) if v_out_indices else None)
 
 
 # ---- ops_linalg_nn -------------------------------------------------------------------------------
@@ -1687,102 +2540,174 @@ def tensor_topk(t, k, axis, largest, sorted):
 
 def tensor_adaptive_avg_pool2d(input, output_h, output_w):
     """Mean over the windows [floor(i * H / OH), ceil((i + 1) * H / OH)) (likewise for w) that tile the input into output_h x output_w cells (torch.nn.functional.adaptive_avg_pool2d)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_adaptive_avg_pool2d(out, input, output_h, output_w)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_avg_pool2d(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, count_include_pad):
     """Mean over each window (torch.nn.functional.avg_pool2d), zero-padded."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_avg_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, count_include_pad)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_conv1d(input, weight, bias, stride, padding, dilation, groups):
     """1-D cross-correlation (torch.nn.functional.conv1d). Output (N, O, OL) with OL = (L + 2 * padding - dilation * (K - 1) - 1) / stride + 1."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_conv1d(out, input, weight, _NULL if bias is None else bias, stride, padding, dilation, groups)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_conv2d(input, weight, bias, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups):
     """2-D cross-correlation (torch.nn.functional.conv2d). Output (N, O, OH, OW) with OH = (H + 2 * pad_h - dilation_h * (KH - 1) - 1) / stride_h + 1, likewise OW."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_conv2d(out, input, weight, _NULL if bias is None else bias, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_dot(a, b):
     """numpy.dot: 0-d operands multiply elementwise, 1-D and 2-D ones behave as matmul, and otherwise the last axis of a is summed against the second-to-last axis of b (no broadcasting)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_dot(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_log_softmax(x, axis):
     """log(softmax(x)) along axis, finite where softmax underflows to 0."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_log_softmax(out, x, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_matmul(a, b):
     """Matrix product with numpy.matmul semantics: 1-D operands act as a row (left) or column (right) vector and their added axis is removed; N-D operands are stacks of matrices with broadcast batch axes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_matmul(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_max_pool2d(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w):
     """Maximum over each window (torch.nn.functional.max_pool2d), padding with -infinity; NaN propagates."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_max_pool2d(out, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_max_pool2d_with_indices(input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w):
     """tfl_tensor_max_pool2d that also returns where each maximum came from."""
-    out_values = _new(_T2)
-    out_indices = _new(_T2)
+    try:
+        out_values = _P2_pop()
+    except IndexError:
+        out_values = _new(_T2)
+    try:
+        out_indices = _P2_pop()
+    except IndexError:
+        out_indices = _new(_T2)
     status = lib.tfl_tensor_max_pool2d_with_indices(out_values, out_indices, input, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w)
     if status:
+        _P2_push(out_values)
+        _P2_push(out_indices)
         _raise(status)
-    return (own_tensor(out_values[0]), own_tensor(out_indices[0]))
+    v_out_values = out_values[0]
+    v_out_indices = out_indices[0]
+    _P2_push(out_values)
+    _P2_push(out_indices)
+    return (_gc(v_out_values, _release_tensor) if v_out_values else None, _gc(v_out_indices, _release_tensor) if v_out_indices else None)
 
 
 def tensor_outer(a, b):
     """Outer product of the flattened operands: out[i, j] = a[i] * b[j]."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_outer(out, a, b)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_softmax(x, axis):
     """exp(x) / sum(exp(x)) along axis, computed without overflow."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_softmax(out, x, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- ops_reduce ----------------------------------------------------------------------------------
@@ -1790,236 +2715,392 @@ def tensor_softmax(x, axis):
 
 def tensor_all(t):
     """Logical and of every element of t as a 0-d tensor; a bool result for any dtype (non-zero and NaN are true; empty gives true)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_all(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_all_axes(t, axes, keepdims):
     """Logical and over the given axes; a bool result for any dtype (non-zero and NaN are true; empty gives true)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_all_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_any(t):
     """Logical or of every element of t as a 0-d tensor; a bool result for any dtype (non-zero and NaN are true; empty gives false)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_any(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_any_axes(t, axes, keepdims):
     """Logical or over the given axes; a bool result for any dtype (non-zero and NaN are true; empty gives false)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_any_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_argmax(t, keepdims):
     """i64 row-major flat index of the first maximum of t (the first NaN for floats)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_argmax(out, t, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_argmax_axis(t, axis, keepdims):
     """i64 index of the first maximum along one axis (the first NaN for floats)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_argmax_axis(out, t, axis, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_argmin(t, keepdims):
     """i64 row-major flat index of the first minimum of t (the first NaN for floats)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_argmin(out, t, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_argmin_axis(t, axis, keepdims):
     """i64 index of the first minimum along one axis (the first NaN for floats)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_argmin_axis(out, t, axis, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_cumprod(t, axis):
     """Inclusive running product along one axis; same shape as t, dtype as for tfl_tensor_prod."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_cumprod(out, t, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_cumsum(t, axis):
     """Inclusive running sum along one axis; same shape as t, dtype as for tfl_tensor_sum."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_cumsum(out, t, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_logsumexp(t):
     """log(sum(exp(t))) of every element of t as a 0-d tensor; computed without overflow; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_logsumexp(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_logsumexp_axes(t, axes, keepdims):
     """log(sum(exp(t))) over the given axes; computed without overflow; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_logsumexp_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_max(t):
     """Maximum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_max(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_max_axes(t, axes, keepdims):
     """Maximum over the given axes; keeps the dtype; NaN propagates."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_max_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_mean(t):
     """Mean of every element of t as a 0-d tensor; integer and bool inputs give f32; an empty reduction gives NaN."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_mean(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_mean_axes(t, axes, keepdims):
     """Mean over the given axes; integer and bool inputs give f32; an empty reduction gives NaN."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_mean_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_min(t):
     """Minimum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_min(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_min_axes(t, axes, keepdims):
     """Minimum over the given axes; keeps the dtype; NaN propagates."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_min_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_prod(t):
     """Product of every element of t as a 0-d tensor; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_prod(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_prod_axes(t, axes, keepdims):
     """Product over the given axes; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_prod_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_std(t, correction):
     """Standard deviation of every element of t as a 0-d tensor; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_std(out, t, correction)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_std_axes(t, axes, correction, keepdims):
     """Standard deviation over the given axes; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_std_axes(out, t, axes, len(axes), correction, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_sum(t):
     """Sum of every element of t as a 0-d tensor; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_sum(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_sum_axes(t, axes, keepdims):
     """Sum over the given axes; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_sum_axes(out, t, axes, len(axes), keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_var(t, correction):
     """Variance of every element of t as a 0-d tensor; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_var(out, t, correction)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_var_axes(t, axes, correction, keepdims):
     """Variance over the given axes; divisor N - correction, NaN when it is <= 0; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_var_axes(out, t, axes, len(axes), correction, keepdims)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- ops_shape -----------------------------------------------------------------------------------
@@ -2027,257 +3108,425 @@ def tensor_var_axes(t, axes, correction, keepdims):
 
 def tensor_broadcast_to(t, shape):
     """A read-only view of t broadcast to shape (numpy.broadcast_to): broadcast axes have stride 0, so do not write through it."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_broadcast_to(out, t, shape, len(shape))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_chunk(capacity, t, chunks, axis):
     """Splits t along axis into views of ceil(size / chunks) elements, the last possibly smaller, so fewer than `chunks` pieces may come back (torch.chunk). Ownership of the pieces and the count query work as in tfl_tensor_split."""
     out = _new(_T0, capacity)
-    out_count = _new(_T4)
+    try:
+        out_count = _P4_pop()
+    except IndexError:
+        out_count = _new(_T4)
     status = lib.tfl_tensor_chunk(out, out_count, capacity, t, chunks, axis)
     if status:
+        _P4_push(out_count)
         _raise(status)
-    return ([own_tensor(p) for p in out], out_count[0])
+    v_out_count = out_count[0]
+    _P4_push(out_count)
+    return ([own_tensor(p) for p in out], v_out_count)
 
 
 def tensor_concat(tensors, axis):
     """Joins tensors along an existing axis; dtypes promote. Empty pieces are allowed."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_concat(out, tensors, len(tensors), axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_expand(t, shape):
     """Like tfl_tensor_broadcast_to, where -1 keeps the size of the aligned axis of t (PyTorch expand)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_expand(out, t, shape, len(shape))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_flatten(t, start_dim, end_dim):
     """Merges the axes start_dim..end_dim (inclusive) into one; a 0-d t gives shape [1]. A view when possible, otherwise a copy."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_flatten(out, t, start_dim, end_dim)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_flip(t):
     """A view with the order of elements reversed along every axis (negative strides)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_flip(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_flip_axes(t, axes):
     """A view with the order of elements reversed along the given axes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_flip_axes(out, t, axes, len(axes))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_matrix_transpose(t):
     """A view with the last two axes swapped (a batched matrix transpose)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_matrix_transpose(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_pad(t, widths, mode, value):
     """A padded copy of t (numpy.pad order: the first pair belongs to axis 0)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_pad(out, t, widths, len(widths), mode, value)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_permute(t, dims):
     """A view with the axes reordered: result axis i is input axis dims[i]."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_permute(out, t, dims, len(dims))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_ravel(t):
     """t as a 1-D tensor in row-major order (numpy.ravel): a view when possible, otherwise a copy."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_ravel(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_repeat(t, repeats):
     """Each element of the flattened t repeated (numpy.repeat without axis); a 1-D result."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_repeat(out, t, repeats, len(repeats))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_repeat_axis(t, repeats, axis):
     """Each element along axis repeated (numpy.repeat with axis)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_repeat_axis(out, t, repeats, len(repeats), axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_reshape(t, shape):
     """The tensor with a new shape and the same elements in row-major order: a view when the strides allow it, otherwise a copy."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_reshape(out, t, shape, len(shape))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_roll(t, shift):
     """t rolled as if flattened (numpy.roll without axis): element i moves to (i + shift) mod numel; the shape is kept."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_roll(out, t, shift)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_roll_axes(t, shifts, axes):
     """t rolled along the given axes (numpy.roll with axis); repeated axes add up."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_roll_axes(out, t, shifts, len(shifts), axes, len(axes))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_slice(t, axis, start, stop, step):
     """The view t[start:stop:step] along one axis, with Python semantics: negative bounds count from the end and out-of-range bounds clamp."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_slice(out, t, axis, _NULL if start is None else [start], _NULL if stop is None else [stop], step)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_split(capacity, t, sizes, axis):
     """Splits t along axis into consecutive views of the given sizes."""
     out = _new(_T0, capacity)
-    out_count = _new(_T4)
+    try:
+        out_count = _P4_pop()
+    except IndexError:
+        out_count = _new(_T4)
     status = lib.tfl_tensor_split(out, out_count, capacity, t, sizes, len(sizes), axis)
     if status:
+        _P4_push(out_count)
         _raise(status)
-    return ([own_tensor(p) for p in out], out_count[0])
+    v_out_count = out_count[0]
+    _P4_push(out_count)
+    return ([own_tensor(p) for p in out], v_out_count)
 
 
 def tensor_split_sections(capacity, t, sections, axis):
     """Splits t along axis into `sections` equal views (numpy.split with an integer). Ownership of the pieces and the count query work as in tfl_tensor_split."""
     out = _new(_T0, capacity)
-    out_count = _new(_T4)
+    try:
+        out_count = _P4_pop()
+    except IndexError:
+        out_count = _new(_T4)
     status = lib.tfl_tensor_split_sections(out, out_count, capacity, t, sections, axis)
     if status:
+        _P4_push(out_count)
         _raise(status)
-    return ([own_tensor(p) for p in out], out_count[0])
+    v_out_count = out_count[0]
+    _P4_push(out_count)
+    return ([own_tensor(p) for p in out], v_out_count)
 
 
 def tensor_squeeze(t):
     """A view without any size-1 axis."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_squeeze(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_squeeze_axes(t, axes):
     """A view without the given axes, each of which must have size 1."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_squeeze_axes(out, t, axes, len(axes))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_stack(tensors, axis):
     """Joins equally shaped tensors along a new axis; dtypes promote."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_stack(out, tensors, len(tensors), axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_tile(t, reps):
     """The whole tensor repeated reps[i] times along axis i (numpy.tile): shorter reps get leading 1s and a tensor of lower rank gets leading size-1 axes."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_tile(out, t, reps, len(reps))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_transpose(t, dim0, dim1):
     """A view with two axes swapped."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_transpose(out, t, dim0, dim1)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_tril(t, k):
     """The lower triangle of the last two axes (batched over the others), zeros elsewhere."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_tril(out, t, k)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_triu(t, k):
     """The upper triangle of the last two axes (batched over the others), zeros elsewhere."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_triu(out, t, k)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_unsqueeze(t, axis):
     """A view with a new size-1 axis at position axis of the result."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_unsqueeze(out, t, axis)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_view(t, shape):
     """Like tfl_tensor_reshape, but always a view (sharing t's memory), never a copy."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_view(out, t, shape, len(shape))
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- ops_unary -----------------------------------------------------------------------------------
@@ -2285,263 +3534,437 @@ def tensor_view(t, shape):
 
 def tensor_abs(t):
     """|t| elementwise; integer dtypes are kept (abs(INT_MIN) wraps)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_abs(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_ceil(t):
     """Rounds up elementwise; the identity on integers."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_ceil(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_clip(t, lo, hi):
     """min(max(t, lo), hi) elementwise, like numpy.clip (lo > hi gives hi). NaN in t stays NaN."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_clip(out, t, lo, hi)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_cos(t):
     """Cosine (radians) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_cos(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_elu(t, alpha):
     """t where t > 0, else alpha * (e ** t - 1), elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_elu(out, t, alpha)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_exp(t):
     """e ** t elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_exp(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_expm1(t):
     """e ** t - 1, accurate near 0 elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_expm1(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_floor(t):
     """Rounds down elementwise; the identity on integers."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_floor(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_gelu(t, approximate):
     """t * Phi(t) elementwise (Phi: the standard normal CDF); integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_gelu(out, t, approximate)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_isfinite(t):
     """True where t is neither NaN nor infinite (integer and bool elements are always finite); a bool tensor."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_isfinite(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_isinf(t):
     """True where t is +-infinity (integer and bool elements are always finite); a bool tensor."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_isinf(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_isnan(t):
     """True where t is NaN (integer and bool elements are always finite); a bool tensor."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_isnan(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_leaky_relu(t, slope):
     """t where t > 0, else slope * t, elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_leaky_relu(out, t, slope)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_log(t):
     """Natural logarithm elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_log(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_log1p(t):
     """log(1 + t), accurate near 0 elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_log1p(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_logical_not(t):
     """Elementwise logical not as a bool tensor: any dtype, non-zero (and NaN) counts as true."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_logical_not(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_neg(t):
     """-t elementwise; integer dtypes are kept (INT_MIN wraps)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_neg(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_relu(t):
     """max(t, 0) elementwise; integer dtypes are kept."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_relu(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_round(t):
     """Rounds to the nearest integer elementwise, halves to even (numpy.round); the identity on integers."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_round(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_rsqrt(t):
     """1 / sqrt(t) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_rsqrt(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_sigmoid(t):
     """1 / (1 + e ** -t) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_sigmoid(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_sign(t):
     """-1, 0 or 1 elementwise (NaN stays NaN); integer dtypes are kept."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_sign(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_silu(t):
     """t * sigmoid(t) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_silu(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_sin(t):
     """Sine (radians) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_sin(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_softplus(t, beta, threshold):
     """log(1 + e ** (beta * t)) / beta elementwise, or t where beta * t > threshold (torch.nn.functional.softplus); integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_softplus(out, t, beta, threshold)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_sqrt(t):
     """Square root elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_sqrt(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_square(t):
     """t * t elementwise; integer dtypes are kept (overflow wraps)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_square(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_tan(t):
     """Tangent (radians) elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_tan(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_tanh(t):
     """Hyperbolic tangent elementwise; integer and bool inputs give f32."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_tanh(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- optim ---------------------------------------------------------------------------------------
@@ -2549,11 +3972,17 @@ def tensor_tanh(t):
 
 def clip_grad_norm(params, max_norm, norm_type, error_if_nonfinite):
     """Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters without a gradient are ignored."""
-    out_total_norm = _new(_T11)
+    try:
+        out_total_norm = _P11_pop()
+    except IndexError:
+        out_total_norm = _new(_T11)
     status = lib.tfl_clip_grad_norm(out_total_norm, params, len(params), max_norm, norm_type, error_if_nonfinite)
     if status:
+        _P11_push(out_total_norm)
         _raise(status)
-    return out_total_norm[0]
+    v_out_total_norm = out_total_norm[0]
+    _P11_push(out_total_norm)
+    return v_out_total_norm
 
 
 def clip_grad_value(params, clip_value):
@@ -2565,83 +3994,137 @@ def clip_grad_value(params, clip_value):
 
 def optim_adagrad_create(params, lr, lr_decay, weight_decay, initial_accumulator_value, eps):
     """Creates an Adagrad optimizer with PyTorch's rule at step t: g += weight_decay p; clr = lr / (1 + (t - 1) lr_decay); s += g^2; p -= clr g / (sqrt(s) + eps). Hyperparameter names: lr, lr_decay, weight_decay, initial_accumulator_value, eps."""
-    out = _new(_T12)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
     status = lib.tfl_optim_adagrad_create(out, params, len(params), lr, lr_decay, weight_decay, initial_accumulator_value, eps)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_adam_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
     """Creates an Adam optimizer with PyTorch's rule at step t: g += weight_decay p; m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2 (amsgrad: the running maximum of v is used); p -= lr / (1 - beta1^t) m / (sqrt(v) / sqrt(1 - beta2^t) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, amsgrad."""
-    out = _new(_T12)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
     status = lib.tfl_optim_adam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_adamw_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
     """Creates an AdamW optimizer: Adam with decoupled weight decay, p *= 1 - lr weight_decay before the Adam update (which then sees no L2 term). Hyperparameter names as tfl_optim_adam_create."""
-    out = _new(_T12)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
     status = lib.tfl_optim_adamw_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_lion_create(params, lr, beta1, beta2, weight_decay):
     """Creates a Lion optimizer (Chen et al. 2023): p *= 1 - lr weight_decay; p -= lr sign(beta1 m + (1 - beta1) g); m = beta2 m + (1 - beta2) g. Hyperparameter names: lr, beta1, beta2, weight_decay."""
-    out = _new(_T12)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
     status = lib.tfl_optim_lion_create(out, params, len(params), lr, beta1, beta2, weight_decay)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_rmsprop_create(params, lr, alpha, eps, weight_decay, momentum, centered):
     """Creates an RMSprop optimizer with PyTorch's rule: g += weight_decay p; s = alpha s + (1 - alpha) g^2; r = sqrt(s) + eps (centered: a = alpha a + (1 - alpha) g, r = sqrt(s - a^2) + eps); with momentum b = momentum b + g / r, p -= lr b, else p -= lr g / r. Hyperparameter names: lr, alpha, eps, weight_decay, momentum, centered."""
-    out = _new(_T12)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
     status = lib.tfl_optim_rmsprop_create(out, params, len(params), lr, alpha, eps, weight_decay, momentum, centered)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_sgd_create(params, lr, momentum, dampening, weight_decay, nesterov):
     """Creates an SGD optimizer with PyTorch's rule: d = g + weight_decay p; b = d on the first step, else momentum b + (1 - dampening) d; p -= lr (nesterov ? d + momentum b : b) (just lr d without momentum). Hyperparameter names: lr, momentum, dampening, weight_decay, nesterov."""
-    out = _new(_T12)
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
     status = lib.tfl_optim_sgd_create(out, params, len(params), lr, momentum, dampening, weight_decay, nesterov)
     if status:
+        _P12_push(out)
         _raise(status)
-    return own_optimizer(out[0])
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optimizer_hyperparameter(optimizer, name):
     """Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1)."""
-    out = _new(_T11)
+    try:
+        out = _P11_pop()
+    except IndexError:
+        out = _new(_T11)
     status = lib.tfl_optimizer_hyperparameter(out, optimizer, _cstr(name))
     if status:
+        _P11_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P11_push(out)
+    return v_out
 
 
 def optimizer_lr(optimizer):
     """The current learning rate."""
-    out = _new(_T11)
+    try:
+        out = _P11_pop()
+    except IndexError:
+        out = _new(_T11)
     status = lib.tfl_optimizer_lr(out, optimizer)
     if status:
+        _P11_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P11_push(out)
+    return v_out
 
 
 def optimizer_name(optimizer):
-    """The optimizer's kind (\"SGD\", \"Adam\", \"AdamW\", \"RMSprop\", \"Adagrad\", \"Lion\", \"AdaBelief\", \"RAdam\", \"NAdam\", \"Adadelta\")."""
-    out = _new(_T7)
+    """The optimizer's kind (\"SGD\", \"Adam\", \"AdamW\", \"RMSprop\", \"Adagrad\", \"Lion\")."""
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
     status = lib.tfl_optimizer_name(out, optimizer)
     if status:
+        _P7_push(out)
         _raise(status)
-    return _str(out[0])
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
 
 
 def optimizer_release(optimizer):
@@ -2698,45 +4181,6 @@ def optimizer_zero_grad(optimizer, set_to_none):
         _raise(status)
 
 
-# ---- optim_more ----------------------------------------------------------------------------------
-
-
-def optim_adabelief_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay):
-    """Creates an AdaBelief optimizer (Zhuang et al. 2020, as in the authors' adabelief-pytorch with rectify off) at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p; m = beta1 m + (1 - beta1) g; s = beta2 s + (1 - beta2) (g - m)^2 + eps (amsgrad: the running maximum of s is used); p -= lr / (1 - beta1^t) m / (sqrt(s) / sqrt(1 - beta2^t) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay."""
-    out = _new(_T12)
-    status = lib.tfl_optim_adabelief_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay)
-    if status:
-        _raise(status)
-    return own_optimizer(out[0])
-
-
-def optim_adadelta_create(params, lr, rho, eps, weight_decay):
-    """Creates an Adadelta optimizer (Zeiler 2012) with PyTorch's rule: g += weight_decay p; v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g; u = rho u + (1 - rho) d^2; p -= lr d. Hyperparameter names: lr, rho, eps, weight_decay."""
-    out = _new(_T12)
-    status = lib.tfl_optim_adadelta_create(out, params, len(params), lr, rho, eps, weight_decay)
-    if status:
-        _raise(status)
-    return own_optimizer(out[0])
-
-
-def optim_nadam_create(params, lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay):
-    """Creates a NAdam optimizer (Dozat 2016) with PyTorch's rule at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p; mu_t = beta1 (1 - 0.5 * 0.96^(t momentum_decay)); P_t the product mu_1 ... mu_t (kept per parameter, saved as \"state.<k>.mu_product\"); m and v as in Adam; p -= lr [(1 - mu_t) / (1 - P_t) g + mu_{t+1} / (1 - P_t mu_{t+1}) m] / (sqrt(v / (1 - beta2^t)) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay."""
-    out = _new(_T12)
-    status = lib.tfl_optim_nadam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay)
-    if status:
-        _raise(status)
-    return own_optimizer(out[0])
-
-
-def optim_radam_create(params, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay):
-    """Creates a RAdam optimizer (Liu et al. 2019) with PyTorch's rule at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p; m and v as in Adam; mh = m / (1 - beta1^t); rho_inf = 2 / (1 - beta2) - 1; rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t); when rho_t > 5, p -= lr mh r sqrt(1 - beta2^t) / (sqrt(v) + eps) with r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh. Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay."""
-    out = _new(_T12)
-    status = lib.tfl_optim_radam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay)
-    if status:
-        _raise(status)
-    return own_optimizer(out[0])
-
-
 # ---- random --------------------------------------------------------------------------------------
 
 
@@ -2756,39 +4200,69 @@ def random_set_state(seed, offset):
 
 def random_state():
     """State of the default generator: its seed and the offset of the next unused counter block. Passing both to tfl_random_set_state later replays the draws made from here on."""
-    out_seed = _new(_T13)
-    out_offset = _new(_T13)
+    try:
+        out_seed = _P13_pop()
+    except IndexError:
+        out_seed = _new(_T13)
+    try:
+        out_offset = _P13_pop()
+    except IndexError:
+        out_offset = _new(_T13)
     status = lib.tfl_random_state(out_seed, out_offset)
     if status:
+        _P13_push(out_seed)
+        _P13_push(out_offset)
         _raise(status)
-    return (out_seed[0], out_offset[0])
+    v_out_seed = out_seed[0]
+    v_out_offset = out_offset[0]
+    _P13_push(out_seed)
+    _P13_push(out_offset)
+    return (v_out_seed, v_out_offset)
 
 
 def tensor_bernoulli(shape, p, dtype):
     """Samples 1 with probability p and 0 otherwise, independently per element."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_bernoulli(out, shape, len(shape), p, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_bernoulli_probs(p, dtype):
     """One Bernoulli sample per element of a tensor of probabilities."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_bernoulli_probs(out, p, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_normal(shape, mean, std, dtype):
     """Samples from the normal distribution with the given mean and standard deviation."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_normal(out, shape, len(shape), mean, std, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_normal_inplace(t, mean, std):
@@ -2800,56 +4274,92 @@ def tensor_normal_inplace(t, mean, std):
 
 def tensor_rand(shape, dtype):
     """Samples uniform in [0, 1)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_rand(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_rand_like(t):
     """Samples uniform in [0, 1) with t's shape and dtype."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_rand_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_randint(shape, low, high, dtype):
     """Samples integers uniform in [low, high), without modulo bias."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_randint(out, shape, len(shape), low, high, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_randn(shape, dtype):
     """Samples from the standard normal distribution."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_randn(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_randn_like(t):
     """Samples from the standard normal distribution with t's shape and dtype."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_randn_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_uniform(shape, low, high, dtype):
     """Samples uniform in [low, high)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_uniform(out, shape, len(shape), low, high, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_uniform_inplace(t, low, high):
@@ -2864,65 +4374,107 @@ def tensor_uniform_inplace(t, low, high):
 
 def sched_cosine_create(optimizer, t_max, eta_min):
     """Creates a cosine annealing schedule: lr = eta_min + (base - eta_min) (1 + cos(pi epoch / t_max)) / 2 (torch.optim.lr_scheduler.CosineAnnealingLR's closed form; periodic after t_max)."""
-    out = _new(_T14)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
     status = lib.tfl_sched_cosine_create(out, optimizer, t_max, eta_min)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
 
 
 def sched_exponential_create(optimizer, gamma):
     """Creates an exponential schedule: lr = base * gamma^epoch (torch.optim.lr_scheduler.ExponentialLR)."""
-    out = _new(_T14)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
     status = lib.tfl_sched_exponential_create(out, optimizer, gamma)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
 
 
 def sched_linear_warmup_create(optimizer, warmup_steps, start_factor, after):
     """Creates a linear warm-up: lr = base * (start_factor + (1 - start_factor) epoch / warmup_steps) for epoch < warmup_steps, then the schedule `after` with its epochs counted from the end of the warm-up (or the base rate when after is NULL)."""
-    out = _new(_T14)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
     status = lib.tfl_sched_linear_warmup_create(out, optimizer, warmup_steps, start_factor, _NULL if after is None else after)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
 
 
 def sched_one_cycle_create(optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum):
     """Creates a one-cycle schedule (torch.optim.lr_scheduler.OneCycleLR): the rate rises from max_lr / div_factor to max_lr over pct_start of total_steps, then anneals to that / final_div_factor (three_phase: back to the initial rate first, then to the minimum). With cycle_momentum the optimizer's momentum (SGD, RMSprop) or beta1 (Adam, AdamW, Lion) runs inversely between max_momentum and base_momentum. Stepping more than total_steps times fails."""
-    out = _new(_T14)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
     status = lib.tfl_sched_one_cycle_create(out, optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
 
 
 def sched_step_create(optimizer, step_size, gamma):
     """Creates a step schedule: lr = base * gamma^floor(epoch / step_size) (torch.optim.lr_scheduler.StepLR), where base is the optimizer's learning rate now."""
-    out = _new(_T14)
+    try:
+        out = _P14_pop()
+    except IndexError:
+        out = _new(_T14)
     status = lib.tfl_sched_step_create(out, optimizer, step_size, gamma)
     if status:
+        _P14_push(out)
         _raise(status)
-    return own_scheduler(out[0])
+    v_out = out[0]
+    _P14_push(out)
+    return _gc(v_out, _release_scheduler) if v_out else None
 
 
 def scheduler_last_epoch(scheduler):
     """Number of steps taken since creation (0 right after creation)."""
-    out = _new(_T5)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
     status = lib.tfl_scheduler_last_epoch(out, scheduler)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
 
 
 def scheduler_last_lr(scheduler):
     """The learning rate the last step (or the creation) set."""
-    out = _new(_T11)
+    try:
+        out = _P11_pop()
+    except IndexError:
+        out = _new(_T11)
     status = lib.tfl_scheduler_last_lr(out, scheduler)
     if status:
+        _P11_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P11_push(out)
+    return v_out
 
 
 def scheduler_release(scheduler):
@@ -2963,11 +4515,17 @@ def scheduler_step(scheduler):
 
 def tape_create(persistent):
     """Starts a tape: from now until tfl_tape_stop (or the last release), ops on the calling thread are recorded even inside a no-grad scope, and watched tensors become sources of gradients. A tape belongs to the thread that created it: watch, stop and release it there. Tapes nest (an inner tape's gradient, taken while an outer one records, is itself recorded) and stop in reverse order."""
-    out = _new(_T15)
+    try:
+        out = _P15_pop()
+    except IndexError:
+        out = _new(_T15)
     status = lib.tfl_tape_create(out, persistent)
     if status:
+        _P15_push(out)
         _raise(status)
-    return own_tape(out[0])
+    v_out = out[0]
+    _P15_push(out)
+    return _gc(v_out, _release_tape) if v_out else None
 
 
 def tape_gradient(out_capacity, tape, target, sources, unconnected_zeros, output_gradient):
@@ -3010,29 +4568,47 @@ def tape_watch(tape, t):
 
 def tensor_arange(start, stop, step, dtype):
     """Creates the 1-D tensor [start, start + step, ...) below stop (like numpy.arange)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_arange(out, start, stop, step, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_clone(t):
     """A new contiguous tensor with the same values (never a view of t)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_clone(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_contiguous(t):
     """The tensor itself (a new reference) when row-major contiguous, otherwise a contiguous copy."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_contiguous(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_copy_inplace(t, src):
@@ -3051,57 +4627,99 @@ def tensor_copy_to_buffer(out, nbytes, t):
 
 def tensor_data(t):
     """Address of the first element, for reading or writing in place using tfl_tensor_strides."""
-    out = _new(_T16)
+    try:
+        out = _P16_pop()
+    except IndexError:
+        out = _new(_T16)
     status = lib.tfl_tensor_data(out, t)
     if status:
+        _P16_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P16_push(out)
+    return v_out
 
 
 def tensor_device(t):
     """Device the tensor lives on."""
-    out_type = _new(_T17)
-    out_index = _new(_T8)
+    try:
+        out_type = _P17_pop()
+    except IndexError:
+        out_type = _new(_T17)
+    try:
+        out_index = _P8_pop()
+    except IndexError:
+        out_index = _new(_T8)
     status = lib.tfl_tensor_device(out_type, out_index, t)
     if status:
+        _P17_push(out_type)
+        _P8_push(out_index)
         _raise(status)
-    return (out_type[0], out_index[0])
+    v_out_type = out_type[0]
+    v_out_index = out_index[0]
+    _P17_push(out_type)
+    _P8_push(out_index)
+    return (v_out_type, v_out_index)
 
 
 def tensor_dtype(t):
     """Element type."""
-    out = _new(_T18)
+    try:
+        out = _P18_pop()
+    except IndexError:
+        out = _new(_T18)
     status = lib.tfl_tensor_dtype(out, t)
     if status:
+        _P18_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P18_push(out)
+    return v_out
 
 
 def tensor_empty(shape, dtype):
     """Creates a tensor without initialising its elements (their values are unspecified until written)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_empty(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_empty_like(t):
     """Creates an uninitialised tensor with t's shape, dtype and device."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_empty_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_eye(n, m, k, dtype):
     """Creates an n x m matrix with ones on diagonal k and zeros elsewhere (numpy.eye)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_eye(out, n, m, k, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_fill_inplace(t, value):
@@ -3113,92 +4731,152 @@ def tensor_fill_inplace(t, value):
 
 def tensor_from_buffer(data, nbytes, shape, dtype):
     """Creates a tensor by copying row-major host data."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_from_buffer(out, _NULL if data is None else data, nbytes, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_from_external(data, shape, strides, dtype, deleter, user_data):
     """Wraps caller-owned memory without copying. `deleter(data, user_data)` is called exactly once: when the last view of the tensor is released, or before this function returns if it fails."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_from_external(out, _NULL if data is None else data, shape, len(shape), _NULL if strides is None else strides, dtype, _NULL if deleter is None else deleter, _NULL if user_data is None else user_data)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_full(shape, value, dtype):
     """Creates a tensor filled with value (converted to dtype)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_full(out, shape, len(shape), value, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_full_like(t, value):
     """Creates a tensor filled with value (converted to t's dtype) with t's shape, dtype and device."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_full_like(out, t, value)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_item_at(t, index):
     """Value of the element at a row-major flat index, converted to double."""
-    out = _new(_T11)
+    try:
+        out = _P11_pop()
+    except IndexError:
+        out = _new(_T11)
     status = lib.tfl_tensor_item_at(out, t, index)
     if status:
+        _P11_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P11_push(out)
+    return v_out
 
 
 def tensor_linspace(start, stop, num, endpoint, dtype):
     """Creates the 1-D tensor of num evenly spaced values from start to stop (numpy.linspace)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_linspace(out, start, stop, num, endpoint, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_ndim(t):
     """Number of dimensions."""
-    out = _new(_T4)
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
     status = lib.tfl_tensor_ndim(out, t)
     if status:
+        _P4_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
 
 
 def tensor_numel(t):
     """Number of elements."""
-    out = _new(_T5)
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
     status = lib.tfl_tensor_numel(out, t)
     if status:
+        _P5_push(out)
         _raise(status)
-    return out[0]
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
 
 
 def tensor_ones(shape, dtype):
     """Creates a tensor of ones."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_ones(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_ones_like(t):
     """Creates a tensor of ones with t's shape, dtype and device."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_ones_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_release(t):
@@ -3215,11 +4893,17 @@ def tensor_retain(t):
 
 def tensor_scalar(value, dtype):
     """Creates a 0-d tensor holding value (converted to dtype)."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_scalar(out, value, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_shape(capacity, t):
@@ -3242,145 +4926,44 @@ def tensor_strides(capacity, t):
 
 def tensor_to_dtype(t, dtype):
     """A copy converted to another dtype."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_to_dtype(out, t, dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_zeros(shape, dtype):
     """Creates a tensor of zeros."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_zeros(out, shape, len(shape), dtype)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 def tensor_zeros_like(t):
     """Creates a tensor of zeros with t's shape, dtype and device."""
-    out = _new(_T2)
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
     status = lib.tfl_tensor_zeros_like(out, t)
     if status:
+        _P2_push(out)
         _raise(status)
-    return own_tensor(out[0])
-
-
-# ---- utilities -----------------------------------------------------------------------------------
-
-
-def broadcast_shape(capacity, a, b):
-    """The shape two shapes broadcast to under NumPy's rules (sizes aligned from the right; each pair equal or one of them 1)."""
-    out = _new(_T9, capacity)
-    out_ndim = _new(_T4)
-    status = lib.tfl_broadcast_shape(out, out_ndim, capacity, a, len(a), b, len(b))
-    if status:
-        _raise(status)
-    return (list(out), out_ndim[0])
-
-
-def dtype_can_cast(from_, to):
-    """Whether casting from one dtype to another keeps every value exactly (NumPy's \"safe\" casting): bool to anything, integers into integers of wider range or floats with enough significand digits, floats into floats of at least the same precision and range. Float to integer and number to bool are never safe."""
-    out = _new(_T1)
-    status = lib.tfl_dtype_can_cast(out, from_, to)
-    if status:
-        _raise(status)
-    return out[0]
-
-
-def dtype_is_floating_point(dtype):
-    """Whether a dtype is a floating-point type (f32, f64, f16, bf16)."""
-    out = _new(_T1)
-    status = lib.tfl_dtype_is_floating_point(out, dtype)
-    if status:
-        _raise(status)
-    return out[0]
-
-
-def dtype_is_integer(dtype):
-    """Whether a dtype is an integer type (bool is not)."""
-    out = _new(_T1)
-    status = lib.tfl_dtype_is_integer(out, dtype)
-    if status:
-        _raise(status)
-    return out[0]
-
-
-def dtype_is_signed(dtype):
-    """Whether a dtype can hold negative values (floating types and signed integers; not unsigned integers or bool)."""
-    out = _new(_T1)
-    status = lib.tfl_dtype_is_signed(out, dtype)
-    if status:
-        _raise(status)
-    return out[0]
-
-
-def dtype_result_type(a, b):
-    """The dtype of a binary op's result on operands of dtypes a and b (the array API promotion table that every op uses)."""
-    out = _new(_T18)
-    status = lib.tfl_dtype_result_type(out, a, b)
-    if status:
-        _raise(status)
-    return out[0]
-
-
-def dtype_size(dtype):
-    """Bytes per element of a dtype."""
-    out = _new(_T4)
-    status = lib.tfl_dtype_size(out, dtype)
-    if status:
-        _raise(status)
-    return out[0]
-
-
-def format_bytes(capacity, bytes):
-    """Formats a byte count for people: \"512 bytes\" below 1 KiB, else e.g. \"1.50 KiB (1536 bytes)\" in KiB, MiB, GiB or TiB with two decimals. To size the buffer, call with out = NULL and capacity = 0 first."""
-    out = _new(_T3, capacity)
-    out_len = _new(_T4)
-    status = lib.tfl_format_bytes(out, out_len, capacity, bytes)
-    if status:
-        _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
-
-
-def is_broadcastable(a, b):
-    """Whether two shapes broadcast against each other (NumPy's rules)."""
-    out = _new(_T1)
-    status = lib.tfl_is_broadcastable(out, a, len(a), b, len(b))
-    if status:
-        _raise(status)
-    return out[0]
-
-
-def tensor_nbytes(t):
-    """Bytes a tensor's elements take: numel times the dtype's size (a view counts its own elements, not the storage it shares)."""
-    out = _new(_T5)
-    status = lib.tfl_tensor_nbytes(out, t)
-    if status:
-        _raise(status)
-    return out[0]
-
-
-def tensor_summary(t):
-    """Statistics of a tensor of any dtype, computed in f64 (shape, dtype, device and bytes come from tfl_tensor_shape, tfl_tensor_dtype, tfl_tensor_device and tfl_tensor_nbytes). min, max, mean and std (population, ddof = 0) are over the finite elements only, and NaN when there is none (0-size or all NaN/Inf); NaN and infinite elements are counted instead."""
-    out_min = _new(_T11)
-    out_max = _new(_T11)
-    out_mean = _new(_T11)
-    out_std = _new(_T11)
-    out_nan_count = _new(_T5)
-    out_inf_count = _new(_T5)
-    status = lib.tfl_tensor_summary(out_min, out_max, out_mean, out_std, out_nan_count, out_inf_count, t)
-    if status:
-        _raise(status)
-    return (out_min[0], out_max[0], out_mean[0], out_std[0], out_nan_count[0], out_inf_count[0])
-
-
-def tensor_summary_json(capacity, t):
-    """The summary of a tensor as one JSON object, e.g. {\"shape\": [2, 3], \"dtype\": \"float32\", \"device\": \"cpu\", \"numel\": 6, \"bytes\": 24, \"bytes_human\": \"24 bytes\", \"min\": -1, \"max\": 4.5, \"mean\": 1.25, \"std\": 1.9, \"nan_count\": 0, \"inf_count\": 1}; statistics as in tfl_tensor_summary, null where they are NaN. To size the buffer, call with out = NULL and capacity = 0 first."""
-    out = _new(_T3, capacity)
-    out_len = _new(_T4)
-    status = lib.tfl_tensor_summary_json(out, out_len, capacity, t)
-    if status:
-        _raise(status)
-    return (ffi.unpack(out, capacity), out_len[0])
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
