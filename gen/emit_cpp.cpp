@@ -271,7 +271,12 @@ Binding bind(const CppModel& m, const Function& f) {
       } else {
         fail(f, "cannot map the output '" + p.name + "' (" + p.c_type + ")");
       }
-      arg("&" + local);
+      // The size query must not take a reference it would then overwrite: a handle output is left out
+      // of it (hence must be nullable); scalar outputs are simply written twice.
+      bool handle_out = m.is_handle(t.base) && t.depth == 2;
+      if (count && handle_out && !p.nullable)
+        fail(f, "the handle output '" + p.name + "' beside a size-queried array must be TFL_NULLABLE");
+      arg("&" + local, count && handle_out ? "nullptr" : "");
     } else if (arrays_of.count(p.name)) {
       // An element count: the size of the first (non-optional when possible) array that names it;
       // the other arrays that share it must have the same size.

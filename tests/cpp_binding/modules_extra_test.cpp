@@ -54,3 +54,19 @@ TEST_CASE("forward reports the library's error for a wrong input shape", "[cpp_b
   tfl::Module lin = tfl::nn_linear_create(3, 2, true, tfl::Dtype::F32);
   CHECK_THROWS_AS(tfl::forward(lin, tfl::tensor({1.0f, 2.0f}, {1, 2})), tfl::ShapeError);
 }
+
+TEST_CASE("generated named listings return each entry once, without leaking the size query's reference",
+          "[cpp_binding][modules]") {
+  // Runs under valgrind too (tests/CMakeLists.txt): a reference taken by the size query and then
+  // overwritten would show up there as a leak.
+  tfl::Module lin = tfl::nn_linear_create(3, 2, true, tfl::Dtype::F32);
+  auto [w, wname] = lin.named_parameter(0, true);
+  auto [b, bname] = lin.named_parameter(1, true);
+  CHECK(wname == "weight");
+  CHECK(bname == "bias");
+  CHECK(tfl::shape_of(w) == std::vector<int64_t>{2, 3});
+  tfl::Module seq = tfl::sequential({lin});
+  auto [child, cname] = seq.named_child(0);
+  CHECK(cname == "0");
+  CHECK(child.borrow() != nullptr);
+}

@@ -4113,7 +4113,7 @@ def optimizer_lr(optimizer):
 
 
 def optimizer_name(optimizer):
-    """The optimizer's kind (\"SGD\", \"Adam\", \"AdamW\", \"RMSprop\", \"Adagrad\", \"Lion\")."""
+    """The optimizer's kind (\"SGD\", \"Adam\", \"AdamW\", \"RMSprop\", \"Adagrad\", \"Lion\", \"AdaBelief\", \"RAdam\", \"NAdam\", \"Adadelta\")."""
     try:
         out = _P7_pop()
     except IndexError:
@@ -4179,6 +4179,69 @@ def optimizer_zero_grad(optimizer, set_to_none):
     status = lib.tfl_optimizer_zero_grad(optimizer, set_to_none)
     if status:
         _raise(status)
+
+
+# ---- optim_more ----------------------------------------------------------------------------------
+
+
+def optim_adabelief_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay):
+    """Creates an AdaBelief optimizer (Zhuang et al. 2020, as in the authors' adabelief-pytorch with rectify off) at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p; m = beta1 m + (1 - beta1) g; s = beta2 s + (1 - beta2) (g - m)^2 + eps (amsgrad: the running maximum of s is used); p -= lr / (1 - beta1^t) m / (sqrt(s) / sqrt(1 - beta2^t) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay."""
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = lib.tfl_optim_adabelief_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay)
+    if status:
+        _P12_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
+
+
+def optim_adadelta_create(params, lr, rho, eps, weight_decay):
+    """Creates an Adadelta optimizer (Zeiler 2012) with PyTorch's rule: g += weight_decay p; v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g; u = rho u + (1 - rho) d^2; p -= lr d. Hyperparameter names: lr, rho, eps, weight_decay."""
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = lib.tfl_optim_adadelta_create(out, params, len(params), lr, rho, eps, weight_decay)
+    if status:
+        _P12_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
+
+
+def optim_nadam_create(params, lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay):
+    """Creates a NAdam optimizer (Dozat 2016) with PyTorch's rule at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p; mu_t = beta1 (1 - 0.5 * 0.96^(t momentum_decay)); P_t the product mu_1 ... mu_t (kept per parameter, saved as \"state.<k>.mu_product\"); m and v as in Adam; p -= lr [(1 - mu_t) / (1 - P_t) g + mu_{t+1} / (1 - P_t mu_{t+1}) m] / (sqrt(v / (1 - beta2^t)) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay."""
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = lib.tfl_optim_nadam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay)
+    if status:
+        _P12_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
+
+
+def optim_radam_create(params, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay):
+    """Creates a RAdam optimizer (Liu et al. 2019) with PyTorch's rule at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p; m and v as in Adam; mh = m / (1 - beta1^t); rho_inf = 2 / (1 - beta2) - 1; rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t); when rho_t > 5, p -= lr mh r sqrt(1 - beta2^t) / (sqrt(v) + eps) with r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh. Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay."""
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = lib.tfl_optim_radam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay)
+    if status:
+        _P12_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P12_push(out)
+    return _gc(v_out, _release_optimizer) if v_out else None
 
 
 # ---- random --------------------------------------------------------------------------------------
@@ -4967,3 +5030,224 @@ def tensor_zeros_like(t):
     v_out = out[0]
     _P2_push(out)
     return _gc(v_out, _release_tensor) if v_out else None
+
+
+# ---- utilities -----------------------------------------------------------------------------------
+
+
+def broadcast_shape(capacity, a, b):
+    """The shape two shapes broadcast to under NumPy's rules (sizes aligned from the right; each pair equal or one of them 1)."""
+    out = _new(_T9, capacity)
+    try:
+        out_ndim = _P4_pop()
+    except IndexError:
+        out_ndim = _new(_T4)
+    status = lib.tfl_broadcast_shape(out, out_ndim, capacity, a, len(a), b, len(b))
+    if status:
+        _P4_push(out_ndim)
+        _raise(status)
+    v_out_ndim = out_ndim[0]
+    _P4_push(out_ndim)
+    return (list(out), v_out_ndim)
+
+
+def dtype_can_cast(from_, to):
+    """Whether casting from one dtype to another keeps every value exactly (NumPy's \"safe\" casting): bool to anything, integers into integers of wider range or floats with enough significand digits, floats into floats of at least the same precision and range. Float to integer and number to bool are never safe."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_dtype_can_cast(out, from_, to)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+def dtype_is_floating_point(dtype):
+    """Whether a dtype is a floating-point type (f32, f64, f16, bf16)."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_dtype_is_floating_point(out, dtype)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+def dtype_is_integer(dtype):
+    """Whether a dtype is an integer type (bool is not)."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_dtype_is_integer(out, dtype)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+def dtype_is_signed(dtype):
+    """Whether a dtype can hold negative values (floating types and signed integers; not unsigned integers or bool)."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_dtype_is_signed(out, dtype)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+def dtype_result_type(a, b):
+    """The dtype of a binary op's result on operands of dtypes a and b (the array API promotion table that every op uses)."""
+    try:
+        out = _P18_pop()
+    except IndexError:
+        out = _new(_T18)
+    status = lib.tfl_dtype_result_type(out, a, b)
+    if status:
+        _P18_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P18_push(out)
+    return v_out
+
+
+def dtype_size(dtype):
+    """Bytes per element of a dtype."""
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = lib.tfl_dtype_size(out, dtype)
+    if status:
+        _P4_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+def format_bytes(capacity, bytes):
+    """Formats a byte count for people: \"512 bytes\" below 1 KiB, else e.g. \"1.50 KiB (1536 bytes)\" in KiB, MiB, GiB or TiB with two decimals. To size the buffer, call with out = NULL and capacity = 0 first."""
+    out = _new(_T3, capacity)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = lib.tfl_format_bytes(out, out_len, capacity, bytes)
+    if status:
+        _P4_push(out_len)
+        _raise(status)
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
+
+
+def is_broadcastable(a, b):
+    """Whether two shapes broadcast against each other (NumPy's rules)."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_is_broadcastable(out, a, len(a), b, len(b))
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+def tensor_nbytes(t):
+    """Bytes a tensor's elements take: numel times the dtype's size (a view counts its own elements, not the storage it shares)."""
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = lib.tfl_tensor_nbytes(out, t)
+    if status:
+        _P5_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+def tensor_summary(t):
+    """Statistics of a tensor of any dtype, computed in f64 (shape, dtype, device and bytes come from tfl_tensor_shape, tfl_tensor_dtype, tfl_tensor_device and tfl_tensor_nbytes). min, max, mean and std (population, ddof = 0) are over the finite elements only, and NaN when there is none (0-size or all NaN/Inf); NaN and infinite elements are counted instead."""
+    try:
+        out_min = _P11_pop()
+    except IndexError:
+        out_min = _new(_T11)
+    try:
+        out_max = _P11_pop()
+    except IndexError:
+        out_max = _new(_T11)
+    try:
+        out_mean = _P11_pop()
+    except IndexError:
+        out_mean = _new(_T11)
+    try:
+        out_std = _P11_pop()
+    except IndexError:
+        out_std = _new(_T11)
+    try:
+        out_nan_count = _P5_pop()
+    except IndexError:
+        out_nan_count = _new(_T5)
+    try:
+        out_inf_count = _P5_pop()
+    except IndexError:
+        out_inf_count = _new(_T5)
+    status = lib.tfl_tensor_summary(out_min, out_max, out_mean, out_std, out_nan_count, out_inf_count, t)
+    if status:
+        _P11_push(out_min)
+        _P11_push(out_max)
+        _P11_push(out_mean)
+        _P11_push(out_std)
+        _P5_push(out_nan_count)
+        _P5_push(out_inf_count)
+        _raise(status)
+    v_out_min = out_min[0]
+    v_out_max = out_max[0]
+    v_out_mean = out_mean[0]
+    v_out_std = out_std[0]
+    v_out_nan_count = out_nan_count[0]
+    v_out_inf_count = out_inf_count[0]
+    _P11_push(out_min)
+    _P11_push(out_max)
+    _P11_push(out_mean)
+    _P11_push(out_std)
+    _P5_push(out_nan_count)
+    _P5_push(out_inf_count)
+    return (v_out_min, v_out_max, v_out_mean, v_out_std, v_out_nan_count, v_out_inf_count)
+
+
+def tensor_summary_json(capacity, t):
+    """The summary of a tensor as one JSON object, e.g. {\"shape\": [2, 3], \"dtype\": \"float32\", \"device\": \"cpu\", \"numel\": 6, \"bytes\": 24, \"bytes_human\": \"24 bytes\", \"min\": -1, \"max\": 4.5, \"mean\": 1.25, \"std\": 1.9, \"nan_count\": 0, \"inf_count\": 1}; statistics as in tfl_tensor_summary, null where they are NaN. To size the buffer, call with out = NULL and capacity = 0 first."""
+    out = _new(_T3, capacity)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = lib.tfl_tensor_summary_json(out, out_len, capacity, t)
+    if status:
+        _P4_push(out_len)
+        _raise(status)
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)

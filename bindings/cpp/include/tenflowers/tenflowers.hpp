@@ -2418,7 +2418,7 @@ inline std::tuple<size_t, size_t> Module::load_state_dict(const std::vector<std:
 inline std::tuple<Tensor, std::string> Module::named_buffer(size_t index, bool recurse) const {
   size_t c_out_name_len = 0;
   tfl_tensor* c_out = nullptr;
-  check(::tfl_module_named_buffer(&c_out, nullptr, &c_out_name_len, 0, h_, index, recurse));
+  check(::tfl_module_named_buffer(nullptr, nullptr, &c_out_name_len, 0, h_, index, recurse));
   std::string c_out_name(c_out_name_len + 1, '\0');
   check(::tfl_module_named_buffer(&c_out, &c_out_name[0], &c_out_name_len, c_out_name.size(), h_, index, recurse));
   c_out_name.resize(std::min(c_out_name.size() - 1, c_out_name_len));
@@ -2436,7 +2436,7 @@ inline size_t Module::named_buffers_size(bool recurse) const {
 inline std::tuple<Module, std::string> Module::named_child(size_t index) const {
   size_t c_out_name_len = 0;
   tfl_module* c_out = nullptr;
-  check(::tfl_module_named_child(&c_out, nullptr, &c_out_name_len, 0, h_, index));
+  check(::tfl_module_named_child(nullptr, nullptr, &c_out_name_len, 0, h_, index));
   std::string c_out_name(c_out_name_len + 1, '\0');
   check(::tfl_module_named_child(&c_out, &c_out_name[0], &c_out_name_len, c_out_name.size(), h_, index));
   c_out_name.resize(std::min(c_out_name.size() - 1, c_out_name_len));
@@ -2447,7 +2447,7 @@ inline std::tuple<Module, std::string> Module::named_child(size_t index) const {
 inline std::tuple<Tensor, std::string> Module::named_parameter(size_t index, bool recurse) const {
   size_t c_out_name_len = 0;
   tfl_tensor* c_out = nullptr;
-  check(::tfl_module_named_parameter(&c_out, nullptr, &c_out_name_len, 0, h_, index, recurse));
+  check(::tfl_module_named_parameter(nullptr, nullptr, &c_out_name_len, 0, h_, index, recurse));
   std::string c_out_name(c_out_name_len + 1, '\0');
   check(::tfl_module_named_parameter(&c_out, &c_out_name[0], &c_out_name_len, c_out_name.size(), h_, index, recurse));
   c_out_name.resize(std::min(c_out_name.size() - 1, c_out_name_len));
@@ -2480,7 +2480,7 @@ inline int64_t Module::parameter_count(bool trainable_only) const {
 inline std::tuple<Tensor, std::string> Module::state_dict_entry(size_t index) const {
   size_t c_out_name_len = 0;
   tfl_tensor* c_out = nullptr;
-  check(::tfl_module_state_dict_entry(&c_out, nullptr, &c_out_name_len, 0, h_, index));
+  check(::tfl_module_state_dict_entry(nullptr, nullptr, &c_out_name_len, 0, h_, index));
   std::string c_out_name(c_out_name_len + 1, '\0');
   check(::tfl_module_state_dict_entry(&c_out, &c_out_name[0], &c_out_name_len, c_out_name.size(), h_, index));
   c_out_name.resize(std::min(c_out_name.size() - 1, c_out_name_len));
