@@ -15,25 +15,31 @@ using simd::exp_body;
 
 #define TFL_INLINE __attribute__((always_inline)) inline
 
-// Leaf lengths: 512 f32 (16 additions per lane in 32 lanes) and 256 f64 (16 per lane in 16 lanes) keep
-// a leaf's error at the pairwise sum's old leaf, while the leaf is long enough (2 KiB) that the tree
-// bookkeeping costs nothing next to the loads.
+// f32: leaves of 512 are summed in 32 float lanes (four AVX2 or two AVX-512 accumulators: enough
+// independent chains to hide the add latency), 16 additions per lane, and each leaf's lanes are added
+// lane by lane into 32 double lanes (a few vector converts and adds per leaf, no horizontal step); the
+// double lanes see n / 512 additions each, far below f32's rounding. f64: leaves of 256 in 16 lanes,
+// added pairwise. Both keep the per-lane depth of the old pairwise sum's leaves (16).
 constexpr int64_t kLeafF32 = 512;
 constexpr int64_t kLeafF64 = 256;
 
-// Sum of one leaf of at most kLeafF32 floats in 32 float lanes (four AVX2 or two AVX-512 accumulators:
-// enough independent chains to hide the add latency), lanes combined in double.
-TFL_INLINE double leaf_sum(const float* p, int64_t n) {
-  float l[32] = {};
+TFL_INLINE double sum_f32_body(const float* p, int64_t n) {
+  double d[32] = {};
   int64_t i = 0;
+  for (; i + kLeafF32 <= n; i += kLeafF32) {
+    float l[32] = {};
+    for (int64_t k = 0; k < kLeafF32; k += 32)
+      for (int j = 0; j < 32; ++j) l[j] += p[i + k + j];
+    for (int j = 0; j < 32; ++j) d[j] += static_cast<double>(l[j]);
+  }
+  float l[32] = {};
   for (; i + 32 <= n; i += 32)
     for (int j = 0; j < 32; ++j) l[j] += p[i + j];
-  double d[16];
-  for (int j = 0; j < 16; ++j) d[j] = static_cast<double>(l[j]) + static_cast<double>(l[j + 16]);
-  for (int w = 8; w > 0; w /= 2)
-    for (int j = 0; j < w; ++j) d[j] += d[j + w];
+  for (int j = 0; j < 32; ++j) d[j] += static_cast<double>(l[j]);
   double tail = 0;
   for (; i < n; ++i) tail += static_cast<double>(p[i]);
+  for (int w = 16; w > 0; w /= 2)
+    for (int j = 0; j < w; ++j) d[j] += d[j + w];
   return d[0] + tail;
 }
 
@@ -72,9 +78,6 @@ TFL_INLINE double pairwise_leaves(const T* p, int64_t n) {
   return s;
 }
 
-TFL_INLINE double sum_f32_body(const float* p, int64_t n) {
-  return pairwise_leaves<kLeafF32>(p, n);
-}
 TFL_INLINE double sum_f64_body(const double* p, int64_t n) {
   return pairwise_leaves<kLeafF64>(p, n);
 }
