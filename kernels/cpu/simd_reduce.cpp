@@ -82,9 +82,6 @@ TFL_INLINE double sum_f64_body(const double* p, int64_t n) {
   return pairwise_leaves<kLeafF64>(p, n);
 }
 
-// NaN-propagating max, branch-free (bitwise |) so the lane loop vectorises.
-TFL_INLINE float pick_max(float x, float a) { return ((x > a) | (x != x)) ? x : a; }
-
 // Block length of the online statistics: a block (4 KiB) is still in L1 for its exponential pass.
 constexpr int64_t kStatBlock = kSoftmaxBlock;
 
@@ -96,15 +93,21 @@ TFL_INLINE bool stats_body(const float* x, float* y, int64_t n, float& m, double
   for (int64_t b = 0; b < n; b += kStatBlock) {
     const int64_t w = std::min(kStatBlock, n - b);
     const float* xb = x + b;
+    // The block maximum ignores NaN (x > a ? x : a is exactly maxps, so it vectorises; a NaN-aware
+    // select does not); a NaN shows up instead as a NaN exponential sum below.
     float l[16];
     for (float& v : l) v = ninf;
     int64_t i = 0;
     for (; i + 16 <= w; i += 16)
-      for (int j = 0; j < 16; ++j) l[j] = pick_max(xb[i + j], l[j]);
+      for (int j = 0; j < 16; ++j) l[j] = xb[i + j] > l[j] ? xb[i + j] : l[j];
     float bm = ninf;
-    for (; i < w; ++i) bm = pick_max(xb[i], bm);
-    for (float v : l) bm = pick_max(v, bm);
-    if (bm != bm || bm == std::numeric_limits<float>::infinity()) return false;
+    for (; i < w; ++i) bm = xb[i] > bm ? xb[i] : bm;
+    for (float v : l) bm = v > bm ? v : bm;
+    if (bm == std::numeric_limits<float>::infinity()) return false;
+    if (bm == ninf) {  // -inf and NaN only (rare): look for the NaN here, no exponentials needed
+      for (i = 0; i < w; ++i)
+        if (xb[i] != xb[i]) return false;
+    }
     if (bm > m) {
       s *= std::exp(static_cast<double>(m) - static_cast<double>(bm));  // m = -inf: s is 0 anyway
       m = bm;
@@ -139,7 +142,9 @@ TFL_INLINE bool stats_body(const float* x, float* y, int64_t n, float& m, double
     }
     for (int w2 = 8; w2 > 0; w2 /= 2)
       for (int j = 0; j < w2; ++j) e[j] += e[j + w2];
-    s += static_cast<double>(e[0]) + t;
+    const double bs = static_cast<double>(e[0]) + t;
+    if (bs != bs) return false;  // a NaN input (x - m and exp are finite or 0 otherwise)
+    s += bs;
   }
   return true;
 }
