@@ -5,6 +5,7 @@
 
 #include "kernels/cpu/reduce_loops.h"
 #include "kernels/cpu/register.h"
+#include "kernels/cpu/simd_reduce.h"
 
 namespace tfl::cpu {
 namespace {
@@ -23,8 +24,9 @@ inline WideAcc<T> widen(T x) {
   else return static_cast<uint64_t>(static_cast<int64_t>(x));
 }
 
-// Pairwise summation of a contiguous run in the compute type: error grows as O(log n), not O(n).
-// Blocks of up to 256 use 16 independent lanes so the compiler vectorises them.
+// Pairwise summation of a contiguous f16/bf16 run in the compute type: error grows as O(log n), not
+// O(n). Blocks of up to 256 use 16 independent lanes so the compiler vectorises them. (f32 and f64 runs
+// go to the per-ISA sum_f32/sum_f64 of simd_reduce.h instead.)
 template <class C, class T>
 C pairwise_sum(const T* p, int64_t n) {
   if (n <= 256) {
@@ -66,7 +68,9 @@ struct SumReducer {
   void push(Acc& a, T x, int64_t) const { a += widen(x); }
   void run(Acc& a, const T* p, int64_t n, int64_t s, int64_t idx0) const {
     if (s != 1) return run_by_push(*this, a, p, n, s, idx0);
-    if constexpr (kIsFloat<T>) a += static_cast<double>(pairwise_sum<compute_t<T>>(p, n));
+    if constexpr (std::is_same_v<T, float>) a += sum_f32(p, n);
+    else if constexpr (std::is_same_v<T, double>) a += sum_f64(p, n);
+    else if constexpr (kIsFloat<T>) a += static_cast<double>(pairwise_sum<compute_t<T>>(p, n));
     else a += int_sum(p, n);
   }
   void combine(Acc& a, const Acc& b) const { a += b; }

@@ -5,6 +5,7 @@
 
 #include "kernels/cpu/reduce_loops.h"
 #include "kernels/cpu/register.h"
+#include "kernels/cpu/simd_reduce.h"
 
 namespace tfl::cpu {
 namespace {
@@ -113,6 +114,14 @@ struct LogSumExpReducer {
   }
   void run(Acc& a, const T* p, int64_t n, int64_t s, int64_t idx0) const {
     if (s != 1) return run_by_push(*this, a, p, n, s, idx0);
+    if constexpr (std::is_same_v<T, float>) {
+      // One pass over memory: block maximum, then the block's exponentials while it is in L1.
+      float m = -std::numeric_limits<float>::infinity();
+      double sum = 0;
+      if (!max_expsum_f32(p, n, m, sum)) return run_by_push(*this, a, p, n, s, idx0);  // NaN or +inf
+      if (m != -std::numeric_limits<float>::infinity()) add(a, m, static_cast<C>(sum));
+      return;
+    }
     // Two passes over the run: its maximum, then the sum of exp(x - max).
     C m = -std::numeric_limits<C>::infinity();
     bool nan = false;
