@@ -42,6 +42,8 @@ VALID = {
     "tfl_tape **": "(tfl_tape *[1]){NULL}",
     # Never dereferenced: each case makes another argument NULL, and NULL checks come first.
     "tfl_tape *": "(tfl_tape *)buffer",
+    # Devices (capi/device.cpp).
+    "tfl_device_type": "TFL_DEVICE_CPU",
 }
 # Out-arrays (TFL_OUT with TFL_ARRAY) get an array of 16 slots instead of the single-value form.
 VALID_ARRAY_OUT = {
