@@ -1940,7 +1940,8 @@ TFL_NODISCARD tfl_status tfl_tensor_contiguous(TFL_OUT tfl_tensor **out, const t
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if src does not broadcast to t.
 TFL_NODISCARD tfl_status tfl_tensor_copy_inplace(TFL_IN tfl_tensor *t, const tfl_tensor *src);
 
-/// Copies the elements, in row-major order, into a caller buffer (any layout of t).
+/// Copies the elements, in row-major order, into a caller buffer (any layout of t; a tensor on a CUDA
+/// device is copied to the host first, which waits for the ops that produce it).
 /// @param[out] out Destination buffer.
 /// @param nbytes Size of out; must equal numel * itemsize.
 /// @param t Tensor.

@@ -48,12 +48,12 @@ __device__ __forceinline__ To convert(From v) {
 
 template <class T> __device__ __forceinline__ void store(T* p, compute_t<T> v) { *p = convert<T>(v); }
 
-// Up to three operands over one shape: a linear index of the shape -> element offset of each operand.
+// Up to four operands over one shape: a linear index of the shape -> element offset of each operand.
 // Passed to kernels by value (it lives in the launch's parameter space).
 struct Indexer {
   int ndim = 0;
   int64_t sizes[kMaxDims];
-  int64_t strides[3][kMaxDims];
+  int64_t strides[4][kMaxDims];
 
   __device__ __forceinline__ void offsets(int64_t linear, int64_t* off, int n) const {
     for (int k = 0; k < n; ++k) off[k] = 0;

@@ -77,6 +77,18 @@ TEST_CASE("ops refuse operands on different devices before running a kernel", "[
   REQUIRE_THROWS_WITH(mul(c, h), Contains("[mul]") && Contains("cuda:0"));
   REQUIRE_THROWS_WITH(matmul(h, c), Contains("[matmul]") && Contains("cuda:0"));
   REQUIRE_THROWS_WITH(copy_(h, c), Contains("cuda:0"));
+  REQUIRE_THROWS_WITH(where(ones({2, 2}, DType::Bool), h, c), Contains("[where]") && Contains("different devices"));
+}
+
+TEST_CASE("a host scalar next to a device tensor is moved, which needs CUDA", "[cuda]") {
+  if (cuda::available()) {
+    WARN("CUDA is available here; tests/cuda covers the moved scalar");
+    return;
+  }
+  Tensor c = labelled_cuda({2, 2});
+  REQUIRE_THROWS_AS(add(c, full({}, 1.0, DType::F32)), DeviceError);
+  REQUIRE_THROWS_WITH(add(c, full({}, 1.0, DType::F32)), Contains("CUDA unavailable"));
+  REQUIRE_THROWS_WITH(mul(c, 2.0), Contains("CUDA unavailable"));
 }
 
 TEST_CASE("ops without a CUDA kernel name the op and the device", "[cuda]") {
@@ -90,7 +102,8 @@ TEST_CASE("ops without a CUDA kernel name the op and the device", "[cuda]") {
 TEST_CASE("the CUDA build registers its first kernel set", "[cuda]") {
   if (!cuda::compiled()) return;  // a build without CUDA registers none
   const char* ops[] = {"add", "sub", "mul", "div", "maximum", "minimum", "pow", "neg", "exp", "log", "sqrt",
-                       "tanh", "sigmoid", "relu", "sum", "mean", "matmul", "copy", "fill"};
+                       "tanh", "sigmoid", "relu", "sum", "mean", "matmul", "copy", "fill", "eq", "ne", "lt",
+                       "le", "gt", "ge", "where"};
   for (const char* name : ops)
     for (DType dt : {DType::F32, DType::F16, DType::BF16}) {
       INFO(name << " " << dtype_name(dt));

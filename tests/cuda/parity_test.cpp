@@ -162,6 +162,19 @@ TEST_CASE("cuda: binary elementwise ops match the CPU with broadcasting and view
   require_close(minimum(to_device(o, kGpu), to_device(n, kGpu)), minimum(o, n), 0.0);
 }
 
+TEST_CASE("cuda: scalar operands stay on or move to the device", "[cuda]") {
+  require_gpu();
+  Tensor x = random({3, 4}, DType::F32, 9);
+  require_close(mul(to_device(x, kGpu), 0.5), mul(x, 0.5), 0.0);
+  require_close(sub(2.0, to_device(x, kGpu)), sub(2.0, x), 0.0);
+  // A 0-d CPU tensor next to a device tensor is copied to the device; a larger CPU tensor is an error.
+  Tensor s = full({}, 3.0, DType::F32);
+  require_close(add(to_device(x, kGpu), s), add(x, s), 0.0);
+  require_close(where(gt(to_device(x, kGpu), 0.0), to_device(x, kGpu), full({}, -1.0, DType::F32)),
+                where(gt(x, 0.0), x, full({}, -1.0, DType::F32)), 0.0);
+  REQUIRE_THROWS_AS(add(to_device(x, kGpu), x), DeviceError);
+}
+
 TEST_CASE("cuda: unary elementwise ops match the CPU", "[cuda]") {
   require_gpu();
   using Fn = Tensor (*)(const Tensor&);
@@ -181,6 +194,31 @@ TEST_CASE("cuda: unary elementwise ops match the CPU", "[cuda]") {
       require_close(fn(to_device(a, kGpu).as_strided({9, 7}, {1, 9}, 0)), fn(t), tolerance(dt));
       require_close(fn(to_device(zeros({0}, dt), kGpu)), fn(zeros({0}, dt)), tolerance(dt));
     }
+}
+
+TEST_CASE("cuda: comparisons and where match the CPU", "[cuda]") {
+  require_gpu();
+  using Fn = Tensor (*)(const Tensor&, const Tensor&);
+  const std::pair<const char*, Fn> ops[] = {
+      {"eq", [](const Tensor& a, const Tensor& b) { return eq(a, b); }},
+      {"ne", [](const Tensor& a, const Tensor& b) { return ne(a, b); }},
+      {"lt", [](const Tensor& a, const Tensor& b) { return lt(a, b); }},
+      {"le", [](const Tensor& a, const Tensor& b) { return le(a, b); }},
+      {"gt", [](const Tensor& a, const Tensor& b) { return gt(a, b); }},
+      {"ge", [](const Tensor& a, const Tensor& b) { return ge(a, b); }},
+  };
+  for (DType dt : kFloatTypes) {
+    // Values on a coarse grid, so that equal pairs occur.
+    Tensor a = round(random({4, 1, 5}, dt, 12, -3.0, 3.0)), b = round(random({3, 1}, dt, 13, -3.0, 3.0));
+    for (const auto& [name, fn] : ops) {
+      INFO(name << " " << dtype_name(dt));
+      require_close(fn(to_device(a, kGpu), to_device(b, kGpu)), fn(a, b), 0.0);
+    }
+    INFO("where " << dtype_name(dt));
+    Tensor cond = gt(a, b);
+    Tensor x = random({4, 3, 5}, dt, 14), y = random({5}, dt, 15);
+    require_close(where(to_device(cond, kGpu), to_device(x, kGpu), to_device(y, kGpu)), where(cond, x, y), 0.0);
+  }
 }
 
 TEST_CASE("cuda: sum and mean match the CPU over every axis set", "[cuda]") {
@@ -255,12 +293,13 @@ TEST_CASE("cuda: autograd runs across devices", "[cuda]") {
   Tensor x = random({3, 4}, DType::F32, 51);
   autograd::set_requires_grad(x, true);
   Tensor y = to_device(x, kGpu);
-  Tensor loss = sum(mul(y, relu(y)));
+  // mean's backward multiplies by a host scalar (Note [Host scalars next to device tensors]).
+  Tensor loss = mul(mean(mul(y, relu(y))), 12.0);
   autograd::backward({loss});
   Tensor g = autograd::grad(x);
   REQUIRE(g.defined());
   REQUIRE(g.device() == kHost);
-  // d/dx sum(x * relu(x)) = 2x for x > 0, 0 for x < 0 (naive loop).
+  // d/dx 12 * mean(x * relu(x)) = 2x for x > 0, 0 for x < 0 (naive loop).
   Tensor xc = contiguous(x);
   const float* xp = xc.data<float>();
   Tensor gc = contiguous(g);
