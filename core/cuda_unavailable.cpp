@@ -16,7 +16,9 @@ bool available() { return false; }
 std::string unavailable_reason() { return "built without CUDA (configure with -DTFL_CUDA=ON)"; }
 int device_count() { return 0; }
 DeviceProperties device_properties(int) { unavailable("device_properties"); }
-void check_device(const Device&, const char* op) { unavailable(op); }
+void check_device(const Device& device, const char* op) {
+  if (device.type == DeviceType::CUDA) unavailable(op);
+}
 void* raw_malloc(int, size_t) { unavailable("allocate"); }
 void raw_free(int, void*) {}
 void copy_host_to_device(int, void*, const void*, size_t) { unavailable("to_device"); }
