@@ -257,7 +257,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_data(TFL_OUT void** out, const tfl
   TFL_CAPI_END
 }
 
-/// Copies the elements, in row-major order, into a caller buffer (any layout of t).
+/// Copies the elements, in row-major order, into a caller buffer (any layout of t; a tensor on a CUDA
+/// device is copied to the host first, which waits for the ops that produce it).
 /// @param[out] out Destination buffer.
 /// @param nbytes Size of out; must equal numel * itemsize.
 /// @param t Tensor.
@@ -270,7 +271,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_copy_to_buffer(TFL_OUT void* out, 
   TFL_CHECK_ARG(out != nullptr || need == 0, "out", "must not be NULL");
   TFL_CHECK_ARG(nbytes == need, "nbytes",
                 std::to_string(nbytes) + " bytes given, the tensor holds " + std::to_string(need));
-  tfl::Tensor c = tfl::contiguous(x);
+  // A device tensor comes to the host first (a synchronisation point).
+  tfl::Tensor c = x.device().type == tfl::DeviceType::CPU ? tfl::contiguous(x) : tfl::to_device(x, tfl::Device{});
   if (need) std::memcpy(out, c.data_ptr(), need);
   TFL_CAPI_END
 }

@@ -1,6 +1,8 @@
 // The kernel registry.
 #include "core/dispatch.h"
 
+#include "core/cuda_device.h"
+
 #include <array>
 #include <mutex>
 #include <string>
@@ -67,7 +69,7 @@ KernelFn find_kernel(int op, DeviceType device, DType dtype) {
   KernelFn fn = r.rows[static_cast<size_t>(op)][slot(device, dtype)];
   if (fn) return fn;
   const std::string& name = r.names[static_cast<size_t>(op)];
-  if (device == DeviceType::CUDA)
+  if (device == DeviceType::CUDA && !cuda::compiled())
     TFL_THROW(NotImplementedError, name, "no kernel for (cuda, ", dtype_name(dtype), "): built without CUDA");
   TFL_THROW(NotImplementedError, name, "no kernel for (", device_type_name(device), ", ", dtype_name(dtype), ")");
 }

@@ -2,6 +2,7 @@
 #include "core/storage.h"
 
 #include "core/allocator.h"
+#include "core/cuda_allocator.h"
 #include "core/object_pool.h"
 #include "core/error.h"
 
@@ -13,8 +14,17 @@ Storage::Storage(Private, void* data, size_t nbytes, Device device, ExternalDele
       from_allocator_(from_allocator) {}
 
 std::shared_ptr<Storage> Storage::allocate(size_t nbytes, Device device) {
-  if (device.type != DeviceType::CPU)
-    TFL_THROW(DeviceError, "allocate", "device ", device.str(), " is not available (built without CUDA)");
+  if (device.type == DeviceType::CUDA) {
+    // DeviceError "CUDA unavailable: <reason>" or a bad index comes from instance().
+    DeviceAllocator& alloc = DeviceAllocator::instance(device.index);
+    void* p = alloc.allocate(nbytes);
+    try {
+      return std::allocate_shared<Storage>(PoolAllocator<Storage>(), Private{}, p, nbytes, device, nullptr, nullptr, true);
+    } catch (...) {
+      alloc.deallocate(p, nbytes);
+      throw;
+    }
+  }
   void* p = HostAllocator::instance().allocate(nbytes);
   try {
     return std::allocate_shared<Storage>(PoolAllocator<Storage>(), Private{}, p, nbytes, device, nullptr, nullptr, true);
@@ -36,7 +46,9 @@ std::shared_ptr<Storage> Storage::wrap_external(void* data, size_t nbytes, Devic
 }
 
 Storage::~Storage() {
-  if (from_allocator_) {
+  if (from_allocator_ && device_.type == DeviceType::CUDA) {
+    DeviceAllocator::instance(device_.index).deallocate(data_, nbytes_);
+  } else if (from_allocator_) {
     HostAllocator::instance().deallocate(data_, nbytes_);
   } else if (deleter_) {
     deleter_(data_, user_data_);

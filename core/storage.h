@@ -18,7 +18,8 @@ using ExternalDeleter = void (*)(void* data, void* user_data);
 // autograd can tell that a saved tensor was modified.
 class Storage {
  public:
-  // Allocates nbytes from the host caching allocator (uninitialised).
+  // Allocates nbytes (uninitialised) from the host caching allocator, or from the device's caching
+  // allocator for cuda:N (DeviceError when that device is unavailable).
   static std::shared_ptr<Storage> allocate(size_t nbytes, Device device = {});
   // Wraps caller-owned memory; `deleter` (may be null) is called once with (data, user_data).
   static std::shared_ptr<Storage> wrap_external(void* data, size_t nbytes, Device device,

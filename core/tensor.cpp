@@ -1,6 +1,7 @@
 // Tensor construction, views and scalar access.
 #include "core/tensor.h"
 
+#include "core/cuda_device.h"
 #include "core/object_pool.h"
 
 #include <limits>
@@ -92,11 +93,16 @@ Tensor Tensor::as_strided(const Shape& shape, const Strides& strides, int64_t of
 double Tensor::item() const {
   if (numel() != 1)
     TFL_THROW(ShapeError, "item", "only one-element tensors convert to a scalar, got shape ", shape_str(shape()));
-  if (device().type != DeviceType::CPU) TFL_THROW(DeviceError, "item", "tensor is on ", device().str());
   // A one-element tensor's single element sits at the offset whatever its strides.
+  alignas(8) unsigned char host[8];
+  const void* src = data_ptr();
+  if (device().type == DeviceType::CUDA) {  // a synchronisation point: waits for the value
+    cuda::copy_device_to_host(device().index, host, src, itemsize());
+    src = host;
+  }
   return dispatch_all_types(dtype(), "item", [&](auto tag) -> double {
     using T = typename decltype(tag)::type;
-    return static_cast<double>(static_cast<compute_t<T>>(*static_cast<const T*>(data_ptr())));
+    return static_cast<double>(static_cast<compute_t<T>>(*static_cast<const T*>(src)));
   });
 }
 

@@ -152,7 +152,8 @@ void save_safetensors(const std::string& path, const StateDict& tensors, const S
   for (size_t i : order) {
     const Tensor& t = tensors[i].second;
     if (t.numel() == 0) continue;
-    Tensor c = contiguous(t);
+    // Device tensors are written from a host copy.
+    Tensor c = t.device().type == DeviceType::CPU ? contiguous(t) : to_device(t, Device{});
     write_all(tmp, path, c.data_ptr(), static_cast<size_t>(c.numel()) * c.itemsize());
   }
   const bool flushed = std::fflush(tmp.f) == 0;

@@ -4,6 +4,7 @@
 #include "core/allocator.h"
 #include "core/autograd/derivatives/copy.h"
 #include "core/autograd/variable.h"
+#include "core/cuda_device.h"
 #include "core/dispatch.h"
 
 namespace tfl {
@@ -43,6 +44,33 @@ Tensor cast_if_needed(const Tensor& t, DType dtype) { return t.dtype() == dtype 
 Tensor clone(const Tensor& t) {
   check_defined(t, "clone", "t");
   return to_dtype(t, t.dtype());
+}
+
+Tensor to_device(const Tensor& t, Device device) {
+  MemoryOpTag memory_scope("to_device");  // tags this op's allocations for the memory profiler
+  check_defined(t, "to_device", "t");
+  const Device from = t.device();
+  if (device.type == DeviceType::CPU && device.index != 0)
+    TFL_THROW(DeviceError, "to_device", "the CPU device has index 0, got ", device.index);
+  cuda::check_device(device, "to_device");
+  Tensor out;
+  if (from == device) {
+    out = Tensor::empty(t.shape(), t.dtype(), device);
+    copy_into(out, t, "to_device");  // records nothing: the to_device node below is the only one
+  } else {
+    // Dense source on its own device first (a strided gather there), then one linear transfer.
+    Tensor src = contiguous(t);
+    out = Tensor::empty(t.shape(), t.dtype(), device);
+    const size_t nbytes = static_cast<size_t>(t.numel()) * t.itemsize();
+    if (from.type == DeviceType::CPU)
+      cuda::copy_host_to_device(device.index, out.data_ptr(), src.data_ptr(), nbytes);
+    else if (device.type == DeviceType::CPU)
+      cuda::copy_device_to_host(from.index, out.data_ptr(), src.data_ptr(), nbytes);
+    else
+      cuda::copy_device_to_device(device.index, out.data_ptr(), from.index, src.data_ptr(), nbytes);
+  }
+  if (is_floating(t.dtype()) && autograd::needs_grad({t})) autograd::record_to_device(t, out);
+  return out;
 }
 
 void copy_(const Tensor& dst, const Tensor& src) {

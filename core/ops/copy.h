@@ -13,6 +13,10 @@ Tensor to_dtype(const Tensor& t, DType dtype);
 Tensor cast_if_needed(const Tensor& t, DType dtype);
 // A new contiguous tensor with the same values.
 Tensor clone(const Tensor& t);
+// A contiguous copy on `device` (always a new tensor, even on the same device, like to_dtype). Host <->
+// device copies are synchronisation points: the values are in place when the call returns.
+// DeviceError "CUDA unavailable: <reason>" when the target is a CUDA device that cannot be used.
+Tensor to_device(const Tensor& t, Device device);
 // Writes src (broadcast to dst's shape, converted to dst's dtype) into dst, in place.
 void copy_(const Tensor& dst, const Tensor& src);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/allocator.h"
+#include "core/autograd/grad_mode.h"
 #include "core/dispatch.h"
 #include "core/ops/copy.h"
 #include "core/ops/creation.h"
@@ -41,24 +42,44 @@ void check_out(int op, const Tensor& out, const Shape& shape, DType dtype, Devic
     TFL_THROW(DeviceError, op_name(op), "out is on ", out.device().str(), ", inputs on ", device.str());
 }
 
-// A 0-d tensor for a scalar operand next to a tensor of dtype `like`.
-Tensor scalar_operand(int op, double v, DType like) {
+// A 0-d tensor for a scalar operand next to a tensor of dtype `like` on `device`.
+Tensor scalar_operand(int op, double v, DType like, Device device) {
   if (like == DType::Bool)
     TFL_THROW(DTypeError, op_name(op), "a numeric scalar cannot be combined with a bool tensor");
   if (is_integral(like) && (std::floor(v) != v || !std::isfinite(v)))
     TFL_THROW(DTypeError, op_name(op), "the scalar ", v, " is not an integer and the tensor is ", dtype_name(like),
               "; cast the tensor to a float dtype first");
-  return scalar_tensor(v, like);
+  if (device.type == DeviceType::CPU) return scalar_tensor(v, like);
+  return full(Shape{}, v, like, device);  // made on the device: no host-to-device copy, no wait
+}
+
+// Note [Host scalars next to device tensors]
+// A 0-d CPU tensor may meet a tensor on another device (as in PyTorch): it is copied there. Backward
+// formulas and optimizers build such scalars (mul(g, scalar_tensor(0.5))) without knowing the device.
+// Any other mix of devices is a DeviceError.
+bool is_host_scalar(const Tensor& t) { return t.ndim() == 0 && t.device().type == DeviceType::CPU; }
+
+Tensor moved_scalar(const Tensor& t, Device device) {
+  autograd::NoGradGuard no_grad;  // the op records its own backward with the caller's operands
+  return to_device(t, device);
+}
+
+// Brings a and b to one device (see the note above), or throws DeviceError naming both devices.
+void unify_devices(int op, Tensor& a, Tensor& b) {
+  if (a.device() == b.device()) return;
+  if (is_host_scalar(a)) a = moved_scalar(a, b.device());
+  else if (is_host_scalar(b)) b = moved_scalar(b, a.device());
+  else TFL_THROW(DeviceError, op_name(op), "operands are on ", a.device().str(), " and ", b.device().str());
 }
 
 }  // namespace
 
-Tensor binary_op(int op, const Tensor& a, const Tensor& b, ResultType rt, const Tensor& out, const void* params) {
+Tensor binary_op(int op, const Tensor& a_in, const Tensor& b_in, ResultType rt, const Tensor& out, const void* params) {
   MemoryOpTag memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
-  check_defined(a, op_name(op), "a");
-  check_defined(b, op_name(op), "b");
-  if (a.device() != b.device())
-    TFL_THROW(DeviceError, op_name(op), "operands are on ", a.device().str(), " and ", b.device().str());
+  check_defined(a_in, op_name(op), "a");
+  check_defined(b_in, op_name(op), "b");
+  Tensor a = a_in, b = b_in;
+  unify_devices(op, a, b);
   DType in = promote_types(a.dtype(), b.dtype(), op_name(op));
   DType compute, result;
   resolve_types(op, in, rt, &compute, &result);
@@ -83,12 +104,12 @@ Tensor binary_op(int op, const Tensor& a, const Tensor& b, ResultType rt, const 
 
 Tensor binary_scalar_op(int op, const Tensor& a, double b, ResultType rt, const void* params) {
   check_defined(a, op_name(op), "a");
-  return binary_op(op, a, scalar_operand(op, b, a.dtype()), rt, Tensor(), params);
+  return binary_op(op, a, scalar_operand(op, b, a.dtype(), a.device()), rt, Tensor(), params);
 }
 
 Tensor scalar_binary_op(int op, double a, const Tensor& b, ResultType rt, const void* params) {
   check_defined(b, op_name(op), "b");
-  return binary_op(op, scalar_operand(op, a, b.dtype()), b, rt, Tensor(), params);
+  return binary_op(op, scalar_operand(op, a, b.dtype(), b.device()), b, rt, Tensor(), params);
 }
 
 Tensor unary_op(int op, const Tensor& a, ResultType rt, const Tensor& out, const void* params) {
@@ -111,14 +132,24 @@ Tensor unary_op(int op, const Tensor& a, ResultType rt, const Tensor& out, const
   return o;
 }
 
-Tensor ternary_op(int op, const Tensor& a, const Tensor& b, const Tensor& c, DType compute, DType result,
+Tensor ternary_op(int op, const Tensor& a_in, const Tensor& b_in, const Tensor& c_in, DType compute, DType result,
                   const void* params) {
   MemoryOpTag memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
-  check_defined(a, op_name(op), "a");
-  check_defined(b, op_name(op), "b");
-  check_defined(c, op_name(op), "c");
-  if (a.device() != b.device() || a.device() != c.device())
-    TFL_THROW(DeviceError, op_name(op), "operands are on different devices");
+  check_defined(a_in, op_name(op), "a");
+  check_defined(b_in, op_name(op), "b");
+  check_defined(c_in, op_name(op), "c");
+  Tensor a = a_in, b = b_in, c = c_in;
+  // The device of the operands that are not host scalars (see Note [Host scalars next to device tensors]).
+  Device device = a.device();
+  for (const Tensor* t : {&a, &b, &c})
+    if (!is_host_scalar(*t)) device = t->device();
+  for (Tensor* t : {&a, &b, &c}) {
+    if (t->device() == device) continue;
+    if (!is_host_scalar(*t))
+      TFL_THROW(DeviceError, op_name(op), "operands are on different devices: ", a.device().str(), ", ", b.device().str(),
+                ", ", c.device().str());
+    *t = moved_scalar(*t, device);
+  }
   KernelFn kernel = find_kernel(op, a.device().type, compute);
   Shape shape = broadcast_shapes(broadcast_shapes(a.shape(), b.shape(), op_name(op)), c.shape(), op_name(op));
   Tensor o = Tensor::empty(shape, result, a.device());

@@ -391,6 +391,90 @@ TFL_NODISCARD tfl_status tfl_safetensors_tensor(TFL_OUT tfl_tensor **out, const 
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name the file does not hold.
 TFL_NODISCARD tfl_status tfl_safetensors_tensor_by_name(TFL_OUT tfl_tensor **out, const tfl_safetensors *file, const char *name);
 
+/* ---- device ------------------------------------------------------------------------------------ */
+
+/// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
+/// machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why).
+/// @param[out] out Receives the count.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_cuda_device_count(TFL_OUT int32_t *out);
+
+/// Name of a CUDA device, e.g. "NVIDIA H100 80GB HBM3".
+/// @param[out] out Receives a NUL-terminated string, valid until the next call of this function on the
+/// same thread.
+/// @param device Device index, 0 <= device < tfl_cuda_device_count.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL; TFL_ERR_DEVICE "CUDA unavailable: <reason>"
+/// or for an index out of range.
+TFL_NODISCARD tfl_status tfl_cuda_device_name(TFL_OUT const char **out, int32_t device);
+
+/// Properties of a CUDA device.
+/// @param[out] total_memory Receives the device memory in bytes.
+/// @param[out] major Receives the major compute capability (8 for an A100, 9 for an H100).
+/// @param[out] minor Receives the minor compute capability.
+/// @param[out] multiprocessors Receives the number of streaming multiprocessors.
+/// @param device Device index, 0 <= device < tfl_cuda_device_count.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if an out-parameter is NULL; TFL_ERR_DEVICE "CUDA
+/// unavailable: <reason>" or for an index out of range.
+TFL_NODISCARD tfl_status tfl_cuda_device_properties(TFL_OUT int64_t *total_memory, TFL_OUT int32_t *major, TFL_OUT int32_t *minor, TFL_OUT int32_t *multiprocessors, int32_t device);
+
+/// Whether CUDA can be used: the library was built with it and at least one device is usable.
+/// @param[out] out Receives true or false.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_cuda_is_available(TFL_OUT bool *out);
+
+/// Returns the cached free blocks of a CUDA device's allocator to the driver.
+/// @param device Device index.
+/// @return TFL_OK; TFL_ERR_DEVICE "CUDA unavailable: <reason>" or for an index out of range.
+TFL_NODISCARD tfl_status tfl_cuda_memory_empty_cache(int32_t device);
+
+/// Caps the live bytes of a CUDA device's caching allocator: an allocation past the limit fails with
+/// TFL_ERR_OUT_OF_MEMORY.
+/// @param device Device index.
+/// @param bytes The limit in bytes, or 0 for none.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for a negative limit; TFL_ERR_DEVICE "CUDA unavailable:
+/// <reason>" or for an index out of range.
+TFL_NODISCARD tfl_status tfl_cuda_memory_set_limit(int32_t device, int64_t bytes);
+
+/// Reads one counter of a CUDA device's caching allocator (the counters of tfl_memory_stat, per device).
+/// @param[out] out Receives the value.
+/// @param device Device index.
+/// @param counter Which counter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL or counter is unknown; TFL_ERR_DEVICE "CUDA
+/// unavailable: <reason>" or for an index out of range.
+TFL_NODISCARD tfl_status tfl_cuda_memory_stat(TFL_OUT int64_t *out, int32_t device, tfl_memory_counter counter);
+
+/// Allows TF32 tensor-core math in f32 matmul on CUDA (about 8x the throughput on A100/H100, inputs
+/// rounded to a 10-bit mantissa). Off by default, so f32 results match the CPU within f32 tolerances.
+/// @param allow true to allow TF32.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_cuda_set_allow_tf32(bool allow);
+
+/// Waits until every op queued on the device's default stream has finished. Copies to the host
+/// (tfl_tensor_to_device, tfl_tensor_item...) synchronise by themselves; this is for timing and for
+/// handing device memory to other libraries.
+/// @param device Device index.
+/// @return TFL_OK; TFL_ERR_DEVICE "CUDA unavailable: <reason>", for an index out of range, or when a
+/// queued op failed.
+TFL_NODISCARD tfl_status tfl_cuda_synchronize(int32_t device);
+
+/// Why CUDA cannot be used ("built without CUDA", the CUDA runtime's error such as
+/// "cudaErrorInsufficientDriver: ...", or "no CUDA device found"); "" when it can.
+/// @param[out] out Receives a NUL-terminated string, valid until the next call of this function on the
+/// same thread.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_cuda_unavailable_reason(TFL_OUT const char **out);
+
+/// A contiguous copy of t on another device (always a new tensor, even on t's own device). Copies
+/// between host and device are synchronous: the values are in place when the call returns. Gradients
+/// flow back to t's device.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param t Tensor.
+/// @param device_type TFL_DEVICE_CPU or TFL_DEVICE_CUDA.
+/// @param device_index Device index (0 for the CPU).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an unknown device type; TFL_ERR_DEVICE
+/// "CUDA unavailable: <reason>" or for an index out of range; TFL_ERR_OUT_OF_MEMORY.
+TFL_NODISCARD tfl_status tfl_tensor_to_device(TFL_OUT tfl_tensor **out, const tfl_tensor *t, tfl_device_type device_type, int32_t device_index);
+
 /* ---- errors ------------------------------------------------------------------------------------ */
 
 /// Message of the calling thread's most recent failure.
@@ -406,7 +490,8 @@ const char *tfl_status_name(tfl_status status);
 /* ---- library ----------------------------------------------------------------------------------- */
 
 /// Describes the build and the running configuration as a JSON object: version, BLAS library and
-/// core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability.
+/// core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability:
+/// "cuda": {"compiled": bool, "available": bool, "devices": N, "reason": "CUDA unavailable: ..." or ""}.
 /// @param[out] out Receives a NUL-terminated JSON string, valid until the next call of this function.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL; TFL_ERR_NOT_IMPLEMENTED if OpenBLAS cannot be loaded.
 TFL_NODISCARD tfl_status tfl_library_build_info(TFL_OUT const char **out);
@@ -3027,7 +3112,8 @@ TFL_NODISCARD tfl_status tfl_tensor_contiguous(TFL_OUT tfl_tensor **out, const t
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE if src does not broadcast to t.
 TFL_NODISCARD tfl_status tfl_tensor_copy_inplace(TFL_IN tfl_tensor *t, const tfl_tensor *src);
 
-/// Copies the elements, in row-major order, into a caller buffer (any layout of t).
+/// Copies the elements, in row-major order, into a caller buffer (any layout of t; a tensor on a CUDA
+/// device is copied to the host first, which waits for the ops that produce it).
 /// @param[out] out Destination buffer.
 /// @param nbytes Size of out; must equal numel * itemsize.
 /// @param t Tensor.

@@ -65,6 +65,8 @@ VALID = {
     "tfl_safetensors **": "(tfl_safetensors *[1]){NULL}",
     "tfl_safetensors *": "(tfl_safetensors *)buffer",
     "const tfl_safetensors *": "(const tfl_safetensors *)buffer",
+    # Devices (capi/device.cpp).
+    "tfl_device_type": "TFL_DEVICE_CPU",
 }
 # Enum arguments that are also tried with an out-of-range value (the message must name the argument).
 BAD_ENUM = {

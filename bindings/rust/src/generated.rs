@@ -1565,6 +1565,19 @@ impl Tensor {
         Ok(())
     }
 
+    /// A contiguous copy of t on another device (always a new tensor, even on t's own device). Copies
+    /// between host and device are synchronous: the values are in place when the call returns. Gradients
+    /// flow back to t's device.
+    #[doc(alias = "tfl_tensor_to_device")]
+    pub fn to_device(&self, device_type: DeviceType, device_index: i32) -> Result<Tensor> {
+        let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+        let status = unsafe { sys::tfl_tensor_to_device(&mut out_raw, self.raw.as_ptr(), device_type.to_sys(), device_index) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Tensor::from_out(out_raw, "tfl_tensor_to_device")? })
+    }
+
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
     #[doc(alias = "tfl_tensor_add")]
     pub fn add(&self, b: &Tensor) -> Result<Tensor> {
@@ -3527,7 +3540,8 @@ impl Tensor {
         Ok(())
     }
 
-    /// Copies the elements, in row-major order, into a caller buffer (any layout of t).
+    /// Copies the elements, in row-major order, into a caller buffer (any layout of t; a tensor on a CUDA
+    /// device is copied to the host first, which waits for the ops that produce it).
     ///
     /// # Safety
     /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
@@ -3919,6 +3933,121 @@ pub fn hook_remove(handle: i64) -> Result<()> {
     Ok(())
 }
 
+/// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
+/// machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why).
+#[doc(alias = "tfl_cuda_device_count")]
+pub fn cuda_device_count() -> Result<i32> {
+    let mut out_val: i32 = Default::default();
+    let status = unsafe { sys::tfl_cuda_device_count(&mut out_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// Name of a CUDA device, e.g. "NVIDIA H100 80GB HBM3".
+#[doc(alias = "tfl_cuda_device_name")]
+pub fn cuda_device_name(device: i32) -> Result<String> {
+    let mut out_val: *const c_char = ptr::null();
+    let status = unsafe { sys::tfl_cuda_device_name(&mut out_val, device) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { string_from(out_val) })
+}
+
+/// Properties of a CUDA device.
+#[doc(alias = "tfl_cuda_device_properties")]
+pub fn cuda_device_properties(device: i32) -> Result<(i64, i32, i32, i32)> {
+    let mut total_memory_val: i64 = Default::default();
+    let mut major_val: i32 = Default::default();
+    let mut minor_val: i32 = Default::default();
+    let mut multiprocessors_val: i32 = Default::default();
+    let status = unsafe { sys::tfl_cuda_device_properties(&mut total_memory_val, &mut major_val, &mut minor_val, &mut multiprocessors_val, device) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok((total_memory_val, major_val, minor_val, multiprocessors_val))
+}
+
+/// Whether CUDA can be used: the library was built with it and at least one device is usable.
+#[doc(alias = "tfl_cuda_is_available")]
+pub fn cuda_is_available() -> Result<bool> {
+    let mut out_val: bool = false;
+    let status = unsafe { sys::tfl_cuda_is_available(&mut out_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// Returns the cached free blocks of a CUDA device's allocator to the driver.
+#[doc(alias = "tfl_cuda_memory_empty_cache")]
+pub fn cuda_memory_empty_cache(device: i32) -> Result<()> {
+    let status = unsafe { sys::tfl_cuda_memory_empty_cache(device) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Caps the live bytes of a CUDA device's caching allocator: an allocation past the limit fails with
+/// TFL_ERR_OUT_OF_MEMORY.
+#[doc(alias = "tfl_cuda_memory_set_limit")]
+pub fn cuda_memory_set_limit(device: i32, bytes: i64) -> Result<()> {
+    let status = unsafe { sys::tfl_cuda_memory_set_limit(device, bytes) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Reads one counter of a CUDA device's caching allocator (the counters of tfl_memory_stat, per device).
+#[doc(alias = "tfl_cuda_memory_stat")]
+pub fn cuda_memory_stat(device: i32, counter: MemoryCounter) -> Result<i64> {
+    let mut out_val: i64 = Default::default();
+    let status = unsafe { sys::tfl_cuda_memory_stat(&mut out_val, device, counter.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// Allows TF32 tensor-core math in f32 matmul on CUDA (about 8x the throughput on A100/H100, inputs
+/// rounded to a 10-bit mantissa). Off by default, so f32 results match the CPU within f32 tolerances.
+#[doc(alias = "tfl_cuda_set_allow_tf32")]
+pub fn cuda_set_allow_tf32(allow: bool) -> Result<()> {
+    let status = unsafe { sys::tfl_cuda_set_allow_tf32(allow) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Waits until every op queued on the device's default stream has finished. Copies to the host
+/// (tfl_tensor_to_device, tfl_tensor_item...) synchronise by themselves; this is for timing and for
+/// handing device memory to other libraries.
+#[doc(alias = "tfl_cuda_synchronize")]
+pub fn cuda_synchronize(device: i32) -> Result<()> {
+    let status = unsafe { sys::tfl_cuda_synchronize(device) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Why CUDA cannot be used ("built without CUDA", the CUDA runtime's error such as
+/// "cudaErrorInsufficientDriver: ...", or "no CUDA device found"); "" when it can.
+#[doc(alias = "tfl_cuda_unavailable_reason")]
+pub fn cuda_unavailable_reason() -> Result<String> {
+    let mut out_val: *const c_char = ptr::null();
+    let status = unsafe { sys::tfl_cuda_unavailable_reason(&mut out_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { string_from(out_val) })
+}
+
 /// Message of the calling thread's most recent failure.
 #[doc(alias = "tfl_last_error_message")]
 pub fn last_error_message() -> String {
@@ -3932,7 +4061,8 @@ pub fn status_name(status: ErrorKind) -> String {
 }
 
 /// Describes the build and the running configuration as a JSON object: version, BLAS library and
-/// core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability.
+/// core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability:
+/// "cuda": {"compiled": bool, "available": bool, "devices": N, "reason": "CUDA unavailable: ..." or ""}.
 #[doc(alias = "tfl_library_build_info")]
 pub fn library_build_info() -> Result<String> {
     let mut out_val: *const c_char = ptr::null();

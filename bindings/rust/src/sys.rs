@@ -259,12 +259,43 @@ extern "C" {
     pub fn tfl_safetensors_tensor(out: *mut *mut tfl_tensor, file: *const tfl_safetensors, index: usize) -> tfl_status;
     /// The tensor with the given name.
     pub fn tfl_safetensors_tensor_by_name(out: *mut *mut tfl_tensor, file: *const tfl_safetensors, name: *const c_char) -> tfl_status;
+    /// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
+    /// machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why).
+    pub fn tfl_cuda_device_count(out: *mut i32) -> tfl_status;
+    /// Name of a CUDA device, e.g. "NVIDIA H100 80GB HBM3".
+    pub fn tfl_cuda_device_name(out: *mut *const c_char, device: i32) -> tfl_status;
+    /// Properties of a CUDA device.
+    pub fn tfl_cuda_device_properties(total_memory: *mut i64, major: *mut i32, minor: *mut i32, multiprocessors: *mut i32, device: i32) -> tfl_status;
+    /// Whether CUDA can be used: the library was built with it and at least one device is usable.
+    pub fn tfl_cuda_is_available(out: *mut bool) -> tfl_status;
+    /// Returns the cached free blocks of a CUDA device's allocator to the driver.
+    pub fn tfl_cuda_memory_empty_cache(device: i32) -> tfl_status;
+    /// Caps the live bytes of a CUDA device's caching allocator: an allocation past the limit fails with
+    /// TFL_ERR_OUT_OF_MEMORY.
+    pub fn tfl_cuda_memory_set_limit(device: i32, bytes: i64) -> tfl_status;
+    /// Reads one counter of a CUDA device's caching allocator (the counters of tfl_memory_stat, per device).
+    pub fn tfl_cuda_memory_stat(out: *mut i64, device: i32, counter: tfl_memory_counter) -> tfl_status;
+    /// Allows TF32 tensor-core math in f32 matmul on CUDA (about 8x the throughput on A100/H100, inputs
+    /// rounded to a 10-bit mantissa). Off by default, so f32 results match the CPU within f32 tolerances.
+    pub fn tfl_cuda_set_allow_tf32(allow: bool) -> tfl_status;
+    /// Waits until every op queued on the device's default stream has finished. Copies to the host
+    /// (tfl_tensor_to_device, tfl_tensor_item...) synchronise by themselves; this is for timing and for
+    /// handing device memory to other libraries.
+    pub fn tfl_cuda_synchronize(device: i32) -> tfl_status;
+    /// Why CUDA cannot be used ("built without CUDA", the CUDA runtime's error such as
+    /// "cudaErrorInsufficientDriver: ...", or "no CUDA device found"); "" when it can.
+    pub fn tfl_cuda_unavailable_reason(out: *mut *const c_char) -> tfl_status;
+    /// A contiguous copy of t on another device (always a new tensor, even on t's own device). Copies
+    /// between host and device are synchronous: the values are in place when the call returns. Gradients
+    /// flow back to t's device.
+    pub fn tfl_tensor_to_device(out: *mut *mut tfl_tensor, t: *const tfl_tensor, device_type: tfl_device_type, device_index: i32) -> tfl_status;
     /// Message of the calling thread's most recent failure.
     pub fn tfl_last_error_message() -> *const c_char;
     /// Name of a status code, e.g. "TFL_ERR_SHAPE".
     pub fn tfl_status_name(status: tfl_status) -> *const c_char;
     /// Describes the build and the running configuration as a JSON object: version, BLAS library and
-    /// core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability.
+    /// core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability:
+    /// "cuda": {"compiled": bool, "available": bool, "devices": N, "reason": "CUDA unavailable: ..." or ""}.
     pub fn tfl_library_build_info(out: *mut *const c_char) -> tfl_status;
     /// Number of threads ops may use.
     pub fn tfl_threads_count(out: *mut i32) -> tfl_status;
@@ -1020,7 +1051,8 @@ extern "C" {
     pub fn tfl_tensor_contiguous(out: *mut *mut tfl_tensor, t: *const tfl_tensor) -> tfl_status;
     /// Writes src, broadcast to t's shape and converted to t's dtype, into t in place.
     pub fn tfl_tensor_copy_inplace(t: *mut tfl_tensor, src: *const tfl_tensor) -> tfl_status;
-    /// Copies the elements, in row-major order, into a caller buffer (any layout of t).
+    /// Copies the elements, in row-major order, into a caller buffer (any layout of t; a tensor on a CUDA
+    /// device is copied to the host first, which waits for the ops that produce it).
     pub fn tfl_tensor_copy_to_buffer(out: *mut c_void, nbytes: usize, t: *const tfl_tensor) -> tfl_status;
     /// Address of the first element, for reading or writing in place using tfl_tensor_strides.
     pub fn tfl_tensor_data(out: *mut *mut c_void, t: *const tfl_tensor) -> tfl_status;

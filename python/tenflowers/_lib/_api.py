@@ -528,6 +528,163 @@ def safetensors_tensor_by_name(file, name):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
+# ---- device --------------------------------------------------------------------------------------
+
+
+def cuda_device_count():
+    """Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why)."""
+    try:
+        out = _P8_pop()
+    except IndexError:
+        out = _new(_T8)
+    status = lib.tfl_cuda_device_count(out)
+    if status:
+        _P8_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P8_push(out)
+    return v_out
+
+
+def cuda_device_name(device):
+    """Name of a CUDA device, e.g. \"NVIDIA H100 80GB HBM3\"."""
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
+    status = lib.tfl_cuda_device_name(out, device)
+    if status:
+        _P7_push(out)
+        _raise(status)
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
+
+
+def cuda_device_properties(device):
+    """Properties of a CUDA device."""
+    try:
+        total_memory = _P5_pop()
+    except IndexError:
+        total_memory = _new(_T5)
+    try:
+        major = _P8_pop()
+    except IndexError:
+        major = _new(_T8)
+    try:
+        minor = _P8_pop()
+    except IndexError:
+        minor = _new(_T8)
+    try:
+        multiprocessors = _P8_pop()
+    except IndexError:
+        multiprocessors = _new(_T8)
+    status = lib.tfl_cuda_device_properties(total_memory, major, minor, multiprocessors, device)
+    if status:
+        _P5_push(total_memory)
+        _P8_push(major)
+        _P8_push(minor)
+        _P8_push(multiprocessors)
+        _raise(status)
+    v_total_memory = total_memory[0]
+    v_major = major[0]
+    v_minor = minor[0]
+    v_multiprocessors = multiprocessors[0]
+    _P5_push(total_memory)
+    _P8_push(major)
+    _P8_push(minor)
+    _P8_push(multiprocessors)
+    return (v_total_memory, v_major, v_minor, v_multiprocessors)
+
+
+def cuda_is_available():
+    """Whether CUDA can be used: the library was built with it and at least one device is usable."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_cuda_is_available(out)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+def cuda_memory_empty_cache(device):
+    """Returns the cached free blocks of a CUDA device's allocator to the driver."""
+    status = lib.tfl_cuda_memory_empty_cache(device)
+    if status:
+        _raise(status)
+
+
+def cuda_memory_set_limit(device, bytes):
+    """Caps the live bytes of a CUDA device's caching allocator: an allocation past the limit fails with TFL_ERR_OUT_OF_MEMORY."""
+    status = lib.tfl_cuda_memory_set_limit(device, bytes)
+    if status:
+        _raise(status)
+
+
+def cuda_memory_stat(device, counter):
+    """Reads one counter of a CUDA device's caching allocator (the counters of tfl_memory_stat, per device)."""
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = lib.tfl_cuda_memory_stat(out, device, counter)
+    if status:
+        _P5_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+def cuda_set_allow_tf32(allow):
+    """Allows TF32 tensor-core math in f32 matmul on CUDA (about 8x the throughput on A100/H100, inputs rounded to a 10-bit mantissa). Off by default, so f32 results match the CPU within f32 tolerances."""
+    status = lib.tfl_cuda_set_allow_tf32(allow)
+    if status:
+        _raise(status)
+
+
+def cuda_synchronize(device):
+    """Waits until every op queued on the device's default stream has finished. Copies to the host (tfl_tensor_to_device, tfl_tensor_item...) synchronise by themselves; this is for timing and for handing device memory to other libraries."""
+    status = lib.tfl_cuda_synchronize(device)
+    if status:
+        _raise(status)
+
+
+def cuda_unavailable_reason():
+    """Why CUDA cannot be used (\"built without CUDA\", the CUDA runtime's error such as \"cudaErrorInsufficientDriver: ...\", or \"no CUDA device found\"); \"\" when it can."""
+    try:
+        out = _P7_pop()
+    except IndexError:
+        out = _new(_T7)
+    status = lib.tfl_cuda_unavailable_reason(out)
+    if status:
+        _P7_push(out)
+        _raise(status)
+    v_out = _str(out[0])
+    _P7_push(out)
+    return v_out
+
+
+def tensor_to_device(t, device_type, device_index):
+    """A contiguous copy of t on another device (always a new tensor, even on t's own device). Copies between host and device are synchronous: the values are in place when the call returns. Gradients flow back to t's device."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_tensor_to_device(out, t, device_type, device_index)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
 # ---- errors --------------------------------------------------------------------------------------
 
 
@@ -547,7 +704,7 @@ def status_name(status):
 
 
 def library_build_info():
-    """Describes the build and the running configuration as a JSON object: version, BLAS library and core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability."""
+    """Describes the build and the running configuration as a JSON object: version, BLAS library and core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability: \"cuda\": {\"compiled\": bool, \"available\": bool, \"devices\": N, \"reason\": \"CUDA unavailable: ...\" or \"\"}."""
     try:
         out = _P7_pop()
     except IndexError:
@@ -4682,7 +4839,7 @@ def tensor_copy_inplace(t, src):
 
 
 def tensor_copy_to_buffer(out, nbytes, t):
-    """Copies the elements, in row-major order, into a caller buffer (any layout of t)."""
+    """Copies the elements, in row-major order, into a caller buffer (any layout of t; a tensor on a CUDA device is copied to the host first, which waits for the ops that produce it)."""
     status = lib.tfl_tensor_copy_to_buffer(out, nbytes, t)
     if status:
         _raise(status)

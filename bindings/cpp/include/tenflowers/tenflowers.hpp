@@ -768,6 +768,11 @@ class Tensor {
   /// Makes a tensor a leaf that accumulates gradients (or stops it from doing so).
   /// Wraps tfl_tensor_set_requires_grad.
   void set_requires_grad(bool requires_grad);
+  /// A contiguous copy of t on another device (always a new tensor, even on t's own device). Copies
+  /// between host and device are synchronous: the values are in place when the call returns. Gradients
+  /// flow back to t's device.
+  /// Wraps tfl_tensor_to_device.
+  [[nodiscard]] Tensor to_device(DeviceType device_type, int32_t device_index) const;
   /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
   /// Wraps tfl_tensor_add.
   [[nodiscard]] Tensor add(const Tensor& b) const;
@@ -1313,7 +1318,8 @@ class Tensor {
   /// Writes src, broadcast to t's shape and converted to t's dtype, into t in place.
   /// Wraps tfl_tensor_copy_inplace.
   void copy_inplace(const Tensor& src);
-  /// Copies the elements, in row-major order, into a caller buffer (any layout of t).
+  /// Copies the elements, in row-major order, into a caller buffer (any layout of t; a tensor on a CUDA
+  /// device is copied to the host first, which waits for the ops that produce it).
   /// Wraps tfl_tensor_copy_to_buffer.
   void copy_to_buffer(void* out, size_t nbytes) const;
   /// Address of the first element, for reading or writing in place using tfl_tensor_strides.
@@ -1460,6 +1466,97 @@ inline void hook_remove(int64_t handle) {
   check(::tfl_hook_remove(handle));
 }
 
+/// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
+/// machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why).
+/// Wraps tfl_cuda_device_count.
+// tfl_cuda_device_count
+[[nodiscard]] inline int32_t cuda_device_count() {
+  int32_t c_out{};
+  check(::tfl_cuda_device_count(&c_out));
+  return c_out;
+}
+
+/// Name of a CUDA device, e.g. "NVIDIA H100 80GB HBM3".
+/// Wraps tfl_cuda_device_name.
+// tfl_cuda_device_name
+[[nodiscard]] inline std::string cuda_device_name(int32_t device) {
+  const char* c_out = nullptr;
+  check(::tfl_cuda_device_name(&c_out, device));
+  return std::string(c_out ? c_out : "");
+}
+
+/// Properties of a CUDA device.
+/// Wraps tfl_cuda_device_properties.
+// tfl_cuda_device_properties
+[[nodiscard]] inline std::tuple<int64_t, int32_t, int32_t, int32_t> cuda_device_properties(int32_t device) {
+  int64_t c_total_memory{};
+  int32_t c_major{};
+  int32_t c_minor{};
+  int32_t c_multiprocessors{};
+  check(::tfl_cuda_device_properties(&c_total_memory, &c_major, &c_minor, &c_multiprocessors, device));
+  return std::tuple<int64_t, int32_t, int32_t, int32_t>{c_total_memory, c_major, c_minor, c_multiprocessors};
+}
+
+/// Whether CUDA can be used: the library was built with it and at least one device is usable.
+/// Wraps tfl_cuda_is_available.
+// tfl_cuda_is_available
+[[nodiscard]] inline bool cuda_is_available() {
+  bool c_out{};
+  check(::tfl_cuda_is_available(&c_out));
+  return c_out;
+}
+
+/// Returns the cached free blocks of a CUDA device's allocator to the driver.
+/// Wraps tfl_cuda_memory_empty_cache.
+// tfl_cuda_memory_empty_cache
+inline void cuda_memory_empty_cache(int32_t device) {
+  check(::tfl_cuda_memory_empty_cache(device));
+}
+
+/// Caps the live bytes of a CUDA device's caching allocator: an allocation past the limit fails with
+/// TFL_ERR_OUT_OF_MEMORY.
+/// Wraps tfl_cuda_memory_set_limit.
+// tfl_cuda_memory_set_limit
+inline void cuda_memory_set_limit(int32_t device, int64_t bytes) {
+  check(::tfl_cuda_memory_set_limit(device, bytes));
+}
+
+/// Reads one counter of a CUDA device's caching allocator (the counters of tfl_memory_stat, per device).
+/// Wraps tfl_cuda_memory_stat.
+// tfl_cuda_memory_stat
+[[nodiscard]] inline int64_t cuda_memory_stat(int32_t device, MemoryCounter counter) {
+  int64_t c_out{};
+  check(::tfl_cuda_memory_stat(&c_out, device, static_cast<tfl_memory_counter>(counter)));
+  return c_out;
+}
+
+/// Allows TF32 tensor-core math in f32 matmul on CUDA (about 8x the throughput on A100/H100, inputs
+/// rounded to a 10-bit mantissa). Off by default, so f32 results match the CPU within f32 tolerances.
+/// Wraps tfl_cuda_set_allow_tf32.
+// tfl_cuda_set_allow_tf32
+inline void cuda_set_allow_tf32(bool allow) {
+  check(::tfl_cuda_set_allow_tf32(allow));
+}
+
+/// Waits until every op queued on the device's default stream has finished. Copies to the host
+/// (tfl_tensor_to_device, tfl_tensor_item...) synchronise by themselves; this is for timing and for
+/// handing device memory to other libraries.
+/// Wraps tfl_cuda_synchronize.
+// tfl_cuda_synchronize
+inline void cuda_synchronize(int32_t device) {
+  check(::tfl_cuda_synchronize(device));
+}
+
+/// Why CUDA cannot be used ("built without CUDA", the CUDA runtime's error such as
+/// "cudaErrorInsufficientDriver: ...", or "no CUDA device found"); "" when it can.
+/// Wraps tfl_cuda_unavailable_reason.
+// tfl_cuda_unavailable_reason
+[[nodiscard]] inline std::string cuda_unavailable_reason() {
+  const char* c_out = nullptr;
+  check(::tfl_cuda_unavailable_reason(&c_out));
+  return std::string(c_out ? c_out : "");
+}
+
 /// Message of the calling thread's most recent failure.
 /// Wraps tfl_last_error_message.
 // tfl_last_error_message
@@ -1477,7 +1574,8 @@ inline void hook_remove(int64_t handle) {
 }
 
 /// Describes the build and the running configuration as a JSON object: version, BLAS library and
-/// core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability.
+/// core in use, whether the core was forced by OPENBLAS_CORETYPE, thread count, CUDA availability:
+/// "cuda": {"compiled": bool, "available": bool, "devices": N, "reason": "CUDA unavailable: ..." or ""}.
 /// Wraps tfl_library_build_info.
 // tfl_library_build_info
 [[nodiscard]] inline std::string library_build_info() {
@@ -2801,6 +2899,13 @@ inline void Tensor::set_grad(const std::optional<Tensor>& grad) {
 // tfl_tensor_set_requires_grad
 inline void Tensor::set_requires_grad(bool requires_grad) {
   check(::tfl_tensor_set_requires_grad(h_, requires_grad));
+}
+
+// tfl_tensor_to_device
+inline Tensor Tensor::to_device(DeviceType device_type, int32_t device_index) const {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_tensor_to_device(&c_out, h_, static_cast<tfl_device_type>(device_type), device_index));
+  return Tensor::adopt(c_out);
 }
 
 // tfl_tensor_add
