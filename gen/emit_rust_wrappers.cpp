@@ -1,6 +1,7 @@
 // Emits bindings/rust/src/generated.rs: the error type, safe enums, one owned type per retain/release
 // handle, closure trampolines for callbacks, and one safe wrapper per C function, all from the IR.
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "gen/emitter.h"
@@ -36,34 +37,90 @@ std::string to_sys_value(const Model& m, const std::string& base, const std::str
   return m.enums.count(base) ? expr + ".to_sys()" : expr;
 }
 
-// Whether a callback can take a Rust closure: one `void* user_data` plus handles and values.
-bool closure_callback(const Model& m, const Callback& c) {
-  int user = 0;
-  for (const Param& p : c.params) {
+// How one callback parameter reaches the closure, read from the IR's types and annotations.
+enum class CbKind {
+  UserData,   // the `void* user_data` carrying the closure
+  Value,      // a scalar or enum by value
+  Handle,     // `const H*`: borrowed for the call -> &H
+  InArray,    // `const H* const*` with a count (TFL_ARRAY, or a size_t right after it) -> &[Option<H>]
+  Out,        // `H**` single replacement, NULL on entry -> Option<H> returned
+  OutArray,   // TFL_ARRAY(n) `H**`, n entries NULL on entry -> Vec<Option<H>> returned (len <= n)
+  Count,      // the size_t element count of an array above: implied by the slice / checked against
+  Unsupported
+};
+struct CbParam {
+  const Param* p;
+  CbKind kind;
+  std::string count;  // arrays: the name of the count parameter
+};
+
+std::vector<CbParam> classify_callback(const Model& m, const Callback& c) {
+  std::vector<CbParam> r;
+  for (size_t i = 0; i < c.params.size(); ++i) {
+    const Param& p = c.params[i];
     CType t = parse_ctype(p.c_type);
+    CbParam cp{&p, CbKind::Unsupported, ""};
+    bool handle = m.wrapped.count(t.base) > 0;
     if (t.base == "void" && t.depth() == 1) {
-      if (p.name != "user_data") return false;
-      ++user;
-    } else if (m.wrapped.count(t.base) && (t.depth() == 1 || t.depth() == 2)) {
+      if (p.name == "user_data") cp.kind = CbKind::UserData;
+    } else if (handle && t.depth() == 1) {
+      cp.kind = CbKind::Handle;
+    } else if (handle && t.depth() == 2 && t.pointee_const()) {
+      std::string len = p.array_len;
+      if (len.empty() && i + 1 < c.params.size() && parse_ctype(c.params[i + 1].c_type).base == "size_t" &&
+          parse_ctype(c.params[i + 1].c_type).depth() == 0)
+        len = c.params[i + 1].name;
+      if (!len.empty()) cp.kind = CbKind::InArray, cp.count = len;
+    } else if (handle && t.depth() == 2) {
+      cp.kind = p.array_len.empty() ? CbKind::Out : CbKind::OutArray;
+      cp.count = p.array_len;
     } else if (t.depth() == 0 && !safe_value_type(m, t.base).empty()) {
-    } else {
-      return false;
+      cp.kind = CbKind::Value;
     }
+    r.push_back(cp);
   }
-  return user == 1 && (c.return_type == "void" || m.is_status(c.return_type));
+  std::set<std::string> counts;
+  for (const CbParam& cp : r)
+    if (cp.kind == CbKind::InArray || cp.kind == CbKind::OutArray) counts.insert(cp.count);
+  for (CbParam& cp : r) {
+    if (!counts.count(cp.p->name)) continue;
+    CType t = parse_ctype(cp.p->c_type);
+    cp.kind = t.base == "size_t" && t.depth() == 0 ? CbKind::Count : CbKind::Unsupported;
+  }
+  for (const std::string& n : counts) {  // a count that names no parameter
+    bool found = false;
+    for (const CbParam& cp : r) found |= cp.p->name == n;
+    if (!found) r.push_back({nullptr, CbKind::Unsupported, n});
+  }
+  return r;
 }
 
-// The closure bound for a callback: Fn(&Tensor, ...) -> Result<(outs)>.
+// Whether a callback can take a Rust closure: one `void* user_data` plus parameters of the kinds above,
+// returning void or the status (a closure that returns handles needs the status to report a bad result).
+bool closure_callback(const Model& m, const Callback& c) {
+  int user = 0;
+  bool outs = false;
+  for (const CbParam& cp : classify_callback(m, c)) {
+    if (cp.kind == CbKind::Unsupported) return false;
+    user += cp.kind == CbKind::UserData;
+    outs |= cp.kind == CbKind::Out || cp.kind == CbKind::OutArray;
+  }
+  return user == 1 && (m.is_status(c.return_type) || (c.return_type == "void" && !outs));
+}
+
+// The closure bound for a callback: Fn(&Tensor, &[Option<Tensor>], ...) -> Result<(outs)>.
 std::string closure_bound(const Model& m, const Callback& c) {
   std::vector<std::string> args, outs;
-  for (const Param& p : c.params) {
-    CType t = parse_ctype(p.c_type);
-    if (t.base == "void") continue;
-    if (m.wrapped.count(t.base)) {
-      if (t.depth() == 2) outs.push_back("Option<" + m.rust_handle(t.base) + ">");
-      else args.push_back("&" + m.rust_handle(t.base));
-    } else {
-      args.push_back(safe_value_type(m, t.base));
+  for (const CbParam& cp : classify_callback(m, c)) {
+    CType t = parse_ctype(cp.p->c_type);
+    std::string h = m.rust_handle(t.base);
+    switch (cp.kind) {
+      case CbKind::Handle: args.push_back("&" + h); break;
+      case CbKind::InArray: args.push_back("&[Option<" + h + ">]"); break;
+      case CbKind::Value: args.push_back(safe_value_type(m, t.base)); break;
+      case CbKind::Out: outs.push_back("Option<" + h + ">"); break;
+      case CbKind::OutArray: outs.push_back("Vec<Option<" + h + ">>"); break;
+      default: break;
     }
   }
   std::string out = outs.size() == 1 ? outs[0] : "(" + [&] {
@@ -78,51 +135,91 @@ std::string closure_bound(const Model& m, const Callback& c) {
 
 void emit_trampoline(std::ostringstream& os, const Model& m, const Callback& c) {
   std::string bound = closure_bound(m, c);
+  std::vector<CbParam> cps = classify_callback(m, c);
   os << "/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept\n"
-        "/// for the failing call to report).\nunsafe extern \"C\" fn "
+        "/// for the failing call to report). Borrowed array entries are retained into owned handles for the\n"
+        "/// call (and released after it); returned handles are handed over with `into_raw`.\n"
+        "unsafe extern \"C\" fn "
      << c.name << "_trampoline<F: " << bound << ">(";
   for (size_t i = 0; i < c.params.size(); ++i)
     os << (i ? ", " : "") << ident(c.params[i].name) << ": " << m.sys_type(c.params[i].c_type, true);
   os << ")" << (c.return_type == "void" ? "" : " -> " + m.sys_type(c.return_type, true)) << " {\n";
   bool status = m.is_status(c.return_type);
   std::string bad = status ? "return ErrorKind::InvalidArgument.to_sys()" : "return";
-  std::vector<std::string> call_args, outs;
+  std::vector<std::string> call_args, inner;
+  std::vector<const CbParam*> outs;
   std::string user;
-  for (const Param& p : c.params) {
+  for (const CbParam& cp : cps) {
+    const Param& p = *cp.p;
     CType t = parse_ctype(p.c_type);
     std::string n = ident(p.name);
-    if (t.base == "void") {
-      user = n;
-    } else if (m.wrapped.count(t.base) && t.depth() == 1) {
-      std::string h = m.rust_handle(t.base);
-      os << "    let " << p.name << "_ref = match NonNull::new(" << n << " as *mut sys::" << t.base
-         << ") {\n        Some(raw) => ManuallyDrop::new(" << h << " { raw }),\n        None => " << bad
-         << ",\n    };\n";
-      call_args.push_back("&*" + p.name + "_ref");
-    } else if (m.wrapped.count(t.base)) {
-      outs.push_back(n);
-    } else if (m.enums.count(t.base)) {
-      os << "    let " << p.name << "_val = match " << m.rust_enum(t.base) << "::from_sys(" << n
-         << ") {\n        Some(v) => v,\n        None => " << bad << ",\n    };\n";
-      call_args.push_back(p.name + "_val");
-    } else {
-      call_args.push_back(n);
+    switch (cp.kind) {
+      case CbKind::UserData: user = n; break;
+      case CbKind::Handle: {
+        std::string h = m.rust_handle(t.base);
+        os << "    let " << p.name << "_ref = match NonNull::new(" << n << " as *mut sys::" << t.base
+           << ") {\n        Some(raw) => ManuallyDrop::new(" << h << " { raw }),\n        None => " << bad
+           << ",\n    };\n";
+        call_args.push_back("&*" + p.name + "_ref");
+        break;
+      }
+      case CbKind::InArray: {
+        std::string h = m.rust_handle(t.base), len = ident(cp.count);
+        os << "    if " << n << ".is_null() && " << len << " != 0 {\n        " << bad << ";\n    }\n";
+        // Each entry is retained into an owned handle (the caller's reference stays untouched).
+        inner.push_back("let " + p.name + "_owned: Vec<Option<" + h + ">> = if " + len +
+                        " == 0 {\n            Vec::new()\n        } else {\n            std::slice::from_raw_parts(" + n +
+                        ", " + len + " as usize)\n                .iter()\n                .map(|&r| NonNull::new(r as *mut sys::" +
+                        t.base + ").map(|raw| (*ManuallyDrop::new(" + h +
+                        " { raw })).clone()))\n                .collect()\n        };");
+        call_args.push_back("&" + p.name + "_owned");
+        break;
+      }
+      case CbKind::Value:
+        if (m.enums.count(t.base)) {
+          os << "    let " << p.name << "_val = match " << m.rust_enum(t.base) << "::from_sys(" << n
+             << ") {\n        Some(v) => v,\n        None => " << bad << ",\n    };\n";
+          call_args.push_back(p.name + "_val");
+        } else {
+          call_args.push_back(n);
+        }
+        break;
+      case CbKind::Out:
+      case CbKind::OutArray: outs.push_back(&cp); break;
+      default: break;
     }
   }
   os << "    let f = &*(" << user << " as *const F);\n";
-  os << "    let result = panic::catch_unwind(AssertUnwindSafe(|| f(";
+  os << "    let result = panic::catch_unwind(AssertUnwindSafe(|| {\n";
+  for (const std::string& s : inner) os << "        " << s << "\n";
+  os << "        f(";
   for (size_t i = 0; i < call_args.size(); ++i) os << (i ? ", " : "") << call_args[i];
-  os << ")));\n";
+  os << ")\n    }));\n";
   std::string ok_pat = outs.size() == 1 ? "out0" : [&] {
     std::string s = "(";
     for (size_t i = 0; i < outs.size(); ++i) s += (i ? ", " : "") + std::string("out") + std::to_string(i);
     return s + ")";
   }();
+  // Every returned array is checked before anything is stored, so a failure hands over nothing.
   std::string store;
-  for (size_t i = 0; i < outs.size(); ++i)
-    store += "            if let Some(h) = out" + std::to_string(i) + " {\n                if " + outs[i] +
-             ".is_null() {\n                    drop(h);\n                } else {\n                    *" + outs[i] +
-             " = h.into_raw();\n                }\n            }\n";
+  for (size_t i = 0; i < outs.size(); ++i) {
+    if (outs[i]->kind != CbKind::OutArray) continue;
+    std::string o = "out" + std::to_string(i), len = ident(outs[i]->count);
+    store += "            if " + o + ".len() > " + len + " as usize {\n                set_callback_error(Error::new(ErrorKind::InvalidArgument, format!(\"a " +
+             c.name + " closure returned {} " + outs[i]->p->name + " for {} entries\", " + o + ".len(), " + len +
+             ")));\n                return ErrorKind::InvalidArgument.to_sys();\n            }\n";
+  }
+  for (size_t i = 0; i < outs.size(); ++i) {
+    std::string o = "out" + std::to_string(i), dst = ident(outs[i]->p->name);
+    if (outs[i]->kind == CbKind::OutArray)
+      store += "            if !" + dst + ".is_null() {\n                for (i, h) in " + o +
+               ".into_iter().enumerate() {\n                    if let Some(h) = h {\n                        *" + dst +
+               ".add(i) = h.into_raw();\n                    }\n                }\n            }\n";
+    else
+      store += "            if let Some(h) = " + o + " {\n                if " + dst +
+               ".is_null() {\n                    drop(h);\n                } else {\n                    *" + dst +
+               " = h.into_raw();\n                }\n            }\n";
+  }
   if (status) {
     os << "    match result {\n        Ok(Ok(" << ok_pat << ")) => {\n" << store
        << "            sys::" << m.enum_of.at(m.status)->values[0].name << "\n        }\n"
@@ -380,6 +477,27 @@ Plan plan_function(const Model& m, const Function& f) {
       }
       p.sig.push_back(n + ": " + vt);
       add_arg(to_sys_value(m, t.base, n));
+      continue;
+    }
+    if (t.depth() == 2 && t.base == "char" && t.base_const && t.pointee_const() && !q.array_len.empty()) {
+      // An array of strings: each copied into a CString kept alive for the call (its length is checked
+      // against the other arrays of the same count like any slice).
+      p.sig.push_back(n + std::string(": ") + (q.nullable ? "Option<&[&str]>" : "&[&str]"));
+      std::string mk = "v.iter().map(|s| CString::new(*s).map_err(|_| Error::new(ErrorKind::InvalidArgument, \"" + f.name +
+                       ": an element of argument '" + q.name + "' contains a NUL byte\"))).collect::<Result<Vec<CString>>>()";
+      if (q.nullable)
+        p.pre.push_back("let " + q.name + "_c = match " + n + " {\n            Some(v) => Some(" + mk +
+                        "?),\n            None => None,\n        };");
+      else
+        p.pre.push_back("let " + q.name + "_c = { let v = " + n + "; " + mk + "? };");
+      std::string ptrs = ".iter().map(|c| c.as_ptr()).collect::<Vec<*const c_char>>()";
+      if (q.nullable) {
+        p.pre.push_back("let " + q.name + "_ptrs = " + q.name + "_c.as_ref().map(|v| v" + ptrs + ");");
+        add_arg(q.name + "_ptrs.as_ref().map_or(ptr::null(), |v| v.as_ptr())");
+      } else {
+        p.pre.push_back("let " + q.name + "_ptrs = " + q.name + "_c" + ptrs + ";");
+        add_arg(q.name + "_ptrs.as_ptr()");
+      }
       continue;
     }
     if (t.depth() == 1 && t.base_const && t.base == "char" && q.array_len.empty()) {
