@@ -382,7 +382,8 @@ void emit_function(std::ostringstream& os, const Model& m, const Function& f, co
        << "/// # Safety\n" << indent << "/// Raw pointers are passed through unchecked: they must satisfy the C documentation.\n";
   if (!p.generics.empty())
     os << indent << "///\n" << indent
-       << "/// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.\n"
+       << "/// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);\n"
+       << indent << "/// a panic or an `Err` becomes that call's error.\n"
        << indent
        << "/// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.\n";
   os << indent << "#[doc(alias = \"" << f.name << "\")]\n";

@@ -964,7 +964,8 @@ impl Module {
     /// a graph recorded before the module was destroyed runs no hook. Otherwise as
     /// tfl_module_register_forward_pre_hook.
     ///
-    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
+    /// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);
+    /// a panic or an `Err` becomes that call's error.
     /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
     #[doc(alias = "tfl_module_register_backward_hook")]
     pub fn register_backward_hook<F0: Fn(&[Option<Tensor>], &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> + 'static>(&self, r#fn: F0) -> Result<i64> {
@@ -982,7 +983,8 @@ impl Module {
     /// computation, and may replace the output (see tfl_module_forward_hook_fn). Otherwise as
     /// tfl_module_register_forward_pre_hook.
     ///
-    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
+    /// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);
+    /// a panic or an `Err` becomes that call's error.
     /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
     #[doc(alias = "tfl_module_register_forward_hook")]
     pub fn register_forward_hook<F0: Fn(&[Option<Tensor>], &Tensor) -> Result<Option<Tensor>> + 'static>(&self, r#fn: F0) -> Result<i64> {
@@ -1002,7 +1004,8 @@ impl Module {
     /// the child runs, e.g. inside a Sequential). The hook lives as long as the module or until
     /// tfl_hook_remove; user_data must stay valid that long.
     ///
-    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
+    /// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);
+    /// a panic or an `Err` becomes that call's error.
     /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
     #[doc(alias = "tfl_module_register_forward_pre_hook")]
     pub fn register_forward_pre_hook<F0: Fn(&[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> + 'static>(&self, r#fn: F0) -> Result<i64> {
@@ -1727,7 +1730,8 @@ impl Tensor {
     /// thread running the backward pass. The hook lives as long as t's place in the graph (t itself for a
     /// leaf) or until tfl_hook_remove; user_data must stay valid that long.
     ///
-    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
+    /// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);
+    /// a panic or an `Err` becomes that call's error.
     /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used.
     #[doc(alias = "tfl_tensor_register_hook")]
     pub fn register_hook<F0: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(&self, r#fn: F0) -> Result<i64> {
