@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capi/annotations.h"  // parameter annotations of the callback typedefs
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -89,7 +91,8 @@ typedef struct tfl_module tfl_module;
 /// it); entries left NULL keep their input (replacements has ninputs entries, all NULL on entry). A
 /// status other than TFL_OK aborts the forward call, which then fails with that status (any
 /// replacements are released).
-typedef tfl_status (*tfl_module_forward_pre_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* inputs,
+typedef tfl_status (*tfl_module_forward_pre_hook_fn)(TFL_OUT TFL_ARRAY(ninputs) tfl_tensor** replacements,
+                                                     TFL_ARRAY(ninputs) const tfl_tensor* const* inputs,
                                                      size_t ninputs, void* user_data);
 
 /// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
@@ -97,7 +100,8 @@ typedef tfl_status (*tfl_module_forward_pre_hook_fn)(tfl_tensor** replacements, 
 /// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
 /// reference (the library takes it over); leave it NULL to keep the output. A status other than TFL_OK
 /// aborts the forward call, which then fails with that status (any *replacement is released).
-typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement, const tfl_tensor* const* inputs,
+typedef tfl_status (*tfl_module_forward_hook_fn)(TFL_OUT tfl_tensor** replacement,
+                                                 TFL_ARRAY(ninputs) const tfl_tensor* const* inputs,
                                                  size_t ninputs, const tfl_tensor* output, void* user_data);
 
 /// A backward hook, registered with tfl_module_register_backward_hook and run during a backward pass
@@ -107,8 +111,10 @@ typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement, const
 /// gradient of input i, set replacements[i] to a new reference of grad_input[i]'s shape (the library
 /// takes it over); entries left NULL keep theirs (replacements has ngrad_input entries, all NULL on
 /// entry). A status other than TFL_OK aborts the backward pass, which then fails with that status.
-typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* grad_input,
-                                                  size_t ngrad_input, const tfl_tensor* const* grad_output,
+typedef tfl_status (*tfl_module_backward_hook_fn)(TFL_OUT TFL_ARRAY(ngrad_input) tfl_tensor** replacements,
+                                                  TFL_ARRAY(ngrad_input) const tfl_tensor* const* grad_input,
+                                                  size_t ngrad_input,
+                                                  TFL_ARRAY(ngrad_output) const tfl_tensor* const* grad_output,
                                                   size_t ngrad_output, void* user_data);
 
 // --- losses, optimizers, schedulers, checkpoints (capi/losses.cpp, optim.cpp, scheduler.cpp, checkpoint.cpp)

@@ -1,6 +1,7 @@
 // Emits bindings/rust/src/generated.rs: the error type, safe enums, one owned type per retain/release
 // handle, closure trampolines for callbacks, and one safe wrapper per C function, all from the IR.
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "gen/emitter.h"
@@ -26,119 +27,8 @@ std::string default_of(const std::string& rust_scalar) {
   return rust_scalar == "bool" ? "false" : "Default::default()";
 }
 
-// A scalar or enum type that crosses by value: its Rust spelling for the safe layer, or "".
-std::string safe_value_type(const Model& m, const std::string& base) {
-  if (scalar_map().count(base)) return scalar_map().at(base);
-  if (m.enums.count(base)) return m.rust_enum(base);
-  return "";
-}
 std::string to_sys_value(const Model& m, const std::string& base, const std::string& expr) {
   return m.enums.count(base) ? expr + ".to_sys()" : expr;
-}
-
-// Whether a callback can take a Rust closure: one `void* user_data` plus handles and values.
-bool closure_callback(const Model& m, const Callback& c) {
-  int user = 0;
-  for (const Param& p : c.params) {
-    CType t = parse_ctype(p.c_type);
-    if (t.base == "void" && t.depth() == 1) {
-      if (p.name != "user_data") return false;
-      ++user;
-    } else if (m.wrapped.count(t.base) && (t.depth() == 1 || (t.depth() == 2 && !t.pointee_const()))) {
-      // One borrowed handle, or one handle out (T**). An array of borrowed handles (const T* const*,
-      // the module hooks' inputs) needs TFL_ARRAY on the callback parameter to become a slice; without
-      // it no closure is offered (the registering function takes the raw C callback, as an unsafe fn)
-      // rather than a mapping that writes through the const input array.
-    } else if (t.depth() == 0 && !safe_value_type(m, t.base).empty()) {
-    } else {
-      return false;
-    }
-  }
-  return user == 1 && (c.return_type == "void" || m.is_status(c.return_type));
-}
-
-// The closure bound for a callback: Fn(&Tensor, ...) -> Result<(outs)>.
-std::string closure_bound(const Model& m, const Callback& c) {
-  std::vector<std::string> args, outs;
-  for (const Param& p : c.params) {
-    CType t = parse_ctype(p.c_type);
-    if (t.base == "void") continue;
-    if (m.wrapped.count(t.base)) {
-      if (t.depth() == 2) outs.push_back("Option<" + m.rust_handle(t.base) + ">");
-      else args.push_back("&" + m.rust_handle(t.base));
-    } else {
-      args.push_back(safe_value_type(m, t.base));
-    }
-  }
-  std::string out = outs.size() == 1 ? outs[0] : "(" + [&] {
-    std::string s;
-    for (size_t i = 0; i < outs.size(); ++i) s += (i ? ", " : "") + outs[i];
-    return s;
-  }() + ")";
-  std::string r = "Fn(";
-  for (size_t i = 0; i < args.size(); ++i) r += (i ? ", " : "") + args[i];
-  return r + ") -> " + (m.is_status(c.return_type) ? "Result<" + out + ">" : out) + " + 'static";
-}
-
-void emit_trampoline(std::ostringstream& os, const Model& m, const Callback& c) {
-  std::string bound = closure_bound(m, c);
-  os << "/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept\n"
-        "/// for the failing call to report). Crate-visible: lib.rs registers hooks whose closures it owns.\n"
-        "pub(crate) unsafe extern \"C\" fn "
-     << c.name << "_trampoline<F: " << bound << ">(";
-  for (size_t i = 0; i < c.params.size(); ++i)
-    os << (i ? ", " : "") << ident(c.params[i].name) << ": " << m.sys_type(c.params[i].c_type, true);
-  os << ")" << (c.return_type == "void" ? "" : " -> " + m.sys_type(c.return_type, true)) << " {\n";
-  bool status = m.is_status(c.return_type);
-  std::string bad = status ? "return ErrorKind::InvalidArgument.to_sys()" : "return";
-  std::vector<std::string> call_args, outs;
-  std::string user;
-  for (const Param& p : c.params) {
-    CType t = parse_ctype(p.c_type);
-    std::string n = ident(p.name);
-    if (t.base == "void") {
-      user = n;
-    } else if (m.wrapped.count(t.base) && t.depth() == 1) {
-      std::string h = m.rust_handle(t.base);
-      os << "    let " << p.name << "_ref = match NonNull::new(" << n << " as *mut sys::" << t.base
-         << ") {\n        Some(raw) => ManuallyDrop::new(" << h << " { raw }),\n        None => " << bad
-         << ",\n    };\n";
-      call_args.push_back("&*" + p.name + "_ref");
-    } else if (m.wrapped.count(t.base)) {
-      outs.push_back(n);
-    } else if (m.enums.count(t.base)) {
-      os << "    let " << p.name << "_val = match " << m.rust_enum(t.base) << "::from_sys(" << n
-         << ") {\n        Some(v) => v,\n        None => " << bad << ",\n    };\n";
-      call_args.push_back(p.name + "_val");
-    } else {
-      call_args.push_back(n);
-    }
-  }
-  os << "    let f = &*(" << user << " as *const F);\n";
-  os << "    let result = panic::catch_unwind(AssertUnwindSafe(|| f(";
-  for (size_t i = 0; i < call_args.size(); ++i) os << (i ? ", " : "") << call_args[i];
-  os << ")));\n";
-  std::string ok_pat = outs.size() == 1 ? "out0" : [&] {
-    std::string s = "(";
-    for (size_t i = 0; i < outs.size(); ++i) s += (i ? ", " : "") + std::string("out") + std::to_string(i);
-    return s + ")";
-  }();
-  std::string store;
-  for (size_t i = 0; i < outs.size(); ++i)
-    store += "            if let Some(h) = out" + std::to_string(i) + " {\n                if " + outs[i] +
-             ".is_null() {\n                    drop(h);\n                } else {\n                    *" + outs[i] +
-             " = h.into_raw();\n                }\n            }\n";
-  if (status) {
-    os << "    match result {\n        Ok(Ok(" << ok_pat << ")) => {\n" << store
-       << "            sys::" << m.enum_of.at(m.status)->values[0].name << "\n        }\n"
-       << "        Ok(Err(e)) => {\n            let kind = e.kind();\n            set_callback_error(e);\n"
-          "            kind.to_sys()\n        }\n"
-       << "        Err(payload) => {\n            set_callback_error(Error::new(ErrorKind::Internal, format!(\"panic in a "
-       << c.name << " closure: {}\", panic_message(&*payload))));\n            ErrorKind::Internal.to_sys()\n        }\n    }\n}\n\n";
-  } else {
-    os << "    if let Err(payload) = result {\n        set_callback_error(Error::new(ErrorKind::Internal, format!(\"panic in a "
-       << c.name << " closure: {}\", panic_message(&*payload))));\n    }\n}\n\n";
-  }
 }
 
 Plan plan_function(const Model& m, const Function& f) {
@@ -387,6 +277,27 @@ Plan plan_function(const Model& m, const Function& f) {
       add_arg(to_sys_value(m, t.base, n));
       continue;
     }
+    if (t.depth() == 2 && t.base == "char" && t.base_const && t.pointee_const() && !q.array_len.empty()) {
+      // An array of strings: each copied into a CString kept alive for the call (its length is checked
+      // against the other arrays of the same count like any slice).
+      p.sig.push_back(n + std::string(": ") + (q.nullable ? "Option<&[&str]>" : "&[&str]"));
+      std::string mk = "v.iter().map(|s| CString::new(*s).map_err(|_| Error::new(ErrorKind::InvalidArgument, \"" + f.name +
+                       ": an element of argument '" + q.name + "' contains a NUL byte\"))).collect::<Result<Vec<CString>>>()";
+      if (q.nullable)
+        p.pre.push_back("let " + q.name + "_c = match " + n + " {\n            Some(v) => Some(" + mk +
+                        "?),\n            None => None,\n        };");
+      else
+        p.pre.push_back("let " + q.name + "_c = { let v = " + n + "; " + mk + "? };");
+      std::string ptrs = ".iter().map(|c| c.as_ptr()).collect::<Vec<*const c_char>>()";
+      if (q.nullable) {
+        p.pre.push_back("let " + q.name + "_ptrs = " + q.name + "_c.as_ref().map(|v| v" + ptrs + ");");
+        add_arg(q.name + "_ptrs.as_ref().map_or(ptr::null(), |v| v.as_ptr())");
+      } else {
+        p.pre.push_back("let " + q.name + "_ptrs = " + q.name + "_c" + ptrs + ";");
+        add_arg(q.name + "_ptrs.as_ptr()");
+      }
+      continue;
+    }
     if (t.depth() == 1 && t.base_const && t.base == "char" && q.array_len.empty()) {
       p.sig.push_back(n + std::string(": ") + (q.nullable ? "Option<&str>" : "&str"));
       std::string mk = "CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, \"" + f.name + ": argument '" +
@@ -471,7 +382,8 @@ void emit_function(std::ostringstream& os, const Model& m, const Function& f, co
        << "/// # Safety\n" << indent << "/// Raw pointers are passed through unchecked: they must satisfy the C documentation.\n";
   if (!p.generics.empty())
     os << indent << "///\n" << indent
-       << "/// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.\n"
+       << "/// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);\n"
+       << indent << "/// a panic or an `Err` becomes that call's error.\n"
        << indent
        << "/// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used\n"
        << indent

@@ -13,6 +13,7 @@
 #include <clang/Tooling/Tooling.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -55,6 +56,32 @@ std::string doc_of(ASTContext& ctx, const Decl* d) {
   std::string text = rc->getFormattedText(ctx.getSourceManager(), ctx.getDiagnostics());
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
+}
+
+// A callback typedef's source text without its parameter annotations: the annotations live in the IR
+// (Callback::params); c_decl is plain C that every output (header, cffi cdef, docs) can use as is.
+std::string strip_annotations(const std::string& text) {
+  static const char* const kMacros[] = {"TFL_OUT", "TFL_IN", "TFL_OWNED", "TFL_NULLABLE", "TFL_ARRAY"};
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    bool word_start = i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_');
+    size_t end = i;
+    if (word_start) {
+      for (const char* m : kMacros) {
+        size_t n = std::char_traits<char>::length(m);
+        if (text.compare(i, n, m) != 0) continue;
+        if (i + n < text.size() && (std::isalnum(static_cast<unsigned char>(text[i + n])) || text[i + n] == '_')) continue;
+        end = i + n;
+        if (end < text.size() && text[end] == '(') end = std::min(text.find(')', end), text.size() - 1) + 1;
+        while (end < text.size() && text[end] == ' ') ++end;
+        break;
+      }
+    }
+    if (end > i) i = end;
+    else out += text[i++];
+  }
+  return out;
 }
 
 class Visitor : public RecursiveASTVisitor<Visitor> {
@@ -132,13 +159,18 @@ class Visitor : public RecursiveASTVisitor<Visitor> {
     } else if (u->isFunctionPointerType()) {
       SourceRange range = td->getSourceRange();
       std::string text = Lexer::getSourceText(CharSourceRange::getTokenRange(range), sm_, ctx_.getLangOpts()).str();
-      Callback cb{name, doc_of(ctx_, td), text + ";", "", {}};
+      Callback cb{name, doc_of(ctx_, td), strip_annotations(text) + ";", "", {}};
       // The parameters come from the typedef's own type location, which keeps their names.
       TypeLoc tl = td->getTypeSourceInfo()->getTypeLoc();
       if (auto ptl = tl.getAsAdjusted<PointerTypeLoc>()) {
         if (auto ftl = ptl.getPointeeLoc().IgnoreParens().getAs<FunctionProtoTypeLoc>()) {
           cb.return_type = print(ftl.getReturnLoc().getType());
           for (const ParmVarDecl* p : ftl.getParams()) cb.params.push_back(make_param(p));
+          for (const Param& prm : cb.params) {
+            bool found = prm.array_len.empty();
+            for (const Param& q : cb.params) found |= q.name == prm.array_len;
+            if (!found) error(td->getLocation(), name + ": TFL_ARRAY names no parameter '" + prm.array_len + "'");
+          }
         }
       }
       api_.callbacks.push_back(std::move(cb));

@@ -158,8 +158,20 @@ inline std::string variant_name(const std::string& value, const std::string& pre
   return v;
 }
 
+// A scalar or enum type that crosses by value: its Rust spelling for the safe layer, or "".
+inline std::string safe_value_type(const Model& m, const std::string& base) {
+  if (scalar_map().count(base)) return scalar_map().at(base);
+  if (m.enums.count(base)) return m.rust_enum(base);
+  return "";
+}
 // generated.rs: the safe layer (emit_rust_wrappers.cpp).
 std::string emit_rust_wrappers(const Api& api);
+
+// Closures for callbacks (emit_rust_callbacks.cpp): whether a callback takes one, the closure bound
+// (`Fn(&Tensor, &[Option<Tensor>]) -> Result<Option<Tensor>> + 'static`), and its extern "C" trampoline.
+bool closure_callback(const Model& m, const Callback& c);
+std::string closure_bound(const Model& m, const Callback& c);
+void emit_trampoline(std::ostringstream& os, const Model& m, const Callback& c);
 
 }  // namespace rust
 }  // namespace tflgen

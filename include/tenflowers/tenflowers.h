@@ -155,15 +155,18 @@ typedef void (*tfl_deleter_fn)(void* data, void* user_data);
 /// gradient of input i, set replacements[i] to a new reference of grad_input[i]'s shape (the library
 /// takes it over); entries left NULL keep theirs (replacements has ngrad_input entries, all NULL on
 /// entry). A status other than TFL_OK aborts the backward pass, which then fails with that status.
-typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* grad_input,
-                                                  size_t ngrad_input, const tfl_tensor* const* grad_output,
+typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements,
+                                                  const tfl_tensor* const* grad_input,
+                                                  size_t ngrad_input,
+                                                  const tfl_tensor* const* grad_output,
                                                   size_t ngrad_output, void* user_data);
 /// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
 /// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
 /// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
 /// reference (the library takes it over); leave it NULL to keep the output. A status other than TFL_OK
 /// aborts the forward call, which then fails with that status (any *replacement is released).
-typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement, const tfl_tensor* const* inputs,
+typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement,
+                                                 const tfl_tensor* const* inputs,
                                                  size_t ninputs, const tfl_tensor* output, void* user_data);
 /// A forward pre-hook, registered with tfl_module_register_forward_pre_hook and run by
 /// tfl_module_forward before the module computes, with the inputs (after earlier pre-hooks). `inputs`
@@ -172,7 +175,8 @@ typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement, const
 /// it); entries left NULL keep their input (replacements has ninputs entries, all NULL on entry). A
 /// status other than TFL_OK aborts the forward call, which then fails with that status (any
 /// replacements are released).
-typedef tfl_status (*tfl_module_forward_pre_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* inputs,
+typedef tfl_status (*tfl_module_forward_pre_hook_fn)(tfl_tensor** replacements,
+                                                     const tfl_tensor* const* inputs,
                                                      size_t ninputs, void* user_data);
 /// A gradient hook, registered with tfl_tensor_register_hook and run during a backward pass with the
 /// gradient flowing into the tensor. `grad` is borrowed for the duration of the call (tfl_tensor_retain it

@@ -774,14 +774,170 @@ impl fmt::Debug for Tensor {
 }
 
 /// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
-/// for the failing call to report). Crate-visible: lib.rs registers hooks whose closures it owns.
+/// for the failing call to report). Borrowed array entries are retained into owned handles for the
+/// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
+/// lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_module_backward_hook_fn_trampoline<F: Fn(&[Option<Tensor>], &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> + 'static>(replacements: *mut *mut sys::tfl_tensor, grad_input: *const *const sys::tfl_tensor, ngrad_input: usize, grad_output: *const *const sys::tfl_tensor, ngrad_output: usize, user_data: *mut c_void) -> sys::tfl_status {
+    if grad_input.is_null() && ngrad_input != 0 {
+        return ErrorKind::InvalidArgument.to_sys();
+    }
+    if grad_output.is_null() && ngrad_output != 0 {
+        return ErrorKind::InvalidArgument.to_sys();
+    }
+    let f = &*(user_data as *const F);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let grad_input_owned: Vec<Option<Tensor>> = if ngrad_input == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(grad_input, ngrad_input as usize)
+                .iter()
+                .map(|&r| NonNull::new(r as *mut sys::tfl_tensor).map(|raw| (*ManuallyDrop::new(Tensor { raw })).clone()))
+                .collect()
+        };
+        let grad_output_owned: Vec<Option<Tensor>> = if ngrad_output == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(grad_output, ngrad_output as usize)
+                .iter()
+                .map(|&r| NonNull::new(r as *mut sys::tfl_tensor).map(|raw| (*ManuallyDrop::new(Tensor { raw })).clone()))
+                .collect()
+        };
+        f(&grad_input_owned, &grad_output_owned)
+    }));
+    match result {
+        Ok(Ok(out0)) => {
+            if out0.len() > ngrad_input as usize {
+                set_callback_error(Error::new(ErrorKind::InvalidArgument, format!("a tfl_module_backward_hook_fn closure returned {} replacements for {} entries", out0.len(), ngrad_input)));
+                return ErrorKind::InvalidArgument.to_sys();
+            }
+            if !replacements.is_null() {
+                for (i, h) in out0.into_iter().enumerate() {
+                    if let Some(h) = h {
+                        *replacements.add(i) = h.into_raw();
+                    }
+                }
+            }
+            sys::TFL_OK
+        }
+        Ok(Err(e)) => {
+            let kind = e.kind();
+            set_callback_error(e);
+            kind.to_sys()
+        }
+        Err(payload) => {
+            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_backward_hook_fn closure: {}", panic_message(&*payload))));
+            ErrorKind::Internal.to_sys()
+        }
+    }
+}
+
+/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
+/// for the failing call to report). Borrowed array entries are retained into owned handles for the
+/// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
+/// lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_module_forward_hook_fn_trampoline<F: Fn(&[Option<Tensor>], &Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, output: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
+    if inputs.is_null() && ninputs != 0 {
+        return ErrorKind::InvalidArgument.to_sys();
+    }
+    let output_ref = match NonNull::new(output as *mut sys::tfl_tensor) {
+        Some(raw) => ManuallyDrop::new(Tensor { raw }),
+        None => return ErrorKind::InvalidArgument.to_sys(),
+    };
+    let f = &*(user_data as *const F);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let inputs_owned: Vec<Option<Tensor>> = if ninputs == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(inputs, ninputs as usize)
+                .iter()
+                .map(|&r| NonNull::new(r as *mut sys::tfl_tensor).map(|raw| (*ManuallyDrop::new(Tensor { raw })).clone()))
+                .collect()
+        };
+        f(&inputs_owned, &*output_ref)
+    }));
+    match result {
+        Ok(Ok(out0)) => {
+            if let Some(h) = out0 {
+                if replacement.is_null() {
+                    drop(h);
+                } else {
+                    *replacement = h.into_raw();
+                }
+            }
+            sys::TFL_OK
+        }
+        Ok(Err(e)) => {
+            let kind = e.kind();
+            set_callback_error(e);
+            kind.to_sys()
+        }
+        Err(payload) => {
+            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_forward_hook_fn closure: {}", panic_message(&*payload))));
+            ErrorKind::Internal.to_sys()
+        }
+    }
+}
+
+/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
+/// for the failing call to report). Borrowed array entries are retained into owned handles for the
+/// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
+/// lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_module_forward_pre_hook_fn_trampoline<F: Fn(&[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> + 'static>(replacements: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, user_data: *mut c_void) -> sys::tfl_status {
+    if inputs.is_null() && ninputs != 0 {
+        return ErrorKind::InvalidArgument.to_sys();
+    }
+    let f = &*(user_data as *const F);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let inputs_owned: Vec<Option<Tensor>> = if ninputs == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(inputs, ninputs as usize)
+                .iter()
+                .map(|&r| NonNull::new(r as *mut sys::tfl_tensor).map(|raw| (*ManuallyDrop::new(Tensor { raw })).clone()))
+                .collect()
+        };
+        f(&inputs_owned)
+    }));
+    match result {
+        Ok(Ok(out0)) => {
+            if out0.len() > ninputs as usize {
+                set_callback_error(Error::new(ErrorKind::InvalidArgument, format!("a tfl_module_forward_pre_hook_fn closure returned {} replacements for {} entries", out0.len(), ninputs)));
+                return ErrorKind::InvalidArgument.to_sys();
+            }
+            if !replacements.is_null() {
+                for (i, h) in out0.into_iter().enumerate() {
+                    if let Some(h) = h {
+                        *replacements.add(i) = h.into_raw();
+                    }
+                }
+            }
+            sys::TFL_OK
+        }
+        Ok(Err(e)) => {
+            let kind = e.kind();
+            set_callback_error(e);
+            kind.to_sys()
+        }
+        Err(payload) => {
+            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_forward_pre_hook_fn closure: {}", panic_message(&*payload))));
+            ErrorKind::Internal.to_sys()
+        }
+    }
+}
+
+/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
+/// for the failing call to report). Borrowed array entries are retained into owned handles for the
+/// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
+/// lib.rs registers hooks whose closures it owns.
 pub(crate) unsafe extern "C" fn tfl_tensor_hook_fn_trampoline<F: Fn(&Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, grad: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
     let grad_ref = match NonNull::new(grad as *mut sys::tfl_tensor) {
         Some(raw) => ManuallyDrop::new(Tensor { raw }),
         None => return ErrorKind::InvalidArgument.to_sys(),
     };
     let f = &*(user_data as *const F);
-    let result = panic::catch_unwind(AssertUnwindSafe(|| f(&*grad_ref)));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        f(&*grad_ref)
+    }));
     match result {
         Ok(Ok(out0)) => {
             if let Some(h) = out0 {
@@ -812,13 +968,17 @@ impl Module {
     /// a graph recorded before the module was destroyed runs no hook. Otherwise as
     /// tfl_module_register_forward_pre_hook.
     ///
-    /// # Safety
-    /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
+    /// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);
+    /// a panic or an `Err` becomes that call's error.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used
+    /// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).
     #[doc(alias = "tfl_module_register_backward_hook")]
-    pub unsafe fn register_backward_hook(&self, r#fn: sys::tfl_module_backward_hook_fn, user_data: *mut c_void) -> Result<i64> {
+    pub fn register_backward_hook<F0: Fn(&[Option<Tensor>], &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> + 'static>(&self, r#fn: F0) -> Result<i64> {
         let mut out_val: i64 = Default::default();
-        let status = unsafe { sys::tfl_module_register_backward_hook(&mut out_val, self.raw.as_ptr(), r#fn, user_data) };
+        let fn_state: *mut F0 = Box::into_raw(Box::new(r#fn));
+        let status = unsafe { sys::tfl_module_register_backward_hook(&mut out_val, self.raw.as_ptr(), Some(tfl_module_backward_hook_fn_trampoline::<F0>), fn_state as *mut c_void) };
         if let Err(e) = check(status) {
+            drop(unsafe { Box::from_raw(fn_state) });
             return Err(e);
         }
         Ok(out_val)
@@ -828,13 +988,17 @@ impl Module {
     /// computation, and may replace the output (see tfl_module_forward_hook_fn). Otherwise as
     /// tfl_module_register_forward_pre_hook.
     ///
-    /// # Safety
-    /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
+    /// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);
+    /// a panic or an `Err` becomes that call's error.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used
+    /// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).
     #[doc(alias = "tfl_module_register_forward_hook")]
-    pub unsafe fn register_forward_hook(&self, r#fn: sys::tfl_module_forward_hook_fn, user_data: *mut c_void) -> Result<i64> {
+    pub fn register_forward_hook<F0: Fn(&[Option<Tensor>], &Tensor) -> Result<Option<Tensor>> + 'static>(&self, r#fn: F0) -> Result<i64> {
         let mut out_val: i64 = Default::default();
-        let status = unsafe { sys::tfl_module_register_forward_hook(&mut out_val, self.raw.as_ptr(), r#fn, user_data) };
+        let fn_state: *mut F0 = Box::into_raw(Box::new(r#fn));
+        let status = unsafe { sys::tfl_module_register_forward_hook(&mut out_val, self.raw.as_ptr(), Some(tfl_module_forward_hook_fn_trampoline::<F0>), fn_state as *mut c_void) };
         if let Err(e) = check(status) {
+            drop(unsafe { Box::from_raw(fn_state) });
             return Err(e);
         }
         Ok(out_val)
@@ -846,13 +1010,17 @@ impl Module {
     /// the child runs, e.g. inside a Sequential). The hook lives as long as the module or until
     /// tfl_hook_remove; user_data must stay valid that long.
     ///
-    /// # Safety
-    /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
+    /// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);
+    /// a panic or an `Err` becomes that call's error.
+    /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used
+    /// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).
     #[doc(alias = "tfl_module_register_forward_pre_hook")]
-    pub unsafe fn register_forward_pre_hook(&self, r#fn: sys::tfl_module_forward_pre_hook_fn, user_data: *mut c_void) -> Result<i64> {
+    pub fn register_forward_pre_hook<F0: Fn(&[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> + 'static>(&self, r#fn: F0) -> Result<i64> {
         let mut out_val: i64 = Default::default();
-        let status = unsafe { sys::tfl_module_register_forward_pre_hook(&mut out_val, self.raw.as_ptr(), r#fn, user_data) };
+        let fn_state: *mut F0 = Box::into_raw(Box::new(r#fn));
+        let status = unsafe { sys::tfl_module_register_forward_pre_hook(&mut out_val, self.raw.as_ptr(), Some(tfl_module_forward_pre_hook_fn_trampoline::<F0>), fn_state as *mut c_void) };
         if let Err(e) = check(status) {
+            drop(unsafe { Box::from_raw(fn_state) });
             return Err(e);
         }
         Ok(out_val)
@@ -927,6 +1095,29 @@ impl Module {
             return Err(e);
         }
         Ok(out_val)
+    }
+
+    /// Copies named tensors into the module's parameters and buffers (without recording autograd). Every
+    /// entry is checked before anything is written, so a failed load leaves the module unchanged.
+    #[doc(alias = "tfl_module_load_state_dict")]
+    pub fn load_state_dict(&self, names: &[&str], tensors: &[&Tensor], strict: bool) -> Result<(usize, usize)> {
+        let mut out_missing_val: usize = Default::default();
+        let mut out_unexpected_val: usize = Default::default();
+        let names_c = { let v = names; v.iter().map(|s| CString::new(*s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_load_state_dict: an element of argument 'names' contains a NUL byte"))).collect::<Result<Vec<CString>>>()? };
+        let names_ptrs = names_c.iter().map(|c| c.as_ptr()).collect::<Vec<*const c_char>>();
+        let tensors_ptrs = tensors.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+        let n_len = names.len();
+        {
+            let v = tensors;
+            if v.len() != n_len {
+                return Err(Error::new(ErrorKind::InvalidArgument, "tfl_module_load_state_dict: argument 'tensors' must have as many elements as 'names'"));
+            }
+        }
+        let status = unsafe { sys::tfl_module_load_state_dict(&mut out_missing_val, &mut out_unexpected_val, self.raw.as_ptr(), names_ptrs.as_ptr(), tensors_ptrs.as_ptr(), n_len as _, strict) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok((out_missing_val, out_unexpected_val))
     }
 
     /// Entry `index` of the buffer listing: its dotted name and the module's buffer (not a copy).
@@ -1302,6 +1493,45 @@ impl Safetensors {
         Ok(unsafe { string_from(out_val) })
     }
 
+    /// Writes named tensors to a safetensors file (the format the reference Python package reads), through
+    /// a temporary file renamed into place so that a failed save leaves an old file intact. Data is written
+    /// contiguous and little-endian, each tensor aligned for its dtype.
+    #[doc(alias = "tfl_safetensors_save")]
+    pub fn save(path: &str, names: &[&str], tensors: &[&Tensor], metadata_keys: Option<&[&str]>, metadata_values: Option<&[&str]>) -> Result<()> {
+        let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_safetensors_save: argument 'path' contains a NUL byte"))? };
+        let names_c = { let v = names; v.iter().map(|s| CString::new(*s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_safetensors_save: an element of argument 'names' contains a NUL byte"))).collect::<Result<Vec<CString>>>()? };
+        let names_ptrs = names_c.iter().map(|c| c.as_ptr()).collect::<Vec<*const c_char>>();
+        let tensors_ptrs = tensors.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+        let ntensors_len = names.len();
+        {
+            let v = tensors;
+            if v.len() != ntensors_len {
+                return Err(Error::new(ErrorKind::InvalidArgument, "tfl_safetensors_save: argument 'tensors' must have as many elements as 'names'"));
+            }
+        }
+        let metadata_keys_c = match metadata_keys {
+            Some(v) => Some(v.iter().map(|s| CString::new(*s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_safetensors_save: an element of argument 'metadata_keys' contains a NUL byte"))).collect::<Result<Vec<CString>>>()?),
+            None => None,
+        };
+        let metadata_keys_ptrs = metadata_keys_c.as_ref().map(|v| v.iter().map(|c| c.as_ptr()).collect::<Vec<*const c_char>>());
+        let metadata_values_c = match metadata_values {
+            Some(v) => Some(v.iter().map(|s| CString::new(*s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_safetensors_save: an element of argument 'metadata_values' contains a NUL byte"))).collect::<Result<Vec<CString>>>()?),
+            None => None,
+        };
+        let metadata_values_ptrs = metadata_values_c.as_ref().map(|v| v.iter().map(|c| c.as_ptr()).collect::<Vec<*const c_char>>());
+        let nmetadata_len = metadata_keys.map_or(0, |v| v.len());
+        if let Some(v) = metadata_values {
+            if v.len() != nmetadata_len {
+                return Err(Error::new(ErrorKind::InvalidArgument, "tfl_safetensors_save: argument 'metadata_values' must have as many elements as 'metadata_keys'"));
+            }
+        }
+        let status = unsafe { sys::tfl_safetensors_save(path_c.as_ptr(), names_ptrs.as_ptr(), tensors_ptrs.as_ptr(), ntensors_len as _, metadata_keys_ptrs.as_ref().map_or(ptr::null(), |v| v.as_ptr()), metadata_values_ptrs.as_ref().map_or(ptr::null(), |v| v.as_ptr()), nmetadata_len as _) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// The index-th tensor, in the order of the file's header.
     #[doc(alias = "tfl_safetensors_tensor")]
     pub fn tensor(&self, index: usize) -> Result<Tensor> {
@@ -1508,7 +1738,8 @@ impl Tensor {
     /// thread running the backward pass. The hook lives as long as t's place in the graph (t itself for a
     /// leaf) or until tfl_hook_remove; user_data must stay valid that long.
     ///
-    /// The closure runs on the thread of the backward pass; a panic or an `Err` becomes that call's error.
+    /// The closure runs on the thread running the call that invokes it (a backward pass, a forward call);
+    /// a panic or an `Err` becomes that call's error.
     /// It is kept for the rest of the process: the C API gives no notice when `user_data` is no longer used
     /// (the `Hook` guards of lib.rs own the closure instead and free it when the hook is removed).
     #[doc(alias = "tfl_tensor_register_hook")]
@@ -5081,7 +5312,4 @@ pub fn is_broadcastable(a: &[i64], b: &[i64]) -> Result<bool> {
 
 /// C functions without a safe wrapper, with the reason (use `sys` for them). The consistency test
 /// (tests/rust/check_rust_coverage.py) reports every entry.
-pub const UNWRAPPED: &[(&str, &str)] = &[
-    ("tfl_safetensors_save", "parameter 'names' (const char *const *) has no safe mapping"),
-    ("tfl_module_load_state_dict", "parameter 'names' (const char *const *) has no safe mapping"),
-];
+pub const UNWRAPPED: &[(&str, &str)] = &[];

@@ -24,12 +24,16 @@ typedef struct tfl_scheduler tfl_scheduler;
 typedef struct tfl_tape tfl_tape;
 typedef struct tfl_tensor tfl_tensor;
 typedef void (*tfl_deleter_fn)(void* data, void* user_data);
-typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* grad_input,
-                                                  size_t ngrad_input, const tfl_tensor* const* grad_output,
+typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements,
+                                                  const tfl_tensor* const* grad_input,
+                                                  size_t ngrad_input,
+                                                  const tfl_tensor* const* grad_output,
                                                   size_t ngrad_output, void* user_data);
-typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement, const tfl_tensor* const* inputs,
+typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement,
+                                                 const tfl_tensor* const* inputs,
                                                  size_t ninputs, const tfl_tensor* output, void* user_data);
-typedef tfl_status (*tfl_module_forward_pre_hook_fn)(tfl_tensor** replacements, const tfl_tensor* const* inputs,
+typedef tfl_status (*tfl_module_forward_pre_hook_fn)(tfl_tensor** replacements,
+                                                     const tfl_tensor* const* inputs,
                                                      size_t ninputs, void* user_data);
 typedef tfl_status (*tfl_tensor_hook_fn)(tfl_tensor** replacement, const tfl_tensor* grad, void* user_data);
 tfl_status tfl_autograd_grad(tfl_tensor **out, size_t out_capacity, const tfl_tensor *const *outputs, size_t noutputs, const tfl_tensor *const *inputs, size_t ninputs, const tfl_tensor *const *grad_outputs, bool retain_graph, bool create_graph, bool unused_as_zeros);
