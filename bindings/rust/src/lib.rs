@@ -198,35 +198,13 @@ impl Module {
         Ok(out)
     }
 
-    /// Copies named tensors into the module's parameters and buffers (tfl_module_load_state_dict, which
-    /// has no generated wrapper: its array of names has no safe mapping). Returns the number of the
-    /// module's entries not given and of given names the module lacks (both 0 when `strict` succeeds).
-    pub fn load_state_dict(&self, entries: &[(&str, &Tensor)], strict: bool) -> Result<(usize, usize)> {
-        let names = entries
-            .iter()
-            .map(|(n, _)| {
-                std::ffi::CString::new(*n).map_err(|_| {
-                    Error::new(ErrorKind::InvalidArgument, format!("Module::load_state_dict: name {n:?} contains NUL"))
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let name_ptrs: Vec<*const c_char> = names.iter().map(|n| n.as_ptr()).collect();
-        let tensor_ptrs: Vec<*const sys::tfl_tensor> = entries.iter().map(|(_, t)| t.as_ptr() as *const _).collect();
-        let (mut missing, mut unexpected) = (0usize, 0usize);
-        // SAFETY: both arrays hold entries.len() valid pointers that outlive the call.
-        let status = unsafe {
-            sys::tfl_module_load_state_dict(
-                &mut missing,
-                &mut unexpected,
-                self.as_ptr(),
-                name_ptrs.as_ptr(),
-                tensor_ptrs.as_ptr(),
-                entries.len(),
-                strict,
-            )
-        };
-        generated::check(status)?;
-        Ok((missing, unexpected))
+    /// Copies named tensors, given as (name, tensor) pairs, into the module's parameters and buffers
+    /// (the generated `load_state_dict` takes the names and tensors as two slices). Returns the number
+    /// of the module's entries not given and of given names the module lacks.
+    pub fn load_state_dict_entries(&self, entries: &[(&str, &Tensor)], strict: bool) -> Result<(usize, usize)> {
+        let names: Vec<&str> = entries.iter().map(|(n, _)| *n).collect();
+        let tensors: Vec<&Tensor> = entries.iter().map(|(_, t)| *t).collect();
+        self.load_state_dict(&names, &tensors, strict)
     }
 
     /// Runs a one-input module (`forward(&[x])`).

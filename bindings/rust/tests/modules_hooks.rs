@@ -30,10 +30,10 @@ fn an_optimizer_over_parameters_updates_the_module() {
     let model = Module::sequential(&[&lin]).unwrap();
     let w = Tensor::from_slice(&[2.0f32], &[1, 1]).unwrap();
     let b = Tensor::from_slice(&[1.0f32], &[1]).unwrap();
-    assert_eq!(model.load_state_dict(&[("0.weight", &w), ("0.bias", &b)], true).unwrap(), (0, 0));
+    assert_eq!(model.load_state_dict_entries(&[("0.weight", &w), ("0.bias", &b)], true).unwrap(), (0, 0));
     // Unknown names fail under strict and are counted otherwise.
-    assert!(model.load_state_dict(&[("nope", &w)], true).is_err());
-    assert_eq!(model.load_state_dict(&[("0.bias", &b), ("nope", &w)], false).unwrap(), (1, 1));
+    assert!(model.load_state_dict_entries(&[("nope", &w)], true).is_err());
+    assert_eq!(model.load_state_dict_entries(&[("0.bias", &b), ("nope", &w)], false).unwrap(), (1, 1));
     let x = Tensor::from_slice(&[3.0f32], &[1, 1]).unwrap();
     // y = 2 * 3 + 1 = 7
     assert_eq!(model.call(&x).unwrap().item().unwrap(), 7.0);
