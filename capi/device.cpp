@@ -6,28 +6,11 @@
 
 #include "capi/capi_tensor_util.h"
 #include "capi/capi_util.h"
+#include "capi/memory_counters.h"
 #include "core/cuda_allocator.h"
 #include "core/cuda_device.h"
 #include "core/ops/copy.h"
 
-namespace {
-
-// Value of counter c in s; false for a number this library does not know (as capi/memory.cpp).
-bool device_counter_value(const tfl::MemoryStats& s, int c, int64_t* v) {
-  switch (c) {
-    case TFL_MEMORY_LIVE_BYTES: *v = s.live_bytes; return true;
-    case TFL_MEMORY_PEAK_BYTES: *v = s.peak_bytes; return true;
-    case TFL_MEMORY_ALLOCATIONS: *v = s.allocations; return true;
-    case TFL_MEMORY_FREES: *v = s.frees; return true;
-    case TFL_MEMORY_CACHE_HITS: *v = s.cache_hits; return true;
-    case TFL_MEMORY_CACHE_MISSES: *v = s.cache_misses; return true;
-    case TFL_MEMORY_CACHED_BYTES: *v = s.cached_bytes; return true;
-    case TFL_MEMORY_LIMIT_BYTES: *v = s.limit_bytes; return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 /// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
 /// machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why).
@@ -136,7 +119,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_cuda_memory_stat(TFL_OUT int64_t* out, in
   TFL_CHECK_ARG(out != nullptr, "out", "must not be NULL");
   const tfl::MemoryStats s = tfl::DeviceAllocator::instance(device).stats();
   int64_t v = 0;
-  TFL_CHECK_ARG(device_counter_value(s, counter, &v), "counter",
+  TFL_CHECK_ARG(tfl::capi::memory_counter_value(s, counter, &v), "counter",
                 "is not a valid tfl_memory_counter (got " + std::to_string(static_cast<int>(counter)) + ")");
   *out = v;
   TFL_CAPI_END

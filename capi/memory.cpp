@@ -5,26 +5,9 @@
 #include <string>
 
 #include "capi/capi_util.h"
+#include "capi/memory_counters.h"
 #include "core/allocator.h"
 
-namespace {
-
-// Value of counter c in s; false for a number this library does not know.
-bool counter_value(const tfl::MemoryStats& s, int c, int64_t* v) {
-  switch (c) {
-    case TFL_MEMORY_LIVE_BYTES: *v = s.live_bytes; return true;
-    case TFL_MEMORY_PEAK_BYTES: *v = s.peak_bytes; return true;
-    case TFL_MEMORY_ALLOCATIONS: *v = s.allocations; return true;
-    case TFL_MEMORY_FREES: *v = s.frees; return true;
-    case TFL_MEMORY_CACHE_HITS: *v = s.cache_hits; return true;
-    case TFL_MEMORY_CACHE_MISSES: *v = s.cache_misses; return true;
-    case TFL_MEMORY_CACHED_BYTES: *v = s.cached_bytes; return true;
-    case TFL_MEMORY_LIMIT_BYTES: *v = s.limit_bytes; return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 /// Reads one counter of the host memory allocator.
 /// @param[out] out Receives the value.
@@ -34,7 +17,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_memory_stat(TFL_OUT int64_t* out, tfl_mem
   TFL_CAPI_BEGIN
   TFL_CHECK_ARG(out != nullptr, "out", "must not be NULL");
   int64_t v = 0;
-  TFL_CHECK_ARG(counter_value(tfl::HostAllocator::instance().stats(), counter, &v), "counter",
+  TFL_CHECK_ARG(tfl::capi::memory_counter_value(tfl::HostAllocator::instance().stats(), counter, &v), "counter",
                 "is not a valid tfl_memory_counter (got " + std::to_string(static_cast<int>(counter)) + ")");
   *out = v;
   TFL_CAPI_END
@@ -51,7 +34,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_memory_stats(TFL_OUT TFL_ARRAY(capacity) 
   TFL_CHECK_ARG(out != nullptr || capacity == 0, "out", "must not be NULL when capacity > 0");
   tfl::MemoryStats s = tfl::HostAllocator::instance().stats();
   for (size_t i = 0; i < capacity; ++i)
-    if (i > static_cast<size_t>(INT32_MAX) || !counter_value(s, static_cast<int>(i), &out[i])) out[i] = -1;
+    if (i > static_cast<size_t>(INT32_MAX) || !tfl::capi::memory_counter_value(s, static_cast<int>(i), &out[i])) out[i] = -1;
   TFL_CAPI_END
 }
 
