@@ -15,6 +15,8 @@ apt_packages=(
   valgrind python3 python3-pip
   # build cache: rebuilds of unchanged sources in a fresh clone are nearly free
   ccache
+  # auditwheel's tool for repairing the Python wheel to a manylinux tag
+  patchelf
 )
 # The Rust binding's tests (cargo test, offline: the crate has no dependencies); a rustup toolchain counts.
 command -v cargo >/dev/null || [[ -x $HOME/.cargo/bin/cargo ]] || apt_packages+=(cargo rustc)
@@ -32,12 +34,14 @@ if ((${#missing[@]})); then
 fi
 
 # Python packages: safetensors + numpy for the safetensors interop test; cffi, pytest and scikit-build-core
-# for the Python package and its tests; scikit-learn (the digits data) and tqdm for the Python demo. pip runs only for the modules whose import fails.
+# for the Python package and its tests; auditwheel for the wheel test; scikit-learn (the digits data) and
+# tqdm for the Python demo. pip runs only for the modules whose import fails.
 # One interpreter start, find_spec only (no imports): quick when everything is there.
 read -r -a py_missing < <(python3 -c '
 import importlib.util as u
 need = {"safetensors": "safetensors", "numpy": "numpy", "cffi": "cffi", "pytest": "pytest",
-        "scikit_build_core": "scikit-build-core", "sklearn": "scikit-learn", "tqdm": "tqdm"}
+        "scikit_build_core": "scikit-build-core", "auditwheel": "auditwheel", "sklearn": "scikit-learn",
+        "tqdm": "tqdm"}
 print(" ".join(p for m, p in need.items() if u.find_spec(m) is None))')
 if ((${#py_missing[@]})); then
   echo "setup: installing the Python packages ${py_missing[*]}"

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# `pip install` of the package into a fresh virtual environment works, and the installed package (not
-# the source tree) imports and runs an op with no TENFLOWERS_LIBRARY. The venv sees the system's
-# site-packages for cffi/numpy/scikit-build-core so the test needs no network; the wheel build reuses
-# the persistent build directory and ccache, so after the normal build it is quick.
+# The wheel: built by pip (scikit-build-core), repaired by auditwheel to a manylinux tag, installed
+# into a fresh virtual environment with no build tools, and the installed package (not the source
+# tree) imports and runs an op with no TENFLOWERS_LIBRARY. The venv sees the system's site-packages for
+# cffi/numpy so the test needs no network; the wheel build reuses the persistent build directory and
+# ccache, so after the normal build it is quick.
 set -euo pipefail
 python=$1 root=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+"$python" -m pip wheel --quiet --no-build-isolation --no-deps "$root" -w "$tmp/dist" 2>&1 | grep -v "WARNING: Running pip as" || true
+# manylinux_2_35: the oldest policy this build's glibc and libstdc++ symbol versions allow (Debian 12).
+"$python" -m auditwheel repair --plat manylinux_2_35_x86_64 -w "$tmp/wheelhouse" "$tmp"/dist/tenflowers-*.whl >/dev/null
+wheel=$(ls "$tmp"/wheelhouse/tenflowers-*-manylinux_2_35_x86_64.whl)
+echo "repaired wheel: $(basename "$wheel")"
 "$python" -m venv --system-site-packages "$tmp/venv"
-"$tmp/venv/bin/python" -m pip install --quiet --no-build-isolation --no-deps "$root" 2>&1 | grep -v "WARNING: Running pip as" || true
+"$tmp/venv/bin/python" -m pip install --quiet --no-deps "$wheel" 2>&1 | grep -v "WARNING: Running pip as" || true
 cd "$tmp"
 env -u TENFLOWERS_LIBRARY -u PYTHONPATH "$tmp/venv/bin/python" - <<'PY'
 import os, sys
