@@ -37,9 +37,9 @@ class BlockCache {
     head_ = b;
     ++count_;
   }
-  // The cache is trivially constructible and destructible so that it needs no guard variable and
-  // can use the initial-exec TLS model (Note [Thread-local model] in core/tls.h); the blocks still
-  // cached at thread exit are freed by a separate, cold thread_local drainer registered on first put.
+  // The cache is trivially constructible and destructible so that no TLS guard variable is checked on
+  // every access (Note [Thread-local model] in core/tls.h); the blocks still cached at thread exit are
+  // freed by a separate, cold thread_local drainer registered on first put.
   static BlockCache& local() {
     static TFL_HOT_THREAD_LOCAL BlockCache cache;
     return cache;
