@@ -33,7 +33,19 @@ PY
 )
 [[ -n $cmd ]] || { echo "capi/tensor.cpp not found in compile_commands.json"; exit 1; }
 (cd "$build" && eval "$cmd")
-objects=$(find "$build/CMakeFiles/tfl_core.dir" "$build/CMakeFiles/tenflowers.dir/capi" -name '*.o' ! -name 'tensor.cpp.o')
+# The library's objects as the build knows them (compile_commands.json), not every .o on disk: objects
+# left from another configuration (e.g. before TFL_CUDA was switched on) would clash.
+objects=$(python3 - "$build/compile_commands.json" <<'PY'
+import json, os, shlex, sys
+for e in json.load(open(sys.argv[1])):
+    args = shlex.split(e["command"])
+    out = os.path.join(e["directory"], args[args.index("-o") + 1])
+    if ("CMakeFiles/tfl_core.dir/" in out or "CMakeFiles/tenflowers.dir/capi/" in out) and \
+            not out.endswith("capi/tensor.cpp.o"):
+        print(out)
+PY
+)
+[[ -n $objects ]] || { echo "no library objects found in compile_commands.json"; exit 1; }
 grep -v 'tfl_tensor_numel;' "$root/abi/libtenflowers.map" >"$tmp/changed.map"
 g++ -shared -o "$tmp/libtenflowers.so.0" "$tmp/tensor.o" $objects -Wl,--version-script="$tmp/changed.map" \
   -Wl,-soname,libtenflowers.so.0 -lpthread -ldl
