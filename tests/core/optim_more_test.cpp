@@ -20,64 +20,14 @@
 #include "core/optim/adam.h"
 #include "core/optim/nadam.h"
 #include "core/optim/radam.h"
+#include "optim_test_util.h"
 
 using namespace tfl;
 using namespace tfl::optim;
 namespace ag = tfl::autograd;
+using namespace tfl::optim_test;
 
 namespace {
-
-using Vec = std::vector<double>;
-using Build = std::function<std::unique_ptr<Optimizer>(std::vector<Tensor>)>;
-using Rule = std::function<void(Vec& p, const Vec& g, int t)>;
-
-Tensor make(const Vec& v, const Shape& shape, DType dt = DType::F64) {
-  Tensor t = from_buffer(v.data(), v.size() * sizeof(double), shape, DType::F64);
-  if (dt != DType::F64) t = to_dtype(t, dt);
-  return t;
-}
-
-Vec vals(const Tensor& t) {
-  Tensor c = contiguous(to_dtype(t, DType::F64));
-  const double* p = c.data<double>();
-  return Vec(p, p + c.numel());
-}
-
-// The quadratic f(p) = sum a_i (p_i - c_i)^2 / 2, gradient a (p - c).
-const Vec kA{1.0, 2.0, 0.5, 3.0, 1.5, 0.25};
-const Vec kC{0.3, -0.7, 1.1, 0.0, -1.4, 2.0};
-const Vec kP0{1.0, 0.5, -0.5, 2.0, 0.1, -1.0};
-
-Vec quad_grad(const Vec& p) {
-  Vec g(p.size());
-  for (size_t i = 0; i < p.size(); ++i) g[i] = kA[i] * (p[i] - kC[i]);
-  return g;
-}
-
-// Runs `steps` optimizer steps, the gradient set by hand each step (`grad_of(p, t)` of the current
-// parameter), and compares with `ref`, the rule applied in double. For f32 the reference restarts each
-// step from the implementation's values (its state is kept in double by the rule).
-void run_rule(const Build& build, const Rule& ref, DType dt, int steps,
-              const std::function<Vec(const Vec&, int)>& grad_of = [](const Vec& p, int) { return quad_grad(p); }) {
-  Tensor p = make(kP0, {2, 3}, dt);
-  ag::set_requires_grad(p, true);
-  auto opt = build({p});
-  Vec want = vals(p);
-  for (int t = 1; t <= steps; ++t) {
-    ag::set_grad(p, make(grad_of(vals(p), t), {2, 3}, dt));
-    const uint64_t v0 = p.version();
-    opt->step();
-    CHECK(p.version() > v0);
-    ref(want, grad_of(want, t), t);
-    Vec got = vals(p);
-    const double rel = dt == DType::F64 ? 1e-12 : 2e-5;
-    for (size_t i = 0; i < got.size(); ++i) {
-      INFO(opt->name() << " " << dtype_name(dt) << " step " << t << " element " << i);
-      CHECK(got[i] == Approx(want[i]).epsilon(rel).margin(rel));
-    }
-    if (dt != DType::F64) want = got;
-  }
-}
 
 // A gradient sequence that is large first and then shrinks, so that Adam's v decreases and AMSGrad's
 // running maximum differs from it.
@@ -252,14 +202,6 @@ TEST_CASE("Adadelta follows its update rule", "[optim][optim_more]") {
 }
 
 TEST_CASE("the new optimizers converge on a small least-squares problem", "[optim][optim_more]") {
-  const int m = 12, n = 4;
-  std::mt19937_64 gen(5);
-  std::normal_distribution<double> nd(0, 1);
-  Vec A(m * n), xs{0.5, -1.0, 2.0, 0.25}, bv(m);
-  for (double& v : A) v = nd(gen);
-  for (int i = 0; i < m; ++i)
-    for (int j = 0; j < n; ++j) bv[static_cast<size_t>(i)] += A[static_cast<size_t>(i * n + j)] * xs[static_cast<size_t>(j)];
-  Tensor At = make(A, {m, n}), bt = make(bv, {m});
   std::vector<std::pair<const char*, std::function<std::unique_ptr<Optimizer>(Tensor)>>> opts = {
       {"Adam amsgrad", [](Tensor x) { AdamOptions o; o.lr = 0.05; o.amsgrad = true; return std::make_unique<Adam>(std::vector<Tensor>{x}, o); }},
       {"AdamW amsgrad", [](Tensor x) { AdamOptions o; o.lr = 0.05; o.weight_decay = 0; o.amsgrad = true; return std::make_unique<AdamW>(std::vector<Tensor>{x}, o); }},
@@ -269,18 +211,7 @@ TEST_CASE("the new optimizers converge on a small least-squares problem", "[opti
       {"Adadelta", [](Tensor x) { AdadeltaOptions o; o.lr = 1.0; o.rho = 0.9; return std::make_unique<Adadelta>(std::vector<Tensor>{x}, o); }},
   };
   for (auto& [name, build] : opts) {
-    Tensor x = zeros({1, n}, DType::F64);
-    ag::set_requires_grad(x, true);
-    auto opt = build(x);
-    for (int it = 0; it < 3000; ++it) {
-      opt->zero_grad();
-      Tensor r = sub(sum(mul(At, x), {1}), bt);
-      ag::backward({sum(mul(r, r))});
-      opt->step();
-    }
-    Vec got = vals(x);
-    double err = 0;
-    for (int j = 0; j < n; ++j) err = std::max(err, std::fabs(got[static_cast<size_t>(j)] - xs[static_cast<size_t>(j)]));
+    const double err = least_squares_error(build);
     INFO(name << " max error " << err);
     // Adadelta's steps start near sqrt(eps) and grow slowly: after 3000 steps it has only come from an
     // error of 2 to within a few hundredths.
@@ -289,14 +220,6 @@ TEST_CASE("the new optimizers converge on a small least-squares problem", "[opti
 }
 
 namespace {
-void set_grads(const std::vector<Tensor>& ps, int t) {
-  for (size_t k = 0; k < ps.size(); ++k) {
-    Vec v = vals(ps[k]);
-    for (size_t i = 0; i < v.size(); ++i) v[i] = std::sin(v[i] * 3.0 + t + static_cast<double>(k)) + 0.1 * v[i];
-    ag::set_grad(ps[k], make(v, ps[k].shape(), ps[k].dtype()));
-  }
-}
-
 std::vector<Tensor> fresh_params() {
   std::vector<Tensor> ps{make({0.1, 0.2, -0.3, 0.4, 0.5, -0.6}, {2, 3}, DType::F32), make({1.0, -2.0}, {2}, DType::F32),
                          make({0.7}, {}, DType::F64), make({0.25, -0.5}, {2}, DType::BF16)};

@@ -20,64 +20,17 @@
 #include "core/optim/lion.h"
 #include "core/optim/rmsprop.h"
 #include "core/optim/sgd.h"
+#include "optim_test_util.h"
 
 using namespace tfl;
 using namespace tfl::optim;
 namespace ag = tfl::autograd;
+using namespace tfl::optim_test;
 
 namespace {
 
-using Vec = std::vector<double>;
-
-Tensor make(const Vec& v, const Shape& shape, DType dt = DType::F64) {
-  Tensor t = from_buffer(v.data(), v.size() * sizeof(double), shape, DType::F64);
-  if (dt != DType::F64) t = to_dtype(t, dt);
-  return t;
-}
-
-Vec vals(const Tensor& t) {
-  Tensor c = contiguous(to_dtype(t, DType::F64));
-  const double* p = c.data<double>();
-  return Vec(p, p + c.numel());
-}
-
-// The quadratic f(p) = sum a_i (p_i - c_i)^2 / 2, gradient a (p - c).
-const Vec kA{1.0, 2.0, 0.5, 3.0, 1.5, 0.25};
-const Vec kC{0.3, -0.7, 1.1, 0.0, -1.4, 2.0};
-const Vec kP0{1.0, 0.5, -0.5, 2.0, 0.1, -1.0};
-
-Vec quad_grad(const Vec& p) {
-  Vec g(p.size());
-  for (size_t i = 0; i < p.size(); ++i) g[i] = kA[i] * (p[i] - kC[i]);
-  return g;
-}
-
-// Runs `steps` optimizer steps on the quadratic, setting the gradient by hand each time (from the
-// parameter's current value), and compares with `ref`, the rule applied in double.
-void run_quadratic(const std::function<std::unique_ptr<Optimizer>(std::vector<Tensor>)>& build,
-                   const std::function<void(Vec& p, const Vec& g, int t)>& ref, DType dt, int steps = 6) {
-  Tensor p = make(kP0, {2, 3}, dt);
-  ag::set_requires_grad(p, true);
-  auto opt = build({p});
-  Vec want = vals(p);  // the reference starts from the rounded initial values
-  for (int t = 1; t <= steps; ++t) {
-    Vec cur = vals(p);
-    Vec g = quad_grad(cur);
-    ag::set_grad(p, make(g, {2, 3}, dt));
-    const uint64_t v0 = p.version();
-    opt->step();
-    CHECK(p.version() > v0);
-    ref(want, quad_grad(want), t);
-    Vec got = vals(p);
-    const double rel = dt == DType::F64 ? 1e-12 : 2e-5;
-    for (size_t i = 0; i < got.size(); ++i) {
-      INFO("step " << t << " element " << i);
-      CHECK(got[i] == Approx(want[i]).epsilon(rel).margin(rel));
-    }
-    // Keep the reference on the implementation's trajectory for f32 (the gradient came from it).
-    if (dt != DType::F64) want = got;
-  }
-}
+// Runs `steps` optimizer steps on the quadratic and compares with `ref`, the rule applied in double.
+void run_quadratic(const Build& build, const Rule& ref, DType dt, int steps = 6) { run_rule(build, ref, dt, steps); }
 
 }  // namespace
 
@@ -254,14 +207,6 @@ TEST_CASE("parameters without a gradient are skipped; zero_grad; groups; lr", "[
 
 TEST_CASE("optimizers converge on a small least-squares problem", "[optim]") {
   // Minimise sum((A x - b)^2) with b = A x*; gradients from autograd (mul, sum, sub record).
-  const int m = 12, n = 4;
-  std::mt19937_64 gen(5);
-  std::normal_distribution<double> nd(0, 1);
-  Vec A(m * n), xs{0.5, -1.0, 2.0, 0.25}, bv(m);
-  for (double& v : A) v = nd(gen);
-  for (int i = 0; i < m; ++i)
-    for (int j = 0; j < n; ++j) bv[static_cast<size_t>(i)] += A[static_cast<size_t>(i * n + j)] * xs[static_cast<size_t>(j)];
-  Tensor At = make(A, {m, n}), bt = make(bv, {m});
   std::vector<std::pair<const char*, std::function<std::unique_ptr<Optimizer>(Tensor)>>> opts = {
       {"SGD", [](Tensor x) { return std::make_unique<SGD>(std::vector<Tensor>{x}, SGDOptions{0.01, 0.9}); }},
       {"SGD nesterov", [](Tensor x) { SGDOptions o{0.01, 0.9}; o.nesterov = true; return std::make_unique<SGD>(std::vector<Tensor>{x}, o); }},
@@ -272,18 +217,7 @@ TEST_CASE("optimizers converge on a small least-squares problem", "[optim]") {
       {"Lion", [](Tensor x) { LionOptions o; o.lr = 0.001; return std::make_unique<Lion>(std::vector<Tensor>{x}, o); }},
   };
   for (auto& [name, build] : opts) {
-    Tensor x = zeros({1, n}, DType::F64);
-    ag::set_requires_grad(x, true);
-    auto opt = build(x);
-    for (int it = 0; it < 3000; ++it) {
-      opt->zero_grad();
-      Tensor r = sub(sum(mul(At, x), {1}), bt);
-      ag::backward({sum(mul(r, r))});
-      opt->step();
-    }
-    Vec got = vals(x);
-    double err = 0;
-    for (int j = 0; j < n; ++j) err = std::max(err, std::fabs(got[static_cast<size_t>(j)] - xs[static_cast<size_t>(j)]));
+    const double err = least_squares_error(build);
     INFO(name << " max error " << err);
     // Lion moves every coordinate by lr per step, so it ends within a few lr of the optimum.
     CHECK(err < (std::string(name) == "Lion" ? 5e-3 : 1e-4));
@@ -291,15 +225,6 @@ TEST_CASE("optimizers converge on a small least-squares problem", "[optim]") {
 }
 
 namespace {
-// Deterministic gradients for checkpoint tests: a function of the step and the parameter values.
-void set_grads(const std::vector<Tensor>& ps, int t) {
-  for (size_t k = 0; k < ps.size(); ++k) {
-    Vec v = vals(ps[k]);
-    for (size_t i = 0; i < v.size(); ++i) v[i] = std::sin(v[i] * 3.0 + t + static_cast<double>(k)) + 0.1 * v[i];
-    ag::set_grad(ps[k], make(v, ps[k].shape(), ps[k].dtype()));
-  }
-}
-
 std::vector<Tensor> fresh_params() {
   std::vector<Tensor> ps{make({0.1, 0.2, -0.3, 0.4, 0.5, -0.6}, {2, 3}, DType::F32), make({1.0, -2.0}, {2}, DType::F32),
                          make({0.7}, {}, DType::F64)};
