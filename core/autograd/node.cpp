@@ -95,7 +95,7 @@ void SavedTensor::reset() {
 // create_graph still differentiates through it.
 void SavedTensor::weaken_if_output(const Tensor& out, const std::shared_ptr<Node>& node, uint32_t output_nr) {
   if (is_output_ || !tensor_.defined() || !tensor_.is_same(out)) return;
-  tensor_ = Tensor(std::make_shared<TensorImpl>(out.storage(), out.shape(), out.strides(), out.offset(), out.dtype()));
+  tensor_ = detach(out);  // the same data, without the autograd meta that points at the node
   grad_fn_ = node;
   output_nr_ = output_nr;
   is_output_ = true;

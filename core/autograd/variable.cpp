@@ -214,7 +214,7 @@ void record(const char* name, const std::vector<Tensor>& inputs, const std::vect
 }
 
 Tensor attach_grad_fn(const Tensor& data, std::shared_ptr<Node> grad_fn, uint32_t output_nr) {
-  Tensor t(std::make_shared<TensorImpl>(data.storage(), data.shape(), data.strides(), data.offset(), data.dtype()));
+  Tensor t = detach(data);
   AutogradMeta& m = meta(t);
   m.grad_fn = std::move(grad_fn);
   m.output_nr = output_nr;
