@@ -22,7 +22,15 @@ typedef enum tfl_status {
   TFL_ERR_INDEX = 6,            ///< an index or axis is out of range
   TFL_ERR_NOT_IMPLEMENTED = 7,  ///< no kernel for this combination (e.g. CUDA in a CPU-only build)
   TFL_ERR_IO = 8,               ///< a file could not be read or written, or is malformed
-  TFL_ERR_INTERNAL = 9          ///< a bug in tenflowers; please report it
+  TFL_ERR_INTERNAL = 9,         ///< a bug in tenflowers; please report it
+  TFL_ERR_GRADIENT = 10,        ///< autograd misuse: no gradient required, graph already freed, saved tensor modified
+  TFL_ERR_NUMERICAL = 11,       ///< NaN or Inf produced while the numerical check mode is on
+  TFL_ERR_TENSOR_OP = 12,       ///< valid inputs the op cannot compute (e.g. a singular matrix)
+  TFL_ERR_LAYER_CONFIG = 13,    ///< a layer's hyperparameters are impossible (e.g. 0 features)
+  TFL_ERR_OPTIMIZER = 14,       ///< bad optimizer hyperparameters or optimizer state
+  TFL_ERR_SERIALIZATION = 15,   ///< bytes that do not decode (malformed header, JSON or dtype tag)
+  TFL_ERR_DATA_LOADING = 16,    ///< a dataset or data loader cannot deliver samples
+  TFL_ERR_CHECKPOINT = 17       ///< a checkpoint does not match the model or optimizer it is loaded into
 } tfl_status;
 
 /// Element types. f16 and bf16 are stored natively and computed in f32.

@@ -52,6 +52,14 @@ namespace {
     case TFL_ERR_NOT_IMPLEMENTED: throw tfl::NotImplementedError(msg);
     case TFL_ERR_IO: throw tfl::IoError(msg);
     case TFL_ERR_INTERNAL: throw tfl::InternalError(msg);
+    case TFL_ERR_GRADIENT: throw tfl::GradientError(msg);
+    case TFL_ERR_NUMERICAL: throw tfl::NumericalError(msg);
+    case TFL_ERR_TENSOR_OP: throw tfl::TensorOpError(msg);
+    case TFL_ERR_LAYER_CONFIG: throw tfl::LayerConfigError(msg);
+    case TFL_ERR_OPTIMIZER: throw tfl::OptimizerError(msg);
+    case TFL_ERR_SERIALIZATION: throw tfl::SerializationError(msg);
+    case TFL_ERR_DATA_LOADING: throw tfl::DataLoadingError(msg);
+    case TFL_ERR_CHECKPOINT: throw tfl::CheckpointError(msg);
     default: throw tfl::InvalidArgumentError(msg);  // TFL_ERR_INVALID_ARGUMENT and unknown codes
   }
 }
@@ -94,6 +102,14 @@ TFL_API TFL_SINCE(0, 1) const char* tfl_status_name(tfl_status status) {
     case TFL_ERR_NOT_IMPLEMENTED: return "TFL_ERR_NOT_IMPLEMENTED";
     case TFL_ERR_IO: return "TFL_ERR_IO";
     case TFL_ERR_INTERNAL: return "TFL_ERR_INTERNAL";
+    case TFL_ERR_GRADIENT: return "TFL_ERR_GRADIENT";
+    case TFL_ERR_NUMERICAL: return "TFL_ERR_NUMERICAL";
+    case TFL_ERR_TENSOR_OP: return "TFL_ERR_TENSOR_OP";
+    case TFL_ERR_LAYER_CONFIG: return "TFL_ERR_LAYER_CONFIG";
+    case TFL_ERR_OPTIMIZER: return "TFL_ERR_OPTIMIZER";
+    case TFL_ERR_SERIALIZATION: return "TFL_ERR_SERIALIZATION";
+    case TFL_ERR_DATA_LOADING: return "TFL_ERR_DATA_LOADING";
+    case TFL_ERR_CHECKPOINT: return "TFL_ERR_CHECKPOINT";
   }
   return "TFL_ERR_UNKNOWN";
 }

@@ -18,6 +18,15 @@ enum class ErrorCode : int {
   kNotImplemented = 7,
   kIo = 8,
   kInternal = 9,
+  // Error classes users of a training library tell apart (issue 9); appended, never renumbered.
+  kGradient = 10,       // autograd misuse: backward through a freed graph, no grad required, ...
+  kNumerical = 11,      // NaN/Inf found while the numerical check mode is on
+  kTensorOp = 12,       // an op's inputs are well-formed but the op cannot be computed (singular matrix, ...)
+  kLayerConfig = 13,    // a layer was configured with impossible hyperparameters
+  kOptimizer = 14,      // bad optimizer hyperparameters or state
+  kSerialization = 15,  // bytes that do not decode: malformed file header, JSON, dtype tag
+  kDataLoading = 16,    // a dataset or loader cannot deliver samples
+  kCheckpoint = 17,     // a checkpoint does not match the model or optimizer it is loaded into
 };
 
 // Mixed into every tfl exception so a single catch (const tfl::Error&) recovers the code.
@@ -45,6 +54,14 @@ using IndexError = TypedError<std::out_of_range, ErrorCode::kIndex>;
 using NotImplementedError = TypedError<std::logic_error, ErrorCode::kNotImplemented>;
 using IoError = TypedError<std::runtime_error, ErrorCode::kIo>;
 using InternalError = TypedError<std::logic_error, ErrorCode::kInternal>;
+using GradientError = TypedError<std::runtime_error, ErrorCode::kGradient>;
+using NumericalError = TypedError<std::range_error, ErrorCode::kNumerical>;
+using TensorOpError = TypedError<std::runtime_error, ErrorCode::kTensorOp>;
+using LayerConfigError = TypedError<std::invalid_argument, ErrorCode::kLayerConfig>;
+using OptimizerError = TypedError<std::invalid_argument, ErrorCode::kOptimizer>;
+using SerializationError = TypedError<std::runtime_error, ErrorCode::kSerialization>;
+using DataLoadingError = TypedError<std::runtime_error, ErrorCode::kDataLoading>;
+using CheckpointError = TypedError<std::runtime_error, ErrorCode::kCheckpoint>;
 
 namespace detail {
 template <class... Parts>

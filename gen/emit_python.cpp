@@ -65,6 +65,14 @@ const std::map<std::string, PyError> kErrorPolicy = {
     {"NOT_IMPLEMENTED", {"UnimplementedError", "NotImplementedError"}},
     {"IO", {"IOFailureError", "OSError"}},
     {"INTERNAL", {"InternalError", "RuntimeError"}},
+    {"GRADIENT", {"GradientError", "RuntimeError"}},
+    {"NUMERICAL", {"NumericalError", "FloatingPointError"}},
+    {"TENSOR_OP", {"TensorOpError", "RuntimeError"}},
+    {"LAYER_CONFIG", {"LayerConfigError", "ValueError"}},
+    {"OPTIMIZER", {"OptimizerError", "ValueError"}},
+    {"SERIALIZATION", {"SerializationError", "ValueError"}},
+    {"DATA_LOADING", {"DataLoadingError", "OSError"}},
+    {"CHECKPOINT", {"CheckpointError", "RuntimeError"}},
 };
 
 std::string camel(const std::string& upper_snake) {

@@ -109,6 +109,22 @@ pub enum ErrorKind {
     Io,
     /// a bug in tenflowers; please report it
     Internal,
+    /// autograd misuse: no gradient required, graph already freed, saved tensor modified
+    Gradient,
+    /// NaN or Inf produced while the numerical check mode is on
+    Numerical,
+    /// valid inputs the op cannot compute (e.g. a singular matrix)
+    TensorOp,
+    /// a layer's hyperparameters are impossible (e.g. 0 features)
+    LayerConfig,
+    /// bad optimizer hyperparameters or optimizer state
+    Optimizer,
+    /// bytes that do not decode (malformed header, JSON or dtype tag)
+    Serialization,
+    /// a dataset or data loader cannot deliver samples
+    DataLoading,
+    /// a checkpoint does not match the model or optimizer it is loaded into
+    Checkpoint,
     /// A code this binding does not know (a newer library).
     Unknown(i32),
 }
@@ -126,6 +142,14 @@ impl ErrorKind {
             7 => Some(ErrorKind::NotImplemented),
             8 => Some(ErrorKind::Io),
             9 => Some(ErrorKind::Internal),
+            10 => Some(ErrorKind::Gradient),
+            11 => Some(ErrorKind::Numerical),
+            12 => Some(ErrorKind::TensorOp),
+            13 => Some(ErrorKind::LayerConfig),
+            14 => Some(ErrorKind::Optimizer),
+            15 => Some(ErrorKind::Serialization),
+            16 => Some(ErrorKind::DataLoading),
+            17 => Some(ErrorKind::Checkpoint),
             0 => None,
             other => Some(ErrorKind::Unknown(other)),
         }
@@ -142,6 +166,14 @@ impl ErrorKind {
             ErrorKind::NotImplemented => 7,
             ErrorKind::Io => 8,
             ErrorKind::Internal => 9,
+            ErrorKind::Gradient => 10,
+            ErrorKind::Numerical => 11,
+            ErrorKind::TensorOp => 12,
+            ErrorKind::LayerConfig => 13,
+            ErrorKind::Optimizer => 14,
+            ErrorKind::Serialization => 15,
+            ErrorKind::DataLoading => 16,
+            ErrorKind::Checkpoint => 17,
             ErrorKind::Unknown(v) => v,
         })
     }
@@ -157,6 +189,14 @@ impl ErrorKind {
             ErrorKind::NotImplemented => "TFL_ERR_NOT_IMPLEMENTED",
             ErrorKind::Io => "TFL_ERR_IO",
             ErrorKind::Internal => "TFL_ERR_INTERNAL",
+            ErrorKind::Gradient => "TFL_ERR_GRADIENT",
+            ErrorKind::Numerical => "TFL_ERR_NUMERICAL",
+            ErrorKind::TensorOp => "TFL_ERR_TENSOR_OP",
+            ErrorKind::LayerConfig => "TFL_ERR_LAYER_CONFIG",
+            ErrorKind::Optimizer => "TFL_ERR_OPTIMIZER",
+            ErrorKind::Serialization => "TFL_ERR_SERIALIZATION",
+            ErrorKind::DataLoading => "TFL_ERR_DATA_LOADING",
+            ErrorKind::Checkpoint => "TFL_ERR_CHECKPOINT",
             ErrorKind::Unknown(_) => "unknown status",
         }
     }

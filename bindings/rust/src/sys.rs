@@ -31,6 +31,22 @@ pub const TFL_ERR_NOT_IMPLEMENTED: tfl_status = tfl_status(7);
 pub const TFL_ERR_IO: tfl_status = tfl_status(8);
 /// a bug in tenflowers; please report it
 pub const TFL_ERR_INTERNAL: tfl_status = tfl_status(9);
+/// autograd misuse: no gradient required, graph already freed, saved tensor modified
+pub const TFL_ERR_GRADIENT: tfl_status = tfl_status(10);
+/// NaN or Inf produced while the numerical check mode is on
+pub const TFL_ERR_NUMERICAL: tfl_status = tfl_status(11);
+/// valid inputs the op cannot compute (e.g. a singular matrix)
+pub const TFL_ERR_TENSOR_OP: tfl_status = tfl_status(12);
+/// a layer's hyperparameters are impossible (e.g. 0 features)
+pub const TFL_ERR_LAYER_CONFIG: tfl_status = tfl_status(13);
+/// bad optimizer hyperparameters or optimizer state
+pub const TFL_ERR_OPTIMIZER: tfl_status = tfl_status(14);
+/// bytes that do not decode (malformed header, JSON or dtype tag)
+pub const TFL_ERR_SERIALIZATION: tfl_status = tfl_status(15);
+/// a dataset or data loader cannot deliver samples
+pub const TFL_ERR_DATA_LOADING: tfl_status = tfl_status(16);
+/// a checkpoint does not match the model or optimizer it is loaded into
+pub const TFL_ERR_CHECKPOINT: tfl_status = tfl_status(17);
 
 /// Element types. f16 and bf16 are stored natively and computed in f32.
 #[repr(transparent)]

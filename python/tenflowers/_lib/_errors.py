@@ -64,6 +64,54 @@ class InternalError(TenflowersError, RuntimeError):
     status = 9
 
 
+class GradientError(TenflowersError, RuntimeError):
+    """autograd misuse: no gradient required, graph already freed, saved tensor modified (TFL_ERR_GRADIENT)."""
+
+    status = 10
+
+
+class NumericalError(TenflowersError, FloatingPointError):
+    """NaN or Inf produced while the numerical check mode is on (TFL_ERR_NUMERICAL)."""
+
+    status = 11
+
+
+class TensorOpError(TenflowersError, RuntimeError):
+    """valid inputs the op cannot compute (e.g. a singular matrix) (TFL_ERR_TENSOR_OP)."""
+
+    status = 12
+
+
+class LayerConfigError(TenflowersError, ValueError):
+    """a layer's hyperparameters are impossible (e.g. 0 features) (TFL_ERR_LAYER_CONFIG)."""
+
+    status = 13
+
+
+class OptimizerError(TenflowersError, ValueError):
+    """bad optimizer hyperparameters or optimizer state (TFL_ERR_OPTIMIZER)."""
+
+    status = 14
+
+
+class SerializationError(TenflowersError, ValueError):
+    """bytes that do not decode (malformed header, JSON or dtype tag) (TFL_ERR_SERIALIZATION)."""
+
+    status = 15
+
+
+class DataLoadingError(TenflowersError, OSError):
+    """a dataset or data loader cannot deliver samples (TFL_ERR_DATA_LOADING)."""
+
+    status = 16
+
+
+class CheckpointError(TenflowersError, RuntimeError):
+    """a checkpoint does not match the model or optimizer it is loaded into (TFL_ERR_CHECKPOINT)."""
+
+    status = 17
+
+
 # tfl_status code -> exception class.
 STATUS_ERRORS: Dict[int, Type[TenflowersError]] = {
     1: InvalidArgumentError,
@@ -75,6 +123,14 @@ STATUS_ERRORS: Dict[int, Type[TenflowersError]] = {
     7: UnimplementedError,
     8: IOFailureError,
     9: InternalError,
+    10: GradientError,
+    11: NumericalError,
+    12: TensorOpError,
+    13: LayerConfigError,
+    14: OptimizerError,
+    15: SerializationError,
+    16: DataLoadingError,
+    17: CheckpointError,
 }
 
 __all__ = [
@@ -88,5 +144,13 @@ __all__ = [
     "UnimplementedError",
     "IOFailureError",
     "InternalError",
+    "GradientError",
+    "NumericalError",
+    "TensorOpError",
+    "LayerConfigError",
+    "OptimizerError",
+    "SerializationError",
+    "DataLoadingError",
+    "CheckpointError",
     "STATUS_ERRORS",
 ]

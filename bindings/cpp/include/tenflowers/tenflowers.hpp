@@ -36,7 +36,15 @@ enum class Status : std::underlying_type_t<tfl_status> {
   ErrIndex = TFL_ERR_INDEX,
   ErrNotImplemented = TFL_ERR_NOT_IMPLEMENTED,
   ErrIo = TFL_ERR_IO,
-  ErrInternal = TFL_ERR_INTERNAL
+  ErrInternal = TFL_ERR_INTERNAL,
+  ErrGradient = TFL_ERR_GRADIENT,
+  ErrNumerical = TFL_ERR_NUMERICAL,
+  ErrTensorOp = TFL_ERR_TENSOR_OP,
+  ErrLayerConfig = TFL_ERR_LAYER_CONFIG,
+  ErrOptimizer = TFL_ERR_OPTIMIZER,
+  ErrSerialization = TFL_ERR_SERIALIZATION,
+  ErrDataLoading = TFL_ERR_DATA_LOADING,
+  ErrCheckpoint = TFL_ERR_CHECKPOINT
 };
 
 /// Element types. f16 and bf16 are stored natively and computed in f32.
@@ -158,6 +166,54 @@ class InternalError : public Error {
   explicit InternalError(const std::string& message) : Error(Status::ErrInternal, message) {}
 };
 
+/// TFL_ERR_GRADIENT: autograd misuse: no gradient required, graph already freed, saved tensor modified
+class GradientError : public Error {
+ public:
+  explicit GradientError(const std::string& message) : Error(Status::ErrGradient, message) {}
+};
+
+/// TFL_ERR_NUMERICAL: NaN or Inf produced while the numerical check mode is on
+class NumericalError : public Error {
+ public:
+  explicit NumericalError(const std::string& message) : Error(Status::ErrNumerical, message) {}
+};
+
+/// TFL_ERR_TENSOR_OP: valid inputs the op cannot compute (e.g. a singular matrix)
+class TensorOpError : public Error {
+ public:
+  explicit TensorOpError(const std::string& message) : Error(Status::ErrTensorOp, message) {}
+};
+
+/// TFL_ERR_LAYER_CONFIG: a layer's hyperparameters are impossible (e.g. 0 features)
+class LayerConfigError : public Error {
+ public:
+  explicit LayerConfigError(const std::string& message) : Error(Status::ErrLayerConfig, message) {}
+};
+
+/// TFL_ERR_OPTIMIZER: bad optimizer hyperparameters or optimizer state
+class OptimizerError : public Error {
+ public:
+  explicit OptimizerError(const std::string& message) : Error(Status::ErrOptimizer, message) {}
+};
+
+/// TFL_ERR_SERIALIZATION: bytes that do not decode (malformed header, JSON or dtype tag)
+class SerializationError : public Error {
+ public:
+  explicit SerializationError(const std::string& message) : Error(Status::ErrSerialization, message) {}
+};
+
+/// TFL_ERR_DATA_LOADING: a dataset or data loader cannot deliver samples
+class DataLoadingError : public Error {
+ public:
+  explicit DataLoadingError(const std::string& message) : Error(Status::ErrDataLoading, message) {}
+};
+
+/// TFL_ERR_CHECKPOINT: a checkpoint does not match the model or optimizer it is loaded into
+class CheckpointError : public Error {
+ public:
+  explicit CheckpointError(const std::string& message) : Error(Status::ErrCheckpoint, message) {}
+};
+
 namespace detail {
 
 /// Throws the exception class of `status` with `message`.
@@ -172,6 +228,14 @@ namespace detail {
     case TFL_ERR_NOT_IMPLEMENTED: throw NotImplementedError(message);
     case TFL_ERR_IO: throw IoError(message);
     case TFL_ERR_INTERNAL: throw InternalError(message);
+    case TFL_ERR_GRADIENT: throw GradientError(message);
+    case TFL_ERR_NUMERICAL: throw NumericalError(message);
+    case TFL_ERR_TENSOR_OP: throw TensorOpError(message);
+    case TFL_ERR_LAYER_CONFIG: throw LayerConfigError(message);
+    case TFL_ERR_OPTIMIZER: throw OptimizerError(message);
+    case TFL_ERR_SERIALIZATION: throw SerializationError(message);
+    case TFL_ERR_DATA_LOADING: throw DataLoadingError(message);
+    case TFL_ERR_CHECKPOINT: throw CheckpointError(message);
     default: throw Error(static_cast<Status>(status), message);
   }
 }
