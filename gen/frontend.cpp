@@ -302,6 +302,14 @@ bool read_api(const tooling::CompilationDatabase& db, const std::vector<std::str
       {"-resource-dir=" TFLGEN_RESOURCE_DIR, "-DTFL_GEN=1", "-Wno-unknown-warning-option",
        "-Wno-unused-command-line-argument"},
       tooling::ArgumentInsertPosition::END));
+  // GCC code-generation flags clang 14 does not know (the library is built with
+  // -mtls-dialect=gnu2, Note [Thread-local model]) only matter for code generation, never for parsing.
+  tool.appendArgumentsAdjuster([](const tooling::CommandLineArguments& args, llvm::StringRef) {
+    tooling::CommandLineArguments kept;
+    for (const std::string& a : args)
+      if (!llvm::StringRef(a).startswith("-mtls-dialect=")) kept.push_back(a);
+    return kept;
+  });
   Factory factory(api, errors);
   int rc = tool.run(&factory);
   std::sort(api.functions.begin(), api.functions.end(), [](const Function& a, const Function& b) {
