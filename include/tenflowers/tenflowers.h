@@ -1236,6 +1236,37 @@ TFL_NODISCARD tfl_status tfl_module_type_name(TFL_OUT const char **out, const tf
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL m.
 TFL_NODISCARD tfl_status tfl_module_zero_grad(TFL_IN tfl_module *m, bool set_to_none);
 
+/* ---- nn_state_space ---------------------------------------------------------------------------- */
+
+/// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+/// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+/// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+/// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+/// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+/// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+/// tfl_nn_state_space_forward for the final state.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param state_size State size (> 0).
+/// @param in_features Input features (> 0).
+/// @param out_features Output features (> 0).
+/// @param feedthrough Whether the layer has the direct term D u_t.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG
+///         for a size <= 0; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_state_space_create(TFL_OUT tfl_module **out, int64_t state_size, int64_t in_features, int64_t out_features, bool feedthrough, tfl_dtype dtype);
+
+/// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+/// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+/// tfl_module_forward for that).
+/// @param[out] out_output New tensor (batch, seq, out_features); release with tfl_tensor_release.
+/// @param[out] out_state New tensor (batch, state_size); release with tfl_tensor_release.
+/// @param m A module made by tfl_nn_state_space_create.
+/// @param u Input (batch, seq, in_features) of the parameters' dtype.
+/// @param x0 Initial state (batch, state_size), or (state_size) shared by the batch; NULL for zeros.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a module of another type;
+///         TFL_ERR_SHAPE / TFL_ERR_DTYPE for inputs of the wrong shape or dtype.
+TFL_NODISCARD tfl_status tfl_nn_state_space_forward(TFL_OUT tfl_tensor **out_output, TFL_OUT tfl_tensor **out_state, TFL_IN tfl_module *m, const tfl_tensor *u, TFL_NULLABLE const tfl_tensor *x0);
+
 /* ---- ops_elementwise --------------------------------------------------------------------------- */
 
 /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.

@@ -4957,6 +4957,37 @@ pub fn nn_tanh_create() -> Result<Module> {
     Ok(unsafe { Module::from_out(out_raw, "tfl_nn_tanh_create")? })
 }
 
+/// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+/// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+/// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+/// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+/// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+/// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+/// tfl_nn_state_space_forward for the final state.
+#[doc(alias = "tfl_nn_state_space_create")]
+pub fn nn_state_space_create(state_size: i64, in_features: i64, out_features: i64, feedthrough: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_state_space_create(&mut out_raw, state_size, in_features, out_features, feedthrough, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_state_space_create")? })
+}
+
+/// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+/// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+/// tfl_module_forward for that).
+#[doc(alias = "tfl_nn_state_space_forward")]
+pub fn nn_state_space_forward(m: &Module, u: &Tensor, x0: Option<&Tensor>) -> Result<(Tensor, Tensor)> {
+    let mut out_output_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let mut out_state_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_state_space_forward(&mut out_output_raw, &mut out_state_raw, m.raw.as_ptr() as _, u.raw.as_ptr() as _, x0.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok((unsafe { Tensor::from_out(out_output_raw, "tfl_nn_state_space_forward")? }, unsafe { Tensor::from_out(out_state_raw, "tfl_nn_state_space_forward")? }))
+}
+
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
 /// is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters
 /// without a gradient are ignored.

@@ -551,6 +551,18 @@ extern "C" {
     pub fn tfl_module_type_name(out: *mut *const c_char, m: *const tfl_module) -> tfl_status;
     /// Clears the accumulated gradient of every parameter of the module and its descendants.
     pub fn tfl_module_zero_grad(m: *mut tfl_module, set_to_none: bool) -> tfl_status;
+    /// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+    /// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+    /// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+    /// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+    /// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+    /// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+    /// tfl_nn_state_space_forward for the final state.
+    pub fn tfl_nn_state_space_create(out: *mut *mut tfl_module, state_size: i64, in_features: i64, out_features: i64, feedthrough: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+    /// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+    /// tfl_module_forward for that).
+    pub fn tfl_nn_state_space_forward(out_output: *mut *mut tfl_tensor, out_state: *mut *mut tfl_tensor, m: *mut tfl_module, u: *const tfl_tensor, x0: *const tfl_tensor) -> tfl_status;
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
     pub fn tfl_tensor_add(out: *mut *mut tfl_tensor, a: *const tfl_tensor, b: *const tfl_tensor) -> tfl_status;
     /// Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add).

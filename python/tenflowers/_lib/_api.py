@@ -1808,6 +1808,46 @@ def module_zero_grad(m, set_to_none):
         _raise(status)
 
 
+# ---- nn_state_space ------------------------------------------------------------------------------
+
+
+def nn_state_space_create(state_size, in_features, out_features, feedthrough, dtype):
+    """A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0). Output (batch, seq, out_features). Parameters \"A\" (state_size, state_size), \"B\" (state_size, in_features), \"C\" (out_features, state_size) and, with feedthrough, \"D\" (out_features, in_features). B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use tfl_nn_state_space_forward for the final state."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_nn_state_space_create(out, state_size, in_features, out_features, feedthrough, dtype)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_state_space_forward(m, u, x0):
+    """Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0 itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use tfl_module_forward for that)."""
+    try:
+        out_output = _P2_pop()
+    except IndexError:
+        out_output = _new(_T2)
+    try:
+        out_state = _P2_pop()
+    except IndexError:
+        out_state = _new(_T2)
+    status = lib.tfl_nn_state_space_forward(out_output, out_state, m, u, _NULL if x0 is None else x0)
+    if status:
+        _P2_push(out_output)
+        _P2_push(out_state)
+        _raise(status)
+    v_out_output = out_output[0]
+    v_out_state = out_state[0]
+    _P2_push(out_output)
+    _P2_push(out_state)
+    return (_gc(v_out_output, _release_tensor) if v_out_output else None, _gc(v_out_state, _release_tensor) if v_out_state else None)
+
+
 # ---- ops_elementwise -----------------------------------------------------------------------------
 
 

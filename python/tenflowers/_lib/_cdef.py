@@ -154,6 +154,8 @@ tfl_status tfl_module_to_string(char *out, size_t *out_len, size_t capacity, con
 tfl_status tfl_module_train(tfl_module *m, bool training);
 tfl_status tfl_module_type_name(const char **out, const tfl_module *m);
 tfl_status tfl_module_zero_grad(tfl_module *m, bool set_to_none);
+tfl_status tfl_nn_state_space_create(tfl_module **out, int64_t state_size, int64_t in_features, int64_t out_features, bool feedthrough, tfl_dtype dtype);
+tfl_status tfl_nn_state_space_forward(tfl_tensor **out_output, tfl_tensor **out_state, tfl_module *m, const tfl_tensor *u, const tfl_tensor *x0);
 tfl_status tfl_tensor_add(tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_out(tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_scalar(tfl_tensor **out, const tfl_tensor *t, double scalar);

@@ -2150,6 +2150,33 @@ inline void nn_sequential_append(Module& seq, Module& module) {
   return Module::adopt(c_out);
 }
 
+/// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+/// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+/// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+/// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+/// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+/// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+/// tfl_nn_state_space_forward for the final state.
+/// Wraps tfl_nn_state_space_create.
+// tfl_nn_state_space_create
+[[nodiscard]] inline Module nn_state_space_create(int64_t state_size, int64_t in_features, int64_t out_features, bool feedthrough, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_state_space_create(&c_out, state_size, in_features, out_features, feedthrough, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+/// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+/// tfl_module_forward for that).
+/// Wraps tfl_nn_state_space_forward.
+// tfl_nn_state_space_forward
+[[nodiscard]] inline std::tuple<Tensor, Tensor> nn_state_space_forward(Module& m, const Tensor& u, const std::optional<Tensor>& x0) {
+  tfl_tensor* c_out_output = nullptr;
+  tfl_tensor* c_out_state = nullptr;
+  check(::tfl_nn_state_space_forward(&c_out_output, &c_out_state, m.borrow(), u.borrow(), x0 ? x0->borrow() : nullptr));
+  return std::tuple<Tensor, Tensor>{Tensor::adopt(c_out_output), Tensor::adopt(c_out_state)};
+}
+
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
 /// is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters
 /// without a gradient are ignored.
