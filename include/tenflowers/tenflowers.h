@@ -168,6 +168,12 @@ typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements,
                                                   size_t ngrad_input,
                                                   const tfl_tensor* const* grad_output,
                                                   size_t ngrad_output, void* user_data);
+/// The computation of a module made by tfl_module_create_custom, run by tfl_module_forward (between the
+/// module's hooks) with the inputs, borrowed for the duration of the call. Set *out to a new reference
+/// (the library takes it over and releases it); leaving it NULL fails the forward call. A status other
+/// than TFL_OK fails the forward call with that status.
+typedef tfl_status (*tfl_module_forward_fn)(tfl_tensor** out, const tfl_tensor* const* inputs,
+                                            size_t ninputs, void* user_data);
 /// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
 /// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
 /// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
@@ -1235,6 +1241,60 @@ TFL_NODISCARD tfl_status tfl_module_type_name(TFL_OUT const char **out, const tf
 ///                    with zeros.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL m.
 TFL_NODISCARD tfl_status tfl_module_zero_grad(TFL_IN tfl_module *m, bool set_to_none);
+
+/* ---- nn_parameter ------------------------------------------------------------------------------ */
+
+/// A new custom module: an empty module (no parameters, buffers or children; add them with
+/// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+/// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param type_name The module's type name (shown by tfl_module_type_name and tfl_module_to_string).
+/// @param fn The forward computation, or NULL for a module that only holds state (forward then fails
+///           with TFL_ERR_NOT_IMPLEMENTED).
+/// @param user_data Passed to fn unchanged; it must stay valid while the module lives.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or type_name, or an empty type_name.
+TFL_NODISCARD tfl_status tfl_module_create_custom(TFL_OUT tfl_module **out, const char *type_name, TFL_NULLABLE tfl_module_forward_fn fn, TFL_IN TFL_NULLABLE void *user_data);
+
+/// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+/// @param m The module.
+/// @param name The name: non-empty, no '.', not yet used by a parameter, buffer or child of m.
+/// @param t The tensor (shared, no copy).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad or taken name.
+TFL_NODISCARD tfl_status tfl_module_register_buffer(TFL_IN tfl_module *m, const char *name, const tfl_tensor *t);
+
+/// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+/// fine). Its parameters are listed as "<name>.<parameter>".
+/// @param m The module.
+/// @param name The name: non-empty, no '.', not yet used by a parameter, buffer or child of m.
+/// @param child The child; neither m itself nor a module that contains m.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad or taken name, or a cycle.
+TFL_NODISCARD tfl_status tfl_module_register_child(TFL_IN tfl_module *m, const char *name, TFL_IN tfl_module *child);
+
+/// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+/// require grad or not; later listings, state dicts and zero_grad include it.
+/// @param m The module.
+/// @param name The name: non-empty, no '.', not yet used by a parameter, buffer or child of m.
+/// @param t A floating leaf tensor.
+/// @param requires_grad Whether the parameter is trainable.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad or taken name, or a t computed
+///         by an op; TFL_ERR_DTYPE for a non-floating t.
+TFL_NODISCARD tfl_status tfl_module_register_parameter(TFL_IN tfl_module *m, const char *name, const tfl_tensor *t, bool requires_grad);
+
+/// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+/// grad when requires_grad is true.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param data The values (any tensor; the parameter is a detached alias of it).
+/// @param requires_grad Whether the parameter is trainable.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE when requires_grad is true
+///         and data is not floating.
+TFL_NODISCARD tfl_status tfl_parameter_create(TFL_OUT tfl_tensor **out, const tfl_tensor *data, bool requires_grad);
+
+/// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+/// weights are). Views and detached aliases of a parameter are not parameters themselves.
+/// @param[out] out Receives the answer.
+/// @param t The tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_is_parameter(TFL_OUT bool *out, const tfl_tensor *t);
 
 /* ---- nn_state_space ---------------------------------------------------------------------------- */
 

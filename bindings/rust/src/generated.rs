@@ -875,6 +875,49 @@ pub(crate) unsafe extern "C" fn tfl_module_backward_hook_fn_trampoline<F: Fn(&[O
 /// for the failing call to report). Borrowed array entries are retained into owned handles for the
 /// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
 /// lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_module_forward_fn_trampoline<F: Fn(&[Option<Tensor>]) -> Result<Option<Tensor>> + 'static>(out: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, user_data: *mut c_void) -> sys::tfl_status {
+    if inputs.is_null() && ninputs != 0 {
+        return ErrorKind::InvalidArgument.to_sys();
+    }
+    let f = &*(user_data as *const F);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let inputs_owned: Vec<Option<Tensor>> = if ninputs == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(inputs, ninputs as usize)
+                .iter()
+                .map(|&r| NonNull::new(r as *mut sys::tfl_tensor).map(|raw| (*ManuallyDrop::new(Tensor { raw })).clone()))
+                .collect()
+        };
+        f(&inputs_owned)
+    }));
+    match result {
+        Ok(Ok(out0)) => {
+            if let Some(h) = out0 {
+                if out.is_null() {
+                    drop(h);
+                } else {
+                    *out = h.into_raw();
+                }
+            }
+            sys::TFL_OK
+        }
+        Ok(Err(e)) => {
+            let kind = e.kind();
+            set_callback_error(e);
+            kind.to_sys()
+        }
+        Err(payload) => {
+            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_forward_fn closure: {}", panic_message(&*payload))));
+            ErrorKind::Internal.to_sys()
+        }
+    }
+}
+
+/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
+/// for the failing call to report). Borrowed array entries are retained into owned handles for the
+/// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
+/// lib.rs registers hooks whose closures it owns.
 pub(crate) unsafe extern "C" fn tfl_module_forward_hook_fn_trampoline<F: Fn(&[Option<Tensor>], &Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, output: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
     if inputs.is_null() && ninputs != 0 {
         return ErrorKind::InvalidArgument.to_sys();
@@ -1345,6 +1388,58 @@ impl Module {
     #[doc(alias = "tfl_module_zero_grad")]
     pub fn zero_grad(&self, set_to_none: bool) -> Result<()> {
         let status = unsafe { sys::tfl_module_zero_grad(self.raw.as_ptr(), set_to_none) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// A new custom module: an empty module (no parameters, buffers or children; add them with
+    /// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+    /// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+    ///
+    /// # Safety
+    /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
+    #[doc(alias = "tfl_module_create_custom")]
+    pub unsafe fn create_custom(type_name: &str, r#fn: sys::tfl_module_forward_fn, user_data: *mut c_void) -> Result<Module> {
+        let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+        let type_name_c = { let s = type_name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_create_custom: argument 'type_name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_create_custom(&mut out_raw, type_name_c.as_ptr(), r#fn, user_data) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Module::from_out(out_raw, "tfl_module_create_custom")? })
+    }
+
+    /// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+    #[doc(alias = "tfl_module_register_buffer")]
+    pub fn register_buffer(&self, name: &str, t: &Tensor) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_register_buffer: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_register_buffer(self.raw.as_ptr(), name_c.as_ptr(), t.raw.as_ptr() as _) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+    /// fine). Its parameters are listed as "<name>.<parameter>".
+    #[doc(alias = "tfl_module_register_child")]
+    pub fn register_child(&self, name: &str, child: &Module) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_register_child: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_register_child(self.raw.as_ptr(), name_c.as_ptr(), child.raw.as_ptr() as _) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+    /// require grad or not; later listings, state dicts and zero_grad include it.
+    #[doc(alias = "tfl_module_register_parameter")]
+    pub fn register_parameter(&self, name: &str, t: &Tensor, requires_grad: bool) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_register_parameter: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_register_parameter(self.raw.as_ptr(), name_c.as_ptr(), t.raw.as_ptr() as _, requires_grad) };
         if let Err(e) = check(status) {
             return Err(e);
         }
@@ -1847,6 +1942,18 @@ impl Tensor {
             return Err(e);
         }
         Ok(unsafe { Tensor::from_out(out_raw, "tfl_tensor_to_device")? })
+    }
+
+    /// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+    /// weights are). Views and detached aliases of a parameter are not parameters themselves.
+    #[doc(alias = "tfl_tensor_is_parameter")]
+    pub fn is_parameter(&self) -> Result<bool> {
+        let mut out_val: bool = false;
+        let status = unsafe { sys::tfl_tensor_is_parameter(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
     }
 
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
@@ -4955,6 +5062,18 @@ pub fn nn_tanh_create() -> Result<Module> {
         return Err(e);
     }
     Ok(unsafe { Module::from_out(out_raw, "tfl_nn_tanh_create")? })
+}
+
+/// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+/// grad when requires_grad is true.
+#[doc(alias = "tfl_parameter_create")]
+pub fn parameter_create(data: &Tensor, requires_grad: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_parameter_create(&mut out_raw, data.raw.as_ptr() as _, requires_grad) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_parameter_create")? })
 }
 
 /// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and

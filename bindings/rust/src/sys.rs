@@ -180,6 +180,12 @@ pub type tfl_deleter_fn = Option<unsafe extern "C" fn(data: *mut c_void, user_da
 /// entry). A status other than TFL_OK aborts the backward pass, which then fails with that status.
 pub type tfl_module_backward_hook_fn = Option<unsafe extern "C" fn(replacements: *mut *mut tfl_tensor, grad_input: *const *const tfl_tensor, ngrad_input: usize, grad_output: *const *const tfl_tensor, ngrad_output: usize, user_data: *mut c_void) -> tfl_status>;
 
+/// The computation of a module made by tfl_module_create_custom, run by tfl_module_forward (between the
+/// module's hooks) with the inputs, borrowed for the duration of the call. Set *out to a new reference
+/// (the library takes it over and releases it); leaving it NULL fails the forward call. A status other
+/// than TFL_OK fails the forward call with that status.
+pub type tfl_module_forward_fn = Option<unsafe extern "C" fn(out: *mut *mut tfl_tensor, inputs: *const *const tfl_tensor, ninputs: usize, user_data: *mut c_void) -> tfl_status>;
+
 /// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
 /// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
 /// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
@@ -551,6 +557,24 @@ extern "C" {
     pub fn tfl_module_type_name(out: *mut *const c_char, m: *const tfl_module) -> tfl_status;
     /// Clears the accumulated gradient of every parameter of the module and its descendants.
     pub fn tfl_module_zero_grad(m: *mut tfl_module, set_to_none: bool) -> tfl_status;
+    /// A new custom module: an empty module (no parameters, buffers or children; add them with
+    /// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+    /// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+    pub fn tfl_module_create_custom(out: *mut *mut tfl_module, type_name: *const c_char, r#fn: tfl_module_forward_fn, user_data: *mut c_void) -> tfl_status;
+    /// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+    pub fn tfl_module_register_buffer(m: *mut tfl_module, name: *const c_char, t: *const tfl_tensor) -> tfl_status;
+    /// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+    /// fine). Its parameters are listed as "<name>.<parameter>".
+    pub fn tfl_module_register_child(m: *mut tfl_module, name: *const c_char, child: *mut tfl_module) -> tfl_status;
+    /// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+    /// require grad or not; later listings, state dicts and zero_grad include it.
+    pub fn tfl_module_register_parameter(m: *mut tfl_module, name: *const c_char, t: *const tfl_tensor, requires_grad: bool) -> tfl_status;
+    /// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+    /// grad when requires_grad is true.
+    pub fn tfl_parameter_create(out: *mut *mut tfl_tensor, data: *const tfl_tensor, requires_grad: bool) -> tfl_status;
+    /// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+    /// weights are). Views and detached aliases of a parameter are not parameters themselves.
+    pub fn tfl_tensor_is_parameter(out: *mut bool, t: *const tfl_tensor) -> tfl_status;
     /// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
     /// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
     /// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,

@@ -1808,6 +1808,75 @@ def module_zero_grad(m, set_to_none):
         _raise(status)
 
 
+# ---- nn_parameter --------------------------------------------------------------------------------
+
+
+def module_create_custom(type_name, fn, user_data):
+    """A new custom module: an empty module (no parameters, buffers or children; add them with tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential)."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_module_create_custom(out, _cstr(type_name), _NULL if fn is None else fn, _NULL if user_data is None else user_data)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def module_register_buffer(m, name, t):
+    """Registers t as a buffer of m under name (saved and loaded with the state dict, not trained)."""
+    status = lib.tfl_module_register_buffer(m, _cstr(name), t)
+    if status:
+        _raise(status)
+
+
+def module_register_child(m, name, child):
+    """Registers child as a child module of m under name; m shares it (releasing the caller's handle is fine). Its parameters are listed as \"<name>.<parameter>\"."""
+    status = lib.tfl_module_register_child(m, _cstr(name), child)
+    if status:
+        _raise(status)
+
+
+def module_register_parameter(m, name, t, requires_grad):
+    """Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to require grad or not; later listings, state dicts and zero_grad include it."""
+    status = lib.tfl_module_register_parameter(m, _cstr(name), t, requires_grad)
+    if status:
+        _raise(status)
+
+
+def parameter_create(data, requires_grad):
+    """A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires grad when requires_grad is true."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_parameter_create(out, data, requires_grad)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def tensor_is_parameter(t):
+    """Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's weights are). Views and detached aliases of a parameter are not parameters themselves."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_tensor_is_parameter(out, t)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
 # ---- nn_state_space ------------------------------------------------------------------------------
 
 

@@ -20,3 +20,8 @@ __all__ = ["functional", "utils", "Parameter", "Module", "RemovableHandle", "Inc
 from .state_space import StateSpaceModel  # noqa: E402
 
 __all__ += ["StateSpaceModel"]
+
+# --- core parameter marking (issue 9) ---
+from .parameter import is_parameter  # noqa: E402
+
+__all__ += ["is_parameter"]

@@ -461,6 +461,22 @@ class Module {
   /// Clears the accumulated gradient of every parameter of the module and its descendants.
   /// Wraps tfl_module_zero_grad.
   void zero_grad(bool set_to_none);
+  /// A new custom module: an empty module (no parameters, buffers or children; add them with
+  /// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+  /// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+  /// Wraps tfl_module_create_custom.
+  [[nodiscard]] static Module create_custom(std::string_view type_name, tfl_module_forward_fn fn, void* user_data);
+  /// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+  /// Wraps tfl_module_register_buffer.
+  void register_buffer(std::string_view name, const Tensor& t);
+  /// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+  /// fine). Its parameters are listed as "<name>.<parameter>".
+  /// Wraps tfl_module_register_child.
+  void register_child(std::string_view name, Module& child);
+  /// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+  /// require grad or not; later listings, state dicts and zero_grad include it.
+  /// Wraps tfl_module_register_parameter.
+  void register_parameter(std::string_view name, const Tensor& t, bool requires_grad);
 
  private:
   tfl_module* h_ = nullptr;
@@ -837,6 +853,10 @@ class Tensor {
   /// flow back to t's device.
   /// Wraps tfl_tensor_to_device.
   [[nodiscard]] Tensor to_device(DeviceType device_type, int32_t device_index) const;
+  /// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+  /// weights are). Views and detached aliases of a parameter are not parameters themselves.
+  /// Wraps tfl_tensor_is_parameter.
+  [[nodiscard]] bool is_parameter() const;
   /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
   /// Wraps tfl_tensor_add.
   [[nodiscard]] Tensor add(const Tensor& b) const;
@@ -2150,6 +2170,16 @@ inline void nn_sequential_append(Module& seq, Module& module) {
   return Module::adopt(c_out);
 }
 
+/// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+/// grad when requires_grad is true.
+/// Wraps tfl_parameter_create.
+// tfl_parameter_create
+[[nodiscard]] inline Tensor parameter_create(const Tensor& data, bool requires_grad) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_parameter_create(&c_out, data.borrow(), requires_grad));
+  return Tensor::adopt(c_out);
+}
+
 /// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
 /// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
 /// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
@@ -2725,6 +2755,32 @@ inline void Module::zero_grad(bool set_to_none) {
   check(::tfl_module_zero_grad(h_, set_to_none));
 }
 
+// tfl_module_create_custom
+inline Module Module::create_custom(std::string_view type_name, tfl_module_forward_fn fn, void* user_data) {
+  tfl_module* c_out = nullptr;
+  std::string c_type_name(type_name);
+  check(::tfl_module_create_custom(&c_out, c_type_name.c_str(), fn, user_data));
+  return Module::adopt(c_out);
+}
+
+// tfl_module_register_buffer
+inline void Module::register_buffer(std::string_view name, const Tensor& t) {
+  std::string c_name(name);
+  check(::tfl_module_register_buffer(h_, c_name.c_str(), t.borrow()));
+}
+
+// tfl_module_register_child
+inline void Module::register_child(std::string_view name, Module& child) {
+  std::string c_name(name);
+  check(::tfl_module_register_child(h_, c_name.c_str(), child.borrow()));
+}
+
+// tfl_module_register_parameter
+inline void Module::register_parameter(std::string_view name, const Tensor& t, bool requires_grad) {
+  std::string c_name(name);
+  check(::tfl_module_register_parameter(h_, c_name.c_str(), t.borrow(), requires_grad));
+}
+
 // Optimizer
 
 // tfl_optimizer_hyperparameter
@@ -2997,6 +3053,13 @@ inline Tensor Tensor::to_device(DeviceType device_type, int32_t device_index) co
   tfl_tensor* c_out = nullptr;
   check(::tfl_tensor_to_device(&c_out, h_, static_cast<tfl_device_type>(device_type), device_index));
   return Tensor::adopt(c_out);
+}
+
+// tfl_tensor_is_parameter
+inline bool Tensor::is_parameter() const {
+  bool c_out{};
+  check(::tfl_tensor_is_parameter(&c_out, h_));
+  return c_out;
 }
 
 // tfl_tensor_add
