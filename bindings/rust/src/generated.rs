@@ -4426,6 +4426,50 @@ pub fn cuda_unavailable_reason() -> Result<String> {
     Ok(unsafe { string_from(out_val) })
 }
 
+/// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+/// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+/// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+#[doc(alias = "tfl_default_device_get")]
+pub fn default_device_get() -> Result<(DeviceType, i32)> {
+    let mut out_type_val: sys::tfl_device_type = Default::default();
+    let mut out_index_val: i32 = Default::default();
+    let status = unsafe { sys::tfl_default_device_get(&mut out_type_val, &mut out_index_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok((DeviceType::from_sys(out_type_val).ok_or_else(|| Error::new(ErrorKind::Internal, format!("tfl_default_device_get: unknown tfl_device_type value {}", out_type_val.0)))?, out_index_val))
+}
+
+/// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+/// exist stay where they are.
+#[doc(alias = "tfl_default_device_set")]
+pub fn default_device_set(device_type: DeviceType, device_index: i32) -> Result<()> {
+    let status = unsafe { sys::tfl_default_device_set(device_type.to_sys(), device_index) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+/// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+/// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+/// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+/// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+/// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+/// capacity = 0 first.
+#[doc(alias = "tfl_device_info_json")]
+pub fn device_info_json() -> Result<String> {
+    let mut out_len_val: usize = 0;
+    check(unsafe { sys::tfl_device_info_json(ptr::null_mut(), &mut out_len_val, 0) })?;
+    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+    let status = unsafe { sys::tfl_device_info_json(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
+}
+
 /// Message of the calling thread's most recent failure.
 #[doc(alias = "tfl_last_error_message")]
 pub fn last_error_message() -> String {

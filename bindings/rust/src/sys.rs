@@ -311,6 +311,21 @@ extern "C" {
     /// between host and device are synchronous: the values are in place when the call returns. Gradients
     /// flow back to t's device.
     pub fn tfl_tensor_to_device(out: *mut *mut tfl_tensor, t: *const tfl_tensor, device_type: tfl_device_type, device_index: i32) -> tfl_status;
+    /// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+    /// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+    /// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+    pub fn tfl_default_device_get(out_type: *mut tfl_device_type, out_index: *mut i32) -> tfl_status;
+    /// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+    /// exist stay where they are.
+    pub fn tfl_default_device_set(device_type: tfl_device_type, device_index: i32) -> tfl_status;
+    /// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+    /// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+    /// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+    /// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+    /// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+    /// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+    /// capacity = 0 first.
+    pub fn tfl_device_info_json(out: *mut c_char, out_len: *mut usize, capacity: usize) -> tfl_status;
     /// Message of the calling thread's most recent failure.
     pub fn tfl_last_error_message() -> *const c_char;
     /// Name of a status code, e.g. "TFL_ERR_SHAPE".

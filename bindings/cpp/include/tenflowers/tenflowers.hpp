@@ -1641,6 +1641,44 @@ inline void cuda_synchronize(int32_t device) {
   return std::string(c_out ? c_out : "");
 }
 
+/// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+/// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+/// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+/// Wraps tfl_default_device_get.
+// tfl_default_device_get
+[[nodiscard]] inline std::tuple<DeviceType, int32_t> default_device_get() {
+  tfl_device_type c_out_type{};
+  int32_t c_out_index{};
+  check(::tfl_default_device_get(&c_out_type, &c_out_index));
+  return std::tuple<DeviceType, int32_t>{static_cast<DeviceType>(c_out_type), c_out_index};
+}
+
+/// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+/// exist stay where they are.
+/// Wraps tfl_default_device_set.
+// tfl_default_device_set
+inline void default_device_set(DeviceType device_type, int32_t device_index) {
+  check(::tfl_default_device_set(static_cast<tfl_device_type>(device_type), device_index));
+}
+
+/// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+/// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+/// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+/// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+/// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+/// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+/// capacity = 0 first.
+/// Wraps tfl_device_info_json.
+// tfl_device_info_json
+[[nodiscard]] inline std::string device_info_json() {
+  size_t c_out_len = 0;
+  check(::tfl_device_info_json(nullptr, &c_out_len, 0));
+  std::string c_out(c_out_len + 1, '\0');
+  check(::tfl_device_info_json(&c_out[0], &c_out_len, c_out.size()));
+  c_out.resize(std::min(c_out.size() - 1, c_out_len));
+  return c_out;
+}
+
 /// Message of the calling thread's most recent failure.
 /// Wraps tfl_last_error_message.
 // tfl_last_error_message
