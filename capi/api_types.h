@@ -151,6 +151,15 @@ typedef enum tfl_anneal_strategy {
 /// reference-counted). Tensors are views of the memory-mapped file where alignment allows.
 typedef struct tfl_safetensors tfl_safetensors;
 
+// --- custom modules (capi/nn_parameter.cpp) ---------------------------------------------------------
+
+/// The computation of a module made by tfl_module_create_custom, run by tfl_module_forward (between the
+/// module's hooks) with the inputs, borrowed for the duration of the call. Set *out to a new reference
+/// (the library takes it over and releases it); leaving it NULL fails the forward call. A status other
+/// than TFL_OK fails the forward call with that status.
+typedef tfl_status (*tfl_module_forward_fn)(TFL_OUT tfl_tensor** out, TFL_ARRAY(ninputs) const tfl_tensor* const* inputs,
+                                            size_t ninputs, void* user_data);
+
 #ifdef __cplusplus
 }
 #endif

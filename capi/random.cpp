@@ -1,6 +1,7 @@
 // C API: random sampling from the process-wide Philox generator (seed, state, rand, randn, uniform,
 // normal, randint, bernoulli). Values depend only on (seed, offset, element index), never on threads.
 #include "capi/capi_tensor_util.h"
+#include "core/default_device.h"
 #include "core/ops/random.h"
 #include "core/rng.h"
 
@@ -58,7 +59,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_rand(TFL_OUT tfl_tensor** out, TFL
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::rand(tfl::checked_shape(shape, ndim, "rand"), to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::rand(tfl::checked_shape(shape, ndim, "rand"), to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -75,7 +76,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_randn(TFL_OUT tfl_tensor** out, TF
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::randn(tfl::checked_shape(shape, ndim, "randn"), to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::randn(tfl::checked_shape(shape, ndim, "randn"), to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -94,7 +95,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_uniform(TFL_OUT tfl_tensor** out, 
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::uniform(tfl::checked_shape(shape, ndim, "uniform"), low, high, to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::uniform(tfl::checked_shape(shape, ndim, "uniform"), low, high, to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -113,7 +114,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_normal(TFL_OUT tfl_tensor** out, T
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::normal(tfl::checked_shape(shape, ndim, "normal"), mean, std, to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::normal(tfl::checked_shape(shape, ndim, "normal"), mean, std, to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -132,7 +133,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_randint(TFL_OUT tfl_tensor** out, 
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::randint(low, high, tfl::checked_shape(shape, ndim, "randint"), to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::randint(low, high, tfl::checked_shape(shape, ndim, "randint"), to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -150,7 +151,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_bernoulli(TFL_OUT tfl_tensor** out
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::bernoulli(tfl::checked_shape(shape, ndim, "bernoulli"), p, to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::bernoulli(tfl::checked_shape(shape, ndim, "bernoulli"), p, to_dtype(dtype))));
   TFL_CAPI_END
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "capi/capi_tensor_util.h"
+#include "core/default_device.h"
 #include "core/ops/copy.h"
 #include "core/ops/creation.h"
 
@@ -42,7 +43,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_from_buffer(TFL_OUT tfl_tensor** o
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
   tfl::Shape s = tfl::checked_shape(shape, ndim, "tfl_tensor_from_buffer");
-  *out = to_handle(tfl::from_buffer(data, nbytes, s, to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::from_buffer(data, nbytes, s, to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -102,7 +103,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_full(TFL_OUT tfl_tensor** out, TFL
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::full(tfl::checked_shape(shape, ndim, "tfl_tensor_full"), value, to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::full(tfl::checked_shape(shape, ndim, "tfl_tensor_full"), value, to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -118,7 +119,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_zeros(TFL_OUT tfl_tensor** out, TF
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::zeros(tfl::checked_shape(shape, ndim, "tfl_tensor_zeros"), to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::zeros(tfl::checked_shape(shape, ndim, "tfl_tensor_zeros"), to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -134,7 +135,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_ones(TFL_OUT tfl_tensor** out, TFL
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::ones(tfl::checked_shape(shape, ndim, "tfl_tensor_ones"), to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::ones(tfl::checked_shape(shape, ndim, "tfl_tensor_ones"), to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -150,7 +151,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_arange(TFL_OUT tfl_tensor** out, d
   TFL_CAPI_BEGIN
   TFL_CHECK_OUT(out);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::arange(start, stop, step, to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::arange(start, stop, step, to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -337,7 +338,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_empty(TFL_OUT tfl_tensor** out, TF
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::empty(tfl::checked_shape(shape, ndim, "tfl_tensor_empty"), to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::empty(tfl::checked_shape(shape, ndim, "tfl_tensor_empty"), to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -383,7 +384,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_scalar(TFL_OUT tfl_tensor** out, d
   TFL_CAPI_BEGIN
   TFL_CHECK_OUT(out);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::scalar_tensor(value, to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::scalar_tensor(value, to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -401,7 +402,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_linspace(TFL_OUT tfl_tensor** out,
   TFL_CAPI_BEGIN
   TFL_CHECK_OUT(out);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::linspace(start, stop, num, endpoint, to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::linspace(start, stop, num, endpoint, to_dtype(dtype))));
   TFL_CAPI_END
 }
 
@@ -417,7 +418,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_eye(TFL_OUT tfl_tensor** out, int6
   TFL_CAPI_BEGIN
   TFL_CHECK_OUT(out);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::eye(n, m, k, to_dtype(dtype)));
+  *out = to_handle(tfl::on_default_device(tfl::eye(n, m, k, to_dtype(dtype))));
   TFL_CAPI_END
 }
 

@@ -10,6 +10,7 @@
 #include "core/autograd/node.h"
 #include "core/autograd/variable.h"
 #include "core/error.h"
+#include "core/nn/parameter.h"
 #include "core/ops/copy.h"
 #include "core/ops/creation.h"
 
@@ -149,7 +150,7 @@ Tensor Module::register_parameter(const std::string& name, const Tensor& t, bool
     if (!autograd::is_leaf(t))
       TFL_THROW(InvalidArgumentError, type_name_, "parameter '", name,
                 "' must be a leaf tensor (computed by no op); register detach(t)");
-    autograd::set_requires_grad(t, requires_grad);
+    Parameter::mark(t, requires_grad);  // is_parameter(t) is true from now on, for every handle to t
   }
   params_.emplace_back(name, t);
   return t;

@@ -62,7 +62,8 @@ class Module {
   Tensor operator()(const Tensor& x) { return (*this)(std::vector<Tensor>{x}); }
 
   // --- registration (names: non-empty, no '.', unique among parameters, buffers and children) ----
-  // Registers t as a parameter (a floating tensor, made a leaf that requires grad); returns it.
+  // Registers t as a parameter (a floating leaf tensor, made to require grad and marked so that
+  // nn::is_parameter(t) holds; see core/nn/parameter.h); returns it.
   // An undefined t registers the name with no tensor (e.g. Linear without bias): it is skipped by
   // every listing.
   Tensor register_parameter(const std::string& name, const Tensor& t, bool requires_grad = true);

@@ -168,6 +168,12 @@ typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements,
                                                   size_t ngrad_input,
                                                   const tfl_tensor* const* grad_output,
                                                   size_t ngrad_output, void* user_data);
+/// The computation of a module made by tfl_module_create_custom, run by tfl_module_forward (between the
+/// module's hooks) with the inputs, borrowed for the duration of the call. Set *out to a new reference
+/// (the library takes it over and releases it); leaving it NULL fails the forward call. A status other
+/// than TFL_OK fails the forward call with that status.
+typedef tfl_status (*tfl_module_forward_fn)(tfl_tensor** out, const tfl_tensor* const* inputs,
+                                            size_t ninputs, void* user_data);
 /// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
 /// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
 /// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
@@ -486,6 +492,39 @@ TFL_NODISCARD tfl_status tfl_cuda_unavailable_reason(TFL_OUT const char **out);
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an unknown device type; TFL_ERR_DEVICE
 /// "CUDA unavailable: <reason>" or for an index out of range; TFL_ERR_OUT_OF_MEMORY.
 TFL_NODISCARD tfl_status tfl_tensor_to_device(TFL_OUT tfl_tensor **out, const tfl_tensor *t, tfl_device_type device_type, int32_t device_index);
+
+/* ---- device_default ---------------------------------------------------------------------------- */
+
+/// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+/// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+/// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+/// @param[out] out_type Receives the device type.
+/// @param[out] out_index Receives the device index.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_default_device_get(TFL_OUT tfl_device_type *out_type, TFL_OUT int32_t *out_index);
+
+/// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+/// exist stay where they are.
+/// @param device_type TFL_DEVICE_CPU or TFL_DEVICE_CUDA.
+/// @param device_index Device index: 0 for the CPU, an existing CUDA device otherwise.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for an unknown device type, a CPU index other than 0 or a
+///         negative index; TFL_ERR_DEVICE "CUDA unavailable: <reason>" when CUDA cannot be used, or for a
+///         CUDA device that does not exist (the default stays unchanged).
+TFL_NODISCARD tfl_status tfl_default_device_set(tfl_device_type device_type, int32_t device_index);
+
+/// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+/// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+/// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+/// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+/// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+/// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+/// capacity = 0 first.
+/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the text in bytes, without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a capacity that is neither 0 nor large
+///         enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_device_info_json(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity);
 
 /* ---- errors ------------------------------------------------------------------------------------ */
 
@@ -1235,6 +1274,91 @@ TFL_NODISCARD tfl_status tfl_module_type_name(TFL_OUT const char **out, const tf
 ///                    with zeros.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL m.
 TFL_NODISCARD tfl_status tfl_module_zero_grad(TFL_IN tfl_module *m, bool set_to_none);
+
+/* ---- nn_parameter ------------------------------------------------------------------------------ */
+
+/// A new custom module: an empty module (no parameters, buffers or children; add them with
+/// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+/// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param type_name The module's type name (shown by tfl_module_type_name and tfl_module_to_string).
+/// @param fn The forward computation, or NULL for a module that only holds state (forward then fails
+///           with TFL_ERR_NOT_IMPLEMENTED).
+/// @param user_data Passed to fn unchanged; it must stay valid while the module lives.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or type_name, or an empty type_name.
+TFL_NODISCARD tfl_status tfl_module_create_custom(TFL_OUT tfl_module **out, const char *type_name, TFL_NULLABLE tfl_module_forward_fn fn, TFL_IN TFL_NULLABLE void *user_data);
+
+/// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+/// @param m The module.
+/// @param name The name: non-empty, no '.', not yet used by a parameter, buffer or child of m.
+/// @param t The tensor (shared, no copy).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad or taken name.
+TFL_NODISCARD tfl_status tfl_module_register_buffer(TFL_IN tfl_module *m, const char *name, const tfl_tensor *t);
+
+/// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+/// fine). Its parameters are listed as "<name>.<parameter>".
+/// @param m The module.
+/// @param name The name: non-empty, no '.', not yet used by a parameter, buffer or child of m.
+/// @param child The child; neither m itself nor a module that contains m.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad or taken name, or a cycle.
+TFL_NODISCARD tfl_status tfl_module_register_child(TFL_IN tfl_module *m, const char *name, TFL_IN tfl_module *child);
+
+/// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+/// require grad or not; later listings, state dicts and zero_grad include it.
+/// @param m The module.
+/// @param name The name: non-empty, no '.', not yet used by a parameter, buffer or child of m.
+/// @param t A floating leaf tensor.
+/// @param requires_grad Whether the parameter is trainable.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad or taken name, or a t computed
+///         by an op; TFL_ERR_DTYPE for a non-floating t.
+TFL_NODISCARD tfl_status tfl_module_register_parameter(TFL_IN tfl_module *m, const char *name, const tfl_tensor *t, bool requires_grad);
+
+/// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+/// grad when requires_grad is true.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param data The values (any tensor; the parameter is a detached alias of it).
+/// @param requires_grad Whether the parameter is trainable.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE when requires_grad is true
+///         and data is not floating.
+TFL_NODISCARD tfl_status tfl_parameter_create(TFL_OUT tfl_tensor **out, const tfl_tensor *data, bool requires_grad);
+
+/// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+/// weights are). Views and detached aliases of a parameter are not parameters themselves.
+/// @param[out] out Receives the answer.
+/// @param t The tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_is_parameter(TFL_OUT bool *out, const tfl_tensor *t);
+
+/* ---- nn_state_space ---------------------------------------------------------------------------- */
+
+/// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+/// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+/// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+/// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+/// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+/// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+/// tfl_nn_state_space_forward for the final state.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param state_size State size (> 0).
+/// @param in_features Input features (> 0).
+/// @param out_features Output features (> 0).
+/// @param feedthrough Whether the layer has the direct term D u_t.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG
+///         for a size <= 0; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_state_space_create(TFL_OUT tfl_module **out, int64_t state_size, int64_t in_features, int64_t out_features, bool feedthrough, tfl_dtype dtype);
+
+/// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+/// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+/// tfl_module_forward for that).
+/// @param[out] out_output New tensor (batch, seq, out_features); release with tfl_tensor_release.
+/// @param[out] out_state New tensor (batch, state_size); release with tfl_tensor_release.
+/// @param m A module made by tfl_nn_state_space_create.
+/// @param u Input (batch, seq, in_features) of the parameters' dtype.
+/// @param x0 Initial state (batch, state_size), or (state_size) shared by the batch; NULL for zeros.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a module of another type;
+///         TFL_ERR_SHAPE / TFL_ERR_DTYPE for inputs of the wrong shape or dtype.
+TFL_NODISCARD tfl_status tfl_nn_state_space_forward(TFL_OUT tfl_tensor **out_output, TFL_OUT tfl_tensor **out_state, TFL_IN tfl_module *m, const tfl_tensor *u, TFL_NULLABLE const tfl_tensor *x0);
 
 /* ---- ops_elementwise --------------------------------------------------------------------------- */
 

@@ -62,3 +62,13 @@ __all__ = (["Tensor", "DType", "as_dtype", "tensor", "asarray", "from_numpy", "f
             "TenflowersError", "STATUS_ERRORS", "library_version", "set_num_threads", "get_num_threads",
             "manual_seed", "nn", "optim", "memory", "viz", "save", "load"]
            + list(_lib._errors.__all__) + list(_FUNCTION_NAMES))
+
+# --- utilities over the C ABI (issue 9): broadcasting, bytes, summaries, dtype introspection, grad mode,
+# default device, tfl.cuda ---
+from ._utilities import (broadcast_shapes, can_cast, device_info, finfo, format_bytes, get_default_device,  # noqa: E402
+                         iinfo, is_broadcastable, is_grad_enabled, result_type, set_default_device,
+                         set_grad_enabled, summary, TensorSummary)
+from . import cuda  # noqa: E402
+
+__all__ += ["broadcast_shapes", "is_broadcastable", "format_bytes", "summary", "TensorSummary", "result_type",
+            "can_cast", "finfo", "iinfo", "set_default_device", "get_default_device", "device_info", "cuda"]

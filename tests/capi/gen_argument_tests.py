@@ -67,6 +67,8 @@ VALID = {
     "const tfl_safetensors *": "(const tfl_safetensors *)buffer",
     # Devices (capi/device.cpp).
     "tfl_device_type": "TFL_DEVICE_CPU",
+    # Custom modules (capi/nn_parameter.cpp).
+    "tfl_module_forward_fn": "NULL",
 }
 # Enum arguments that are also tried with an out-of-range value (the message must name the argument).
 BAD_ENUM = {

@@ -875,6 +875,49 @@ pub(crate) unsafe extern "C" fn tfl_module_backward_hook_fn_trampoline<F: Fn(&[O
 /// for the failing call to report). Borrowed array entries are retained into owned handles for the
 /// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
 /// lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_module_forward_fn_trampoline<F: Fn(&[Option<Tensor>]) -> Result<Option<Tensor>> + 'static>(out: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, user_data: *mut c_void) -> sys::tfl_status {
+    if inputs.is_null() && ninputs != 0 {
+        return ErrorKind::InvalidArgument.to_sys();
+    }
+    let f = &*(user_data as *const F);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let inputs_owned: Vec<Option<Tensor>> = if ninputs == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(inputs, ninputs as usize)
+                .iter()
+                .map(|&r| NonNull::new(r as *mut sys::tfl_tensor).map(|raw| (*ManuallyDrop::new(Tensor { raw })).clone()))
+                .collect()
+        };
+        f(&inputs_owned)
+    }));
+    match result {
+        Ok(Ok(out0)) => {
+            if let Some(h) = out0 {
+                if out.is_null() {
+                    drop(h);
+                } else {
+                    *out = h.into_raw();
+                }
+            }
+            sys::TFL_OK
+        }
+        Ok(Err(e)) => {
+            let kind = e.kind();
+            set_callback_error(e);
+            kind.to_sys()
+        }
+        Err(payload) => {
+            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_forward_fn closure: {}", panic_message(&*payload))));
+            ErrorKind::Internal.to_sys()
+        }
+    }
+}
+
+/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
+/// for the failing call to report). Borrowed array entries are retained into owned handles for the
+/// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
+/// lib.rs registers hooks whose closures it owns.
 pub(crate) unsafe extern "C" fn tfl_module_forward_hook_fn_trampoline<F: Fn(&[Option<Tensor>], &Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, output: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
     if inputs.is_null() && ninputs != 0 {
         return ErrorKind::InvalidArgument.to_sys();
@@ -1345,6 +1388,58 @@ impl Module {
     #[doc(alias = "tfl_module_zero_grad")]
     pub fn zero_grad(&self, set_to_none: bool) -> Result<()> {
         let status = unsafe { sys::tfl_module_zero_grad(self.raw.as_ptr(), set_to_none) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// A new custom module: an empty module (no parameters, buffers or children; add them with
+    /// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+    /// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+    ///
+    /// # Safety
+    /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
+    #[doc(alias = "tfl_module_create_custom")]
+    pub unsafe fn create_custom(type_name: &str, r#fn: sys::tfl_module_forward_fn, user_data: *mut c_void) -> Result<Module> {
+        let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+        let type_name_c = { let s = type_name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_create_custom: argument 'type_name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_create_custom(&mut out_raw, type_name_c.as_ptr(), r#fn, user_data) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Module::from_out(out_raw, "tfl_module_create_custom")? })
+    }
+
+    /// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+    #[doc(alias = "tfl_module_register_buffer")]
+    pub fn register_buffer(&self, name: &str, t: &Tensor) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_register_buffer: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_register_buffer(self.raw.as_ptr(), name_c.as_ptr(), t.raw.as_ptr() as _) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+    /// fine). Its parameters are listed as "<name>.<parameter>".
+    #[doc(alias = "tfl_module_register_child")]
+    pub fn register_child(&self, name: &str, child: &Module) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_register_child: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_register_child(self.raw.as_ptr(), name_c.as_ptr(), child.raw.as_ptr() as _) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+    /// require grad or not; later listings, state dicts and zero_grad include it.
+    #[doc(alias = "tfl_module_register_parameter")]
+    pub fn register_parameter(&self, name: &str, t: &Tensor, requires_grad: bool) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_register_parameter: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_register_parameter(self.raw.as_ptr(), name_c.as_ptr(), t.raw.as_ptr() as _, requires_grad) };
         if let Err(e) = check(status) {
             return Err(e);
         }
@@ -1847,6 +1942,18 @@ impl Tensor {
             return Err(e);
         }
         Ok(unsafe { Tensor::from_out(out_raw, "tfl_tensor_to_device")? })
+    }
+
+    /// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+    /// weights are). Views and detached aliases of a parameter are not parameters themselves.
+    #[doc(alias = "tfl_tensor_is_parameter")]
+    pub fn is_parameter(&self) -> Result<bool> {
+        let mut out_val: bool = false;
+        let status = unsafe { sys::tfl_tensor_is_parameter(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
     }
 
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
@@ -4319,6 +4426,50 @@ pub fn cuda_unavailable_reason() -> Result<String> {
     Ok(unsafe { string_from(out_val) })
 }
 
+/// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+/// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+/// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+#[doc(alias = "tfl_default_device_get")]
+pub fn default_device_get() -> Result<(DeviceType, i32)> {
+    let mut out_type_val: sys::tfl_device_type = Default::default();
+    let mut out_index_val: i32 = Default::default();
+    let status = unsafe { sys::tfl_default_device_get(&mut out_type_val, &mut out_index_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok((DeviceType::from_sys(out_type_val).ok_or_else(|| Error::new(ErrorKind::Internal, format!("tfl_default_device_get: unknown tfl_device_type value {}", out_type_val.0)))?, out_index_val))
+}
+
+/// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+/// exist stay where they are.
+#[doc(alias = "tfl_default_device_set")]
+pub fn default_device_set(device_type: DeviceType, device_index: i32) -> Result<()> {
+    let status = unsafe { sys::tfl_default_device_set(device_type.to_sys(), device_index) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+/// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+/// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+/// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+/// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+/// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+/// capacity = 0 first.
+#[doc(alias = "tfl_device_info_json")]
+pub fn device_info_json() -> Result<String> {
+    let mut out_len_val: usize = 0;
+    check(unsafe { sys::tfl_device_info_json(ptr::null_mut(), &mut out_len_val, 0) })?;
+    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+    let status = unsafe { sys::tfl_device_info_json(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
+}
+
 /// Message of the calling thread's most recent failure.
 #[doc(alias = "tfl_last_error_message")]
 pub fn last_error_message() -> String {
@@ -4955,6 +5106,49 @@ pub fn nn_tanh_create() -> Result<Module> {
         return Err(e);
     }
     Ok(unsafe { Module::from_out(out_raw, "tfl_nn_tanh_create")? })
+}
+
+/// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+/// grad when requires_grad is true.
+#[doc(alias = "tfl_parameter_create")]
+pub fn parameter_create(data: &Tensor, requires_grad: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_parameter_create(&mut out_raw, data.raw.as_ptr() as _, requires_grad) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_parameter_create")? })
+}
+
+/// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+/// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+/// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+/// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+/// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+/// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+/// tfl_nn_state_space_forward for the final state.
+#[doc(alias = "tfl_nn_state_space_create")]
+pub fn nn_state_space_create(state_size: i64, in_features: i64, out_features: i64, feedthrough: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_state_space_create(&mut out_raw, state_size, in_features, out_features, feedthrough, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_state_space_create")? })
+}
+
+/// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+/// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+/// tfl_module_forward for that).
+#[doc(alias = "tfl_nn_state_space_forward")]
+pub fn nn_state_space_forward(m: &Module, u: &Tensor, x0: Option<&Tensor>) -> Result<(Tensor, Tensor)> {
+    let mut out_output_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let mut out_state_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_state_space_forward(&mut out_output_raw, &mut out_state_raw, m.raw.as_ptr() as _, u.raw.as_ptr() as _, x0.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok((unsafe { Tensor::from_out(out_output_raw, "tfl_nn_state_space_forward")? }, unsafe { Tensor::from_out(out_state_raw, "tfl_nn_state_space_forward")? }))
 }
 
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total

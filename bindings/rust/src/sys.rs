@@ -180,6 +180,12 @@ pub type tfl_deleter_fn = Option<unsafe extern "C" fn(data: *mut c_void, user_da
 /// entry). A status other than TFL_OK aborts the backward pass, which then fails with that status.
 pub type tfl_module_backward_hook_fn = Option<unsafe extern "C" fn(replacements: *mut *mut tfl_tensor, grad_input: *const *const tfl_tensor, ngrad_input: usize, grad_output: *const *const tfl_tensor, ngrad_output: usize, user_data: *mut c_void) -> tfl_status>;
 
+/// The computation of a module made by tfl_module_create_custom, run by tfl_module_forward (between the
+/// module's hooks) with the inputs, borrowed for the duration of the call. Set *out to a new reference
+/// (the library takes it over and releases it); leaving it NULL fails the forward call. A status other
+/// than TFL_OK fails the forward call with that status.
+pub type tfl_module_forward_fn = Option<unsafe extern "C" fn(out: *mut *mut tfl_tensor, inputs: *const *const tfl_tensor, ninputs: usize, user_data: *mut c_void) -> tfl_status>;
+
 /// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
 /// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
 /// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
@@ -305,6 +311,21 @@ extern "C" {
     /// between host and device are synchronous: the values are in place when the call returns. Gradients
     /// flow back to t's device.
     pub fn tfl_tensor_to_device(out: *mut *mut tfl_tensor, t: *const tfl_tensor, device_type: tfl_device_type, device_index: i32) -> tfl_status;
+    /// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+    /// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+    /// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+    pub fn tfl_default_device_get(out_type: *mut tfl_device_type, out_index: *mut i32) -> tfl_status;
+    /// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+    /// exist stay where they are.
+    pub fn tfl_default_device_set(device_type: tfl_device_type, device_index: i32) -> tfl_status;
+    /// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+    /// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+    /// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+    /// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+    /// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+    /// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+    /// capacity = 0 first.
+    pub fn tfl_device_info_json(out: *mut c_char, out_len: *mut usize, capacity: usize) -> tfl_status;
     /// Message of the calling thread's most recent failure.
     pub fn tfl_last_error_message() -> *const c_char;
     /// Name of a status code, e.g. "TFL_ERR_SHAPE".
@@ -551,6 +572,36 @@ extern "C" {
     pub fn tfl_module_type_name(out: *mut *const c_char, m: *const tfl_module) -> tfl_status;
     /// Clears the accumulated gradient of every parameter of the module and its descendants.
     pub fn tfl_module_zero_grad(m: *mut tfl_module, set_to_none: bool) -> tfl_status;
+    /// A new custom module: an empty module (no parameters, buffers or children; add them with
+    /// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+    /// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+    pub fn tfl_module_create_custom(out: *mut *mut tfl_module, type_name: *const c_char, r#fn: tfl_module_forward_fn, user_data: *mut c_void) -> tfl_status;
+    /// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+    pub fn tfl_module_register_buffer(m: *mut tfl_module, name: *const c_char, t: *const tfl_tensor) -> tfl_status;
+    /// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+    /// fine). Its parameters are listed as "<name>.<parameter>".
+    pub fn tfl_module_register_child(m: *mut tfl_module, name: *const c_char, child: *mut tfl_module) -> tfl_status;
+    /// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+    /// require grad or not; later listings, state dicts and zero_grad include it.
+    pub fn tfl_module_register_parameter(m: *mut tfl_module, name: *const c_char, t: *const tfl_tensor, requires_grad: bool) -> tfl_status;
+    /// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+    /// grad when requires_grad is true.
+    pub fn tfl_parameter_create(out: *mut *mut tfl_tensor, data: *const tfl_tensor, requires_grad: bool) -> tfl_status;
+    /// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+    /// weights are). Views and detached aliases of a parameter are not parameters themselves.
+    pub fn tfl_tensor_is_parameter(out: *mut bool, t: *const tfl_tensor) -> tfl_status;
+    /// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+    /// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+    /// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+    /// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+    /// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+    /// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+    /// tfl_nn_state_space_forward for the final state.
+    pub fn tfl_nn_state_space_create(out: *mut *mut tfl_module, state_size: i64, in_features: i64, out_features: i64, feedthrough: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+    /// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+    /// tfl_module_forward for that).
+    pub fn tfl_nn_state_space_forward(out_output: *mut *mut tfl_tensor, out_state: *mut *mut tfl_tensor, m: *mut tfl_module, u: *const tfl_tensor, x0: *const tfl_tensor) -> tfl_status;
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
     pub fn tfl_tensor_add(out: *mut *mut tfl_tensor, a: *const tfl_tensor, b: *const tfl_tensor) -> tfl_status;
     /// Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add).

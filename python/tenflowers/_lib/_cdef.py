@@ -29,6 +29,8 @@ typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements,
                                                   size_t ngrad_input,
                                                   const tfl_tensor* const* grad_output,
                                                   size_t ngrad_output, void* user_data);
+typedef tfl_status (*tfl_module_forward_fn)(tfl_tensor** out, const tfl_tensor* const* inputs,
+                                            size_t ninputs, void* user_data);
 typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement,
                                                  const tfl_tensor* const* inputs,
                                                  size_t ninputs, const tfl_tensor* output, void* user_data);
@@ -72,6 +74,9 @@ tfl_status tfl_cuda_set_allow_tf32(bool allow);
 tfl_status tfl_cuda_synchronize(int32_t device);
 tfl_status tfl_cuda_unavailable_reason(const char **out);
 tfl_status tfl_tensor_to_device(tfl_tensor **out, const tfl_tensor *t, tfl_device_type device_type, int32_t device_index);
+tfl_status tfl_default_device_get(tfl_device_type *out_type, int32_t *out_index);
+tfl_status tfl_default_device_set(tfl_device_type device_type, int32_t device_index);
+tfl_status tfl_device_info_json(char *out, size_t *out_len, size_t capacity);
 const char *tfl_last_error_message(void);
 const char *tfl_status_name(tfl_status status);
 tfl_status tfl_library_build_info(const char **out);
@@ -154,6 +159,14 @@ tfl_status tfl_module_to_string(char *out, size_t *out_len, size_t capacity, con
 tfl_status tfl_module_train(tfl_module *m, bool training);
 tfl_status tfl_module_type_name(const char **out, const tfl_module *m);
 tfl_status tfl_module_zero_grad(tfl_module *m, bool set_to_none);
+tfl_status tfl_module_create_custom(tfl_module **out, const char *type_name, tfl_module_forward_fn fn, void *user_data);
+tfl_status tfl_module_register_buffer(tfl_module *m, const char *name, const tfl_tensor *t);
+tfl_status tfl_module_register_child(tfl_module *m, const char *name, tfl_module *child);
+tfl_status tfl_module_register_parameter(tfl_module *m, const char *name, const tfl_tensor *t, bool requires_grad);
+tfl_status tfl_parameter_create(tfl_tensor **out, const tfl_tensor *data, bool requires_grad);
+tfl_status tfl_tensor_is_parameter(bool *out, const tfl_tensor *t);
+tfl_status tfl_nn_state_space_create(tfl_module **out, int64_t state_size, int64_t in_features, int64_t out_features, bool feedthrough, tfl_dtype dtype);
+tfl_status tfl_nn_state_space_forward(tfl_tensor **out_output, tfl_tensor **out_state, tfl_module *m, const tfl_tensor *u, const tfl_tensor *x0);
 tfl_status tfl_tensor_add(tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_out(tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_scalar(tfl_tensor **out, const tfl_tensor *t, double scalar);

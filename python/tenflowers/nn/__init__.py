@@ -15,3 +15,13 @@ __all__ = ["functional", "utils", "Parameter", "Module", "RemovableHandle", "Inc
            "Embedding", "Flatten", "ReLU", "LeakyReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "Softmax",
            "MultiheadAttention", "Mamba", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss",
            "NLLLoss", "BCEWithLogitsLoss", "KLDivLoss"]
+
+# --- linear state-space layer (issue 9) ---
+from .state_space import StateSpaceModel  # noqa: E402
+
+__all__ += ["StateSpaceModel"]
+
+# --- core parameter marking (issue 9) ---
+from .parameter import is_parameter  # noqa: E402
+
+__all__ += ["is_parameter"]

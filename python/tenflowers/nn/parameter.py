@@ -22,11 +22,11 @@ class Parameter(Tensor):
         elif not isinstance(data, Tensor):
             data = tensor(data)
         p = _new_obj(cls)
-        # A detached alias: the parameter is its own leaf, sharing the data of `data`.
-        p._h = api.tensor_detach(data._h)
+        # A detached alias marked as a parameter in the core (tfl_tensor_is_parameter): the parameter is
+        # its own leaf, sharing the data of `data`.
+        p._h = api.parameter_create(data._h, bool(requires_grad))
         p._shape = None
         p._dtype = None
-        api.tensor_set_requires_grad(p._h, bool(requires_grad))
         return p
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:  # noqa: D107  (done in __new__)
@@ -44,3 +44,9 @@ def _parameter_from_handle(h) -> Parameter:
     p._shape = None
     p._dtype = None
     return p
+
+
+def is_parameter(t: Any) -> bool:
+    """Whether t is a parameter in the core: made by Parameter(...) or registered by a core layer. Views and
+    detached aliases of a parameter are not parameters."""
+    return isinstance(t, Tensor) and bool(api.tensor_is_parameter(t._h))

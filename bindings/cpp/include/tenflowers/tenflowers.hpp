@@ -461,6 +461,22 @@ class Module {
   /// Clears the accumulated gradient of every parameter of the module and its descendants.
   /// Wraps tfl_module_zero_grad.
   void zero_grad(bool set_to_none);
+  /// A new custom module: an empty module (no parameters, buffers or children; add them with
+  /// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+  /// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+  /// Wraps tfl_module_create_custom.
+  [[nodiscard]] static Module create_custom(std::string_view type_name, tfl_module_forward_fn fn, void* user_data);
+  /// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+  /// Wraps tfl_module_register_buffer.
+  void register_buffer(std::string_view name, const Tensor& t);
+  /// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+  /// fine). Its parameters are listed as "<name>.<parameter>".
+  /// Wraps tfl_module_register_child.
+  void register_child(std::string_view name, Module& child);
+  /// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+  /// require grad or not; later listings, state dicts and zero_grad include it.
+  /// Wraps tfl_module_register_parameter.
+  void register_parameter(std::string_view name, const Tensor& t, bool requires_grad);
 
  private:
   tfl_module* h_ = nullptr;
@@ -837,6 +853,10 @@ class Tensor {
   /// flow back to t's device.
   /// Wraps tfl_tensor_to_device.
   [[nodiscard]] Tensor to_device(DeviceType device_type, int32_t device_index) const;
+  /// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+  /// weights are). Views and detached aliases of a parameter are not parameters themselves.
+  /// Wraps tfl_tensor_is_parameter.
+  [[nodiscard]] bool is_parameter() const;
   /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
   /// Wraps tfl_tensor_add.
   [[nodiscard]] Tensor add(const Tensor& b) const;
@@ -1621,6 +1641,44 @@ inline void cuda_synchronize(int32_t device) {
   return std::string(c_out ? c_out : "");
 }
 
+/// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+/// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+/// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+/// Wraps tfl_default_device_get.
+// tfl_default_device_get
+[[nodiscard]] inline std::tuple<DeviceType, int32_t> default_device_get() {
+  tfl_device_type c_out_type{};
+  int32_t c_out_index{};
+  check(::tfl_default_device_get(&c_out_type, &c_out_index));
+  return std::tuple<DeviceType, int32_t>{static_cast<DeviceType>(c_out_type), c_out_index};
+}
+
+/// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+/// exist stay where they are.
+/// Wraps tfl_default_device_set.
+// tfl_default_device_set
+inline void default_device_set(DeviceType device_type, int32_t device_index) {
+  check(::tfl_default_device_set(static_cast<tfl_device_type>(device_type), device_index));
+}
+
+/// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+/// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+/// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+/// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+/// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+/// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+/// capacity = 0 first.
+/// Wraps tfl_device_info_json.
+// tfl_device_info_json
+[[nodiscard]] inline std::string device_info_json() {
+  size_t c_out_len = 0;
+  check(::tfl_device_info_json(nullptr, &c_out_len, 0));
+  std::string c_out(c_out_len + 1, '\0');
+  check(::tfl_device_info_json(&c_out[0], &c_out_len, c_out.size()));
+  c_out.resize(std::min(c_out.size() - 1, c_out_len));
+  return c_out;
+}
+
 /// Message of the calling thread's most recent failure.
 /// Wraps tfl_last_error_message.
 // tfl_last_error_message
@@ -2148,6 +2206,43 @@ inline void nn_sequential_append(Module& seq, Module& module) {
   tfl_module* c_out = nullptr;
   check(::tfl_nn_tanh_create(&c_out));
   return Module::adopt(c_out);
+}
+
+/// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+/// grad when requires_grad is true.
+/// Wraps tfl_parameter_create.
+// tfl_parameter_create
+[[nodiscard]] inline Tensor parameter_create(const Tensor& data, bool requires_grad) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_parameter_create(&c_out, data.borrow(), requires_grad));
+  return Tensor::adopt(c_out);
+}
+
+/// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+/// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+/// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+/// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+/// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+/// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+/// tfl_nn_state_space_forward for the final state.
+/// Wraps tfl_nn_state_space_create.
+// tfl_nn_state_space_create
+[[nodiscard]] inline Module nn_state_space_create(int64_t state_size, int64_t in_features, int64_t out_features, bool feedthrough, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_state_space_create(&c_out, state_size, in_features, out_features, feedthrough, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+/// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+/// tfl_module_forward for that).
+/// Wraps tfl_nn_state_space_forward.
+// tfl_nn_state_space_forward
+[[nodiscard]] inline std::tuple<Tensor, Tensor> nn_state_space_forward(Module& m, const Tensor& u, const std::optional<Tensor>& x0) {
+  tfl_tensor* c_out_output = nullptr;
+  tfl_tensor* c_out_state = nullptr;
+  check(::tfl_nn_state_space_forward(&c_out_output, &c_out_state, m.borrow(), u.borrow(), x0 ? x0->borrow() : nullptr));
+  return std::tuple<Tensor, Tensor>{Tensor::adopt(c_out_output), Tensor::adopt(c_out_state)};
 }
 
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
@@ -2698,6 +2793,32 @@ inline void Module::zero_grad(bool set_to_none) {
   check(::tfl_module_zero_grad(h_, set_to_none));
 }
 
+// tfl_module_create_custom
+inline Module Module::create_custom(std::string_view type_name, tfl_module_forward_fn fn, void* user_data) {
+  tfl_module* c_out = nullptr;
+  std::string c_type_name(type_name);
+  check(::tfl_module_create_custom(&c_out, c_type_name.c_str(), fn, user_data));
+  return Module::adopt(c_out);
+}
+
+// tfl_module_register_buffer
+inline void Module::register_buffer(std::string_view name, const Tensor& t) {
+  std::string c_name(name);
+  check(::tfl_module_register_buffer(h_, c_name.c_str(), t.borrow()));
+}
+
+// tfl_module_register_child
+inline void Module::register_child(std::string_view name, Module& child) {
+  std::string c_name(name);
+  check(::tfl_module_register_child(h_, c_name.c_str(), child.borrow()));
+}
+
+// tfl_module_register_parameter
+inline void Module::register_parameter(std::string_view name, const Tensor& t, bool requires_grad) {
+  std::string c_name(name);
+  check(::tfl_module_register_parameter(h_, c_name.c_str(), t.borrow(), requires_grad));
+}
+
 // Optimizer
 
 // tfl_optimizer_hyperparameter
@@ -2970,6 +3091,13 @@ inline Tensor Tensor::to_device(DeviceType device_type, int32_t device_index) co
   tfl_tensor* c_out = nullptr;
   check(::tfl_tensor_to_device(&c_out, h_, static_cast<tfl_device_type>(device_type), device_index));
   return Tensor::adopt(c_out);
+}
+
+// tfl_tensor_is_parameter
+inline bool Tensor::is_parameter() const {
+  bool c_out{};
+  check(::tfl_tensor_is_parameter(&c_out, h_));
+  return c_out;
 }
 
 // tfl_tensor_add
