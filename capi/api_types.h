@@ -151,6 +151,12 @@ typedef enum tfl_anneal_strategy {
 /// reference-counted). Tensors are views of the memory-mapped file where alignment allows.
 typedef struct tfl_safetensors tfl_safetensors;
 
+// --- data loading (capi/data.cpp) --------------------------------------------------------------------
+
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+typedef struct tfl_dataloader tfl_dataloader;
+
 #ifdef __cplusplus
 }
 #endif

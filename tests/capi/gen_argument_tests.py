@@ -67,6 +67,10 @@ VALID = {
     "const tfl_safetensors *": "(const tfl_safetensors *)buffer",
     # Devices (capi/device.cpp).
     "tfl_device_type": "TFL_DEVICE_CPU",
+    # Data loading (capi/data.cpp; handles never dereferenced, as above).
+    "tfl_dataloader **": "(tfl_dataloader *[1]){NULL}",
+    "tfl_dataloader *": "(tfl_dataloader *)buffer",
+    "const tfl_dataloader *": "(const tfl_dataloader *)buffer",
 }
 # Enum arguments that are also tried with an out-of-range value (the message must name the argument).
 BAD_ENUM = {
