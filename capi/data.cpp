@@ -112,15 +112,15 @@ TFL_API TFL_SINCE(0, 1) void tfl_dataloader_release(TFL_IN TFL_NULLABLE tfl_data
 /// tfl_dataloader_reset starts the next epoch.
 /// @param[out] out Receives *out_count new references (release each with tfl_tensor_release); every
 ///             entry out[0..capacity) is set to NULL first, and stays NULL on failure.
-/// @param capacity Length of out; at least the loader's number of tensors.
 /// @param[out] out_count Receives the number of tensors written: the number of dataset tensors, or 0
 ///             at the end of the epoch.
+/// @param capacity Length of out; at least the loader's number of tensors.
 /// @param loader The loader.
 /// @return TFL_OK (also at the end of the epoch); TFL_ERR_INVALID_ARGUMENT for NULL arguments or a
 ///         capacity below the number of tensors.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_dataloader_next(TFL_OUT TFL_ARRAY(capacity) tfl_tensor** out,
-                                                        size_t capacity, TFL_OUT size_t* out_count,
-                                                        tfl_dataloader* loader) {
+                                                        TFL_OUT size_t* out_count, size_t capacity,
+                                                        TFL_IN tfl_dataloader* loader) {
   TFL_CAPI_BEGIN
   TFL_CHECK_OUT_ARRAY(out, capacity);
   TFL_CHECK_ARG(out_count != nullptr, "out_count", "must not be NULL");
@@ -140,7 +140,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_dataloader_next(TFL_OUT TFL_ARRAY(capacit
 /// returns its first batch.
 /// @param loader The loader.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if loader is NULL.
-TFL_API TFL_SINCE(0, 1) tfl_status tfl_dataloader_reset(tfl_dataloader* loader) {
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_dataloader_reset(TFL_IN tfl_dataloader* loader) {
   TFL_CAPI_BEGIN
   TFL_CHECK_LOADER(loader);
   loader->impl.reset();

@@ -62,3 +62,10 @@ __all__ = (["Tensor", "DType", "as_dtype", "tensor", "asarray", "from_numpy", "f
             "TenflowersError", "STATUS_ERRORS", "library_version", "set_num_threads", "get_num_threads",
             "manual_seed", "nn", "optim", "memory", "viz", "save", "load"]
            + list(_lib._errors.__all__) + list(_FUNCTION_NAMES))
+
+# Data loading and the numerical check mode (issue 9, error classes).
+from . import data  # noqa: E402
+from ._numerical import (detect_anomaly, is_numerical_check_enabled, numerical_check,  # noqa: E402
+                         set_numerical_check_enabled)
+
+__all__ += ["data", "detect_anomaly", "is_numerical_check_enabled", "numerical_check", "set_numerical_check_enabled"]

@@ -176,7 +176,7 @@ static void data_loading(void) {
     CHECK(len == 3);
     for (;;) {
       int64_t rows = 0, k;
-      if (!OK(tfl_dataloader_next(batch, 2, &count, loader)) || count == 0) break;
+      if (!OK(tfl_dataloader_next(batch, &count, 2, loader)) || count == 0) break;
       CHECK(count == 2);
       ++batches;
       OK(tfl_tensor_numel(&rows, batch[1]));
@@ -192,9 +192,9 @@ static void data_loading(void) {
     }
     CHECK(batches == 3);
     CHECK(sum == 100);
-    FAILS(tfl_dataloader_next(batch, 1, &count, loader), TFL_ERR_INVALID_ARGUMENT, "'capacity'");
+    FAILS(tfl_dataloader_next(batch, &count, 1, loader), TFL_ERR_INVALID_ARGUMENT, "'capacity'");
     OK(tfl_dataloader_reset(loader));
-    OK(tfl_dataloader_next(batch, 2, &count, loader));
+    OK(tfl_dataloader_next(batch, &count, 2, loader));
     CHECK(count == 2);
     tfl_tensor_release(batch[0]);
     tfl_tensor_release(batch[1]);
