@@ -109,16 +109,19 @@ TFL_API TFL_SINCE(0, 1) void tfl_dataloader_release(TFL_IN TFL_NULLABLE tfl_data
 
 /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
 /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
-/// tfl_dataloader_reset starts the next epoch.
+/// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+/// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+/// size out first.
 /// @param[out] out Receives *out_count new references (release each with tfl_tensor_release); every
-///             entry out[0..capacity) is set to NULL first, and stays NULL on failure.
-/// @param[out] out_count Receives the number of tensors written: the number of dataset tensors, or 0
-///             at the end of the epoch.
-/// @param capacity Length of out; at least the loader's number of tensors.
+///             entry out[0..capacity) is set to NULL first, and stays NULL on failure. May be NULL
+///             when capacity is 0.
+/// @param[out] out_count Receives the number of tensors written (or, with capacity 0, that the next
+///             batch holds): the number of dataset tensors, or 0 at the end of the epoch.
+/// @param capacity Length of out: 0 (a query), or at least the loader's number of tensors.
 /// @param loader The loader.
 /// @return TFL_OK (also at the end of the epoch); TFL_ERR_INVALID_ARGUMENT for NULL arguments or a
-///         capacity below the number of tensors.
-TFL_API TFL_SINCE(0, 1) tfl_status tfl_dataloader_next(TFL_OUT TFL_ARRAY(capacity) tfl_tensor** out,
+///         capacity that is neither 0 nor at least the number of tensors.
+TFL_API TFL_SINCE(0, 1) tfl_status tfl_dataloader_next(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) tfl_tensor** out,
                                                         TFL_OUT size_t* out_count, size_t capacity,
                                                         TFL_IN tfl_dataloader* loader) {
   TFL_CAPI_BEGIN
@@ -127,8 +130,12 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_dataloader_next(TFL_OUT TFL_ARRAY(capacit
   TFL_CHECK_LOADER(loader);
   *out_count = 0;
   const size_t n = loader->impl.num_tensors();
+  if (capacity == 0) {
+    *out_count = loader->impl.has_next() ? n : 0;
+    return TFL_OK;
+  }
   TFL_CHECK_ARG(capacity >= n, "capacity",
-                std::to_string(capacity) + " is less than the loader's " + std::to_string(n) + " tensors");
+                std::to_string(capacity) + " is neither 0 nor at least the loader's " + std::to_string(n) + " tensors");
   std::vector<tfl::Tensor> batch;
   if (!loader->impl.next(&batch)) return TFL_OK;
   tfl::capi::to_handles(out, batch);

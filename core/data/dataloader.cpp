@@ -68,9 +68,14 @@ int64_t DataLoader::num_batches() const {
   return drop_last_ ? n_ / batch_size_ : (n_ + batch_size_ - 1) / batch_size_;
 }
 
-bool DataLoader::next(std::vector<Tensor>* batch) {
+bool DataLoader::has_next() const {
   const int64_t remaining = n_ - pos_;
-  if (remaining <= 0 || (drop_last_ && remaining < batch_size_)) return false;
+  return remaining > 0 && !(drop_last_ && remaining < batch_size_);
+}
+
+bool DataLoader::next(std::vector<Tensor>* batch) {
+  if (!has_next()) return false;
+  const int64_t remaining = n_ - pos_;
   const int64_t count = remaining < batch_size_ ? remaining : batch_size_;
   batch->clear();
   if (shuffle_) {

@@ -22,6 +22,8 @@ class DataLoader {
   // Writes the next batch (one tensor per dataset tensor) and returns true, or returns false at the end
   // of the epoch (and keeps doing so until reset()).
   bool next(std::vector<Tensor>* batch);
+  // Whether next() would return a batch (without consuming it).
+  bool has_next() const;
   // Starts the next epoch (a new permutation when shuffling).
   void reset();
 
