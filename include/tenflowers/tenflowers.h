@@ -454,16 +454,19 @@ TFL_NODISCARD tfl_status tfl_dataloader_len(TFL_OUT int64_t *out, const tfl_data
 
 /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
 /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
-/// tfl_dataloader_reset starts the next epoch.
+/// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+/// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+/// size out first.
 /// @param[out] out Receives *out_count new references (release each with tfl_tensor_release); every
-///             entry out[0..capacity) is set to NULL first, and stays NULL on failure.
-/// @param[out] out_count Receives the number of tensors written: the number of dataset tensors, or 0
-///             at the end of the epoch.
-/// @param capacity Length of out; at least the loader's number of tensors.
+///             entry out[0..capacity) is set to NULL first, and stays NULL on failure. May be NULL
+///             when capacity is 0.
+/// @param[out] out_count Receives the number of tensors written (or, with capacity 0, that the next
+///             batch holds): the number of dataset tensors, or 0 at the end of the epoch.
+/// @param capacity Length of out: 0 (a query), or at least the loader's number of tensors.
 /// @param loader The loader.
 /// @return TFL_OK (also at the end of the epoch); TFL_ERR_INVALID_ARGUMENT for NULL arguments or a
-///         capacity below the number of tensors.
-TFL_NODISCARD tfl_status tfl_dataloader_next(TFL_OUT TFL_ARRAY(capacity) tfl_tensor **out, TFL_OUT size_t *out_count, size_t capacity, TFL_IN tfl_dataloader *loader);
+///         capacity that is neither 0 nor at least the number of tensors.
+TFL_NODISCARD tfl_status tfl_dataloader_next(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) tfl_tensor **out, TFL_OUT size_t *out_count, size_t capacity, TFL_IN tfl_dataloader *loader);
 
 /// The number of samples (the tensors' first dimension).
 /// @param[out] out Receives the count.

@@ -1087,7 +1087,9 @@ impl Dataloader {
 
     /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
     /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
-    /// tfl_dataloader_reset starts the next epoch.
+    /// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+    /// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+    /// size out first.
     #[doc(alias = "tfl_dataloader_next")]
     pub fn next(&self) -> Result<Vec<Tensor>> {
         let mut out_count_val: usize = 0;

@@ -298,7 +298,9 @@ extern "C" {
     pub fn tfl_dataloader_len(out: *mut i64, loader: *const tfl_dataloader) -> tfl_status;
     /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
     /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
-    /// tfl_dataloader_reset starts the next epoch.
+    /// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+    /// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+    /// size out first.
     pub fn tfl_dataloader_next(out: *mut *mut tfl_tensor, out_count: *mut usize, capacity: usize, loader: *mut tfl_dataloader) -> tfl_status;
     /// The number of samples (the tensors' first dimension).
     pub fn tfl_dataloader_num_samples(out: *mut i64, loader: *const tfl_dataloader) -> tfl_status;

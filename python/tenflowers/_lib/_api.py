@@ -603,7 +603,7 @@ def dataloader_len(loader):
 
 
 def dataloader_next(capacity, loader):
-    """The next batch of the current epoch: one new tensor per dataset tensor, in the order given to tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until tfl_dataloader_reset starts the next epoch."""
+    """The next batch of the current epoch: one new tensor per dataset tensor, in the order given to tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may size out first."""
     out = _new(_T0, capacity)
     try:
         out_count = _P4_pop()

@@ -370,7 +370,9 @@ class Dataloader {
   [[nodiscard]] int64_t len() const;
   /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
   /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
-  /// tfl_dataloader_reset starts the next epoch.
+  /// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+  /// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+  /// size out first.
   /// Wraps tfl_dataloader_next.
   [[nodiscard]] std::vector<Tensor> next();
   /// The number of samples (the tensors' first dimension).
