@@ -159,6 +159,11 @@ typedef struct tfl_safetensors tfl_safetensors;
 /// than TFL_OK fails the forward call with that status.
 typedef tfl_status (*tfl_module_forward_fn)(TFL_OUT tfl_tensor** out, TFL_ARRAY(ninputs) const tfl_tensor* const* inputs,
                                             size_t ninputs, void* user_data);
+// --- data loading (capi/data.cpp) --------------------------------------------------------------------
+
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+typedef struct tfl_dataloader tfl_dataloader;
 
 #ifdef __cplusplus
 }

@@ -41,7 +41,7 @@ tfl::autograd::GradHook c_hook(tfl_tensor_hook_fn fn, void* user_data, std::shar
 /// Makes a tensor a leaf that accumulates gradients (or stops it from doing so).
 /// @param t A leaf tensor (one not computed by a recorded op).
 /// @param requires_grad Whether backward passes accumulate into t's gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t or when t is not a leaf; TFL_ERR_DTYPE when
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_GRADIENT when t is not a leaf; TFL_ERR_DTYPE when
 ///         requires_grad is true and t is not floating point.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_set_requires_grad(TFL_IN tfl_tensor* t, bool requires_grad) {
   TFL_CAPI_BEGIN
@@ -105,7 +105,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_set_grad(TFL_IN tfl_tensor* t, TFL
 /// Makes backward passes also store the gradient of a non-leaf tensor (read it with tfl_tensor_grad).
 /// Does nothing for leaves, which keep theirs anyway.
 /// @param t A tensor that requires grad.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t or when t does not require grad.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_GRADIENT when t does not require grad.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_retain_grad(TFL_IN tfl_tensor* t) {
   TFL_CAPI_BEGIN
   TFL_CHECK_TENSOR(t);
@@ -132,10 +132,12 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_detach(TFL_OUT tfl_tensor** out, c
 /// @param grad_output Gradient with t's shape, or NULL for an implicit 1 (t must have one element).
 /// @param retain_graph Keep the graph's saved tensors so that it can be run backward again.
 /// @param create_graph Record the backward pass itself, for higher-order gradients (implies retain_graph).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t, when t does not require grad, when the graph was
-///         already freed by an earlier backward pass, or when a saved tensor was modified in place;
-///         TFL_ERR_SHAPE when grad_output's shape differs from t's or it is NULL and t has several
-///         elements; any status returned by a gradient hook (the message names the hook).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_GRADIENT when t does not require grad,
+///         when the graph was already freed by an earlier backward pass, when a saved tensor was
+///         modified in place, or when grad_output is NULL and t has several elements; TFL_ERR_SHAPE
+///         when grad_output's shape differs from t's; TFL_ERR_NUMERICAL when the numerical check mode
+///         is on and a backward function produced NaN/Inf; any status returned by a gradient hook (the
+///         message names the hook).
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_backward(const tfl_tensor* t, TFL_NULLABLE const tfl_tensor* grad_output,
                                                         bool retain_graph, bool create_graph) {
   TFL_CAPI_BEGIN
@@ -164,9 +166,10 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_backward(const tfl_tensor* t, TFL_
 /// @param retain_graph Keep the graph's saved tensors so that it can be run backward again.
 /// @param create_graph Record this computation, so the results can be differentiated again.
 /// @param unused_as_zeros Give zeros instead of NULL for inputs the outputs do not depend on.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arrays or elements, a too small out_capacity, or an
-///         output that does not require grad; TFL_ERR_SHAPE for a grad_outputs entry of the wrong shape;
-///         any status returned by a gradient hook.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arrays or elements or a too small out_capacity;
+///         TFL_ERR_GRADIENT for an output that does not require grad, an implicit gradient of an output
+///         with several elements, or a freed graph; TFL_ERR_SHAPE for a grad_outputs entry of the wrong
+///         shape; any status returned by a gradient hook.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_autograd_grad(TFL_OUT TFL_ARRAY(out_capacity) tfl_tensor** out,
                                                       size_t out_capacity,
                                                       TFL_ARRAY(noutputs) const tfl_tensor* const* outputs,
@@ -222,7 +225,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_grad_enabled(TFL_OUT bool* out) {
 /// @param t A tensor that requires grad.
 /// @param fn The callback (see tfl_tensor_hook_fn).
 /// @param user_data Passed to fn unchanged.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, t or fn, or when t does not require grad.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, t or fn; TFL_ERR_GRADIENT when t does not
+///         require grad.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_register_hook(TFL_OUT int64_t* out, TFL_IN tfl_tensor* t,
                                                              tfl_tensor_hook_fn fn, TFL_IN TFL_NULLABLE void* user_data) {
   TFL_CAPI_BEGIN

@@ -61,8 +61,9 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_safetensors_save(const char* path, TFL_AR
 /// overlapping, duplicate names) is reported, never read past.
 /// @param[out] out New handle; release with tfl_safetensors_release.
 /// @param path File to read.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO (with the file name and the
-///         problem in the message) when the file cannot be read or is malformed or truncated.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO (with the file name) when the
+///         file cannot be opened or read; TFL_ERR_SERIALIZATION (with the file name and the problem) when
+///         it is malformed or truncated (bad header length, JSON, dtype tag or data offsets).
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_safetensors_from_file(TFL_OUT tfl_safetensors** out, const char* path) {
   TFL_CAPI_BEGIN
   TFL_CHECK_OUT(out);

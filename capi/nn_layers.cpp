@@ -58,8 +58,8 @@ std::optional<double> optional_double(const double* p) { return p ? std::optiona
 /// @param out_features Size of the last output axis (>= 0).
 /// @param bias Whether the layer has a bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or negative sizes;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         negative sizes; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_linear_create(TFL_OUT tfl_module** out, int64_t in_features,
                                                          int64_t out_features, bool bias, tfl_dtype dtype) {
   TFL_MODULE_CREATE_DT(std::make_shared<nn::Linear>(in_features, out_features, bias, to_dtype(dtype)))
@@ -108,8 +108,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_sequential_append(TFL_IN tfl_module* s
 /// @param groups Number of channel groups (>= 1).
 /// @param bias Whether the layer has a bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range sizes;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range sizes; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_conv1d_create(TFL_OUT tfl_module** out, int64_t in_channels,
                                                          int64_t out_channels, int64_t kernel_size, int64_t stride,
                                                          int64_t padding, int64_t dilation, int64_t groups, bool bias,
@@ -135,8 +135,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_conv1d_create(TFL_OUT tfl_module** out
 /// @param groups Number of channel groups (>= 1).
 /// @param bias Whether the layer has a bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range sizes;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range sizes; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_conv2d_create(TFL_OUT tfl_module** out, int64_t in_channels,
                                                          int64_t out_channels, int64_t kernel_h, int64_t kernel_w,
                                                          int64_t stride_h, int64_t stride_w, int64_t padding_h,
@@ -157,7 +157,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_conv2d_create(TFL_OUT tfl_module** out
 /// @param padding_w Columns added left and right (>= 0, at most half the window).
 /// @param dilation_h Vertical spacing of window elements (>= 1).
 /// @param dilation_w Horizontal spacing of window elements (>= 1).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or out-of-range sizes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for out-of-range sizes.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_max_pool2d_create(TFL_OUT tfl_module** out, int64_t kernel_h,
                                                              int64_t kernel_w, int64_t stride_h, int64_t stride_w,
                                                              int64_t padding_h, int64_t padding_w, int64_t dilation_h,
@@ -176,7 +176,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_max_pool2d_create(TFL_OUT tfl_module**
 /// @param padding_h Zero rows added above and below (>= 0, at most half the window).
 /// @param padding_w Zero columns added left and right (>= 0, at most half the window).
 /// @param count_include_pad Whether padded zeros count in the divisor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or out-of-range sizes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for out-of-range sizes.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_avg_pool2d_create(TFL_OUT tfl_module** out, int64_t kernel_h,
                                                              int64_t kernel_w, int64_t stride_h, int64_t stride_w,
                                                              int64_t padding_h, int64_t padding_w,
@@ -190,7 +190,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_avg_pool2d_create(TFL_OUT tfl_module**
 /// @param[out] out New module; release with tfl_module_release.
 /// @param output_h Output height (>= 1).
 /// @param output_w Output width (>= 1).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or sizes below 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for sizes below 1.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_adaptive_avg_pool2d_create(TFL_OUT tfl_module** out, int64_t output_h,
                                                                       int64_t output_w) {
   TFL_MODULE_CREATE(std::make_shared<nn::AdaptiveAvgPool2d>(tfl::Size2{output_h, output_w}))
@@ -211,8 +211,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_adaptive_avg_pool2d_create(TFL_OUT tfl
 /// @param track_running_stats Whether the layer keeps running statistics (otherwise batch statistics
 ///                            are used in eval mode too).
 /// @param dtype Floating dtype of the parameters and running statistics.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range values; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_batch_norm1d_create(TFL_OUT tfl_module** out, int64_t num_features,
                                                                double eps, TFL_NULLABLE const double* momentum,
                                                                bool affine, bool track_running_stats, tfl_dtype dtype) {
@@ -229,8 +229,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_batch_norm1d_create(TFL_OUT tfl_module
 /// @param affine Whether the layer has weight and bias.
 /// @param track_running_stats Whether the layer keeps running statistics.
 /// @param dtype Floating dtype of the parameters and running statistics.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range values; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_batch_norm2d_create(TFL_OUT tfl_module** out, int64_t num_features,
                                                                double eps, TFL_NULLABLE const double* momentum,
                                                                bool affine, bool track_running_stats, tfl_dtype dtype) {
@@ -247,8 +247,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_batch_norm2d_create(TFL_OUT tfl_module
 /// @param elementwise_affine Whether the layer has weight (and bias).
 /// @param bias Whether the layer has a bias (with elementwise_affine).
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid dtype code, an empty or
-///         non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an invalid dtype code; TFL_ERR_LAYER_CONFIG
+///         for an empty or non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_layer_norm_create(TFL_OUT tfl_module** out,
                                                              TFL_ARRAY(ndim) const int64_t* normalized_shape,
                                                              size_t ndim, double eps, bool elementwise_affine,
@@ -270,8 +270,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_layer_norm_create(TFL_OUT tfl_module**
 /// @param eps Added to the mean square (>= 0); NULL for the machine epsilon of the input's dtype.
 /// @param elementwise_affine Whether the layer has a weight.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid dtype code, an empty or
-///         non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an invalid dtype code; TFL_ERR_LAYER_CONFIG
+///         for an empty or non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_rms_norm_create(TFL_OUT tfl_module** out,
                                                            TFL_ARRAY(ndim) const int64_t* normalized_shape,
                                                            size_t ndim, TFL_NULLABLE const double* eps,
@@ -294,8 +294,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_rms_norm_create(TFL_OUT tfl_module** o
 /// @param eps Added to the variance (>= 0), e.g. 1e-5.
 /// @param affine Whether the layer has weight and bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range values; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_group_norm_create(TFL_OUT tfl_module** out, int64_t num_groups,
                                                              int64_t num_channels, double eps, bool affine,
                                                              tfl_dtype dtype) {
@@ -308,7 +308,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_group_norm_create(TFL_OUT tfl_module**
 /// and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only.
 /// @param[out] out New module; release with tfl_module_release.
 /// @param p Probability of zeroing, in [0, 1].
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or p outside [0, 1].
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for p outside [0, 1].
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_dropout_create(TFL_OUT tfl_module** out, double p) {
   TFL_MODULE_CREATE(std::make_shared<nn::Dropout>(p))
 }
@@ -321,8 +321,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_dropout_create(TFL_OUT tfl_module** ou
 /// @param padding_idx NULL, or a row (negative counts from the end) that starts at zero and receives no
 ///                    gradient.
 /// @param dtype Floating dtype of the weight.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or negative sizes;
-///         TFL_ERR_INDEX for padding_idx out of range; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         negative sizes or padding_idx out of range; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_embedding_create(TFL_OUT tfl_module** out, int64_t num_embeddings,
                                                             int64_t embedding_dim,
                                                             TFL_NULLABLE const int64_t* padding_idx, tfl_dtype dtype) {
@@ -407,8 +407,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_softmax_create(TFL_OUT tfl_module** ou
 /// @param bias Whether the projections have biases.
 /// @param causal Whether query i attends to keys j <= i only.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or sizes that do not
-///         fit; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         sizes that do not fit; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_multi_head_attention_create(TFL_OUT tfl_module** out, int64_t embed_dim,
                                                                        int64_t num_heads, bool bias, bool causal,
                                                                        tfl_dtype dtype) {
@@ -426,8 +426,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_multi_head_attention_create(TFL_OUT tf
 /// @param expand Inner width factor, d_inner = expand * d_model (>= 1; 2 in the paper).
 /// @param dt_rank Rank of the step-size projection; <= 0 means ceil(d_model / 16).
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or sizes below 1;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         sizes below 1; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_nn_mamba_create(TFL_OUT tfl_module** out, int64_t d_model, int64_t d_state,
                                                         int64_t d_conv, int64_t expand, int64_t dt_rank,
                                                         tfl_dtype dtype) {

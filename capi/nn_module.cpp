@@ -403,9 +403,9 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_module_state_dict_entry(TFL_OUT TFL_NULLA
 /// @param tensors The values, tensors[i] for names[i], each of the module's shape and dtype for that name.
 /// @param n Number of entries.
 /// @param strict Fail when a name is missing or unexpected.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, a name given twice, or (when
-///         strict) missing or unexpected names, all listed in the message; TFL_ERR_SHAPE / TFL_ERR_DTYPE
-///         for a value whose shape / dtype differs from the module's.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements or a name given twice;
+///         TFL_ERR_CHECKPOINT for (when strict) missing or unexpected names, all listed in the message,
+///         or a value whose shape or dtype differs from the module's.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_module_load_state_dict(TFL_OUT TFL_NULLABLE size_t* out_missing,
                                                                TFL_OUT TFL_NULLABLE size_t* out_unexpected,
                                                                TFL_IN tfl_module* m,
@@ -450,9 +450,9 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_module_state_dict_save(const tfl_module* 
 /// @param m The module.
 /// @param path File to read.
 /// @param strict Fail when an entry is missing or unexpected.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or (when strict) missing or unexpected
-///         entries; TFL_ERR_IO when the file cannot be read or is malformed; TFL_ERR_SHAPE /
-///         TFL_ERR_DTYPE for an entry whose shape / dtype differs from the module's.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_CHECKPOINT for (when strict)
+///         missing or unexpected entries or an entry whose shape or dtype differs from the module's;
+///         TFL_ERR_SERIALIZATION for a malformed file; TFL_ERR_IO when the file cannot be read.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_module_state_dict_load(TFL_OUT TFL_NULLABLE size_t* out_missing,
                                                                TFL_OUT TFL_NULLABLE size_t* out_unexpected,
                                                                TFL_IN tfl_module* m, const char* path, bool strict) {

@@ -118,7 +118,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_scatter_add(TFL_OUT tfl_tensor** o
 /// @param index i32 or i64 tensor of t's rank.
 /// @param src Values to add, with t's dtype and rank.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for a wrong index or src
-///         dtype; TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_INDEX for an index or axis out of range.
+///         dtype; TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_INDEX for an index or axis out of range;
+///         TFL_ERR_GRADIENT when t or src takes part in autograd (grad mode on and one requires grad).
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_scatter_add_inplace(TFL_IN tfl_tensor* t, int64_t axis,
                                                                    const tfl_tensor* index, const tfl_tensor* src) {
   TFL_CAPI_BEGIN
@@ -159,7 +160,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_index_add(TFL_OUT tfl_tensor** out
 /// @param alpha Scale of src; must be integral for integer dtypes.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a non-integral alpha with integers;
 ///         TFL_ERR_DTYPE for a wrong index or src dtype; TFL_ERR_SHAPE if the shapes do not fit;
-///         TFL_ERR_INDEX for an index or axis out of range.
+///         TFL_ERR_INDEX for an index or axis out of range; TFL_ERR_GRADIENT when t or src takes part in
+///         autograd.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_index_add_inplace(TFL_IN tfl_tensor* t, int64_t axis,
                                                                  const tfl_tensor* index, const tfl_tensor* src,
                                                                  double alpha) {

@@ -89,7 +89,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_mean_axes(TFL_OUT tfl_tensor** out
 /// Maximum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates.
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_max(TFL_OUT tfl_tensor** out, const tfl_tensor* t) {
   TFL_TENSOR_OP1(t, tfl::max(from_handle(t)))
 }
@@ -102,7 +102,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_max(TFL_OUT tfl_tensor** out, cons
 /// @param naxes Number of axes.
 /// @param keepdims Keep each reduced axis with size 1.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
-///         axis; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+///         axis; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_max_axes(TFL_OUT tfl_tensor** out, const tfl_tensor* t, TFL_ARRAY(naxes) const int64_t* axes,
                                                        size_t naxes, bool keepdims) {
   TFL_CAPI_BEGIN
@@ -116,7 +116,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_max_axes(TFL_OUT tfl_tensor** out,
 /// Minimum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates.
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_min(TFL_OUT tfl_tensor** out, const tfl_tensor* t) {
   TFL_TENSOR_OP1(t, tfl::min(from_handle(t)))
 }
@@ -129,7 +129,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_min(TFL_OUT tfl_tensor** out, cons
 /// @param naxes Number of axes.
 /// @param keepdims Keep each reduced axis with size 1.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
-///         axis; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+///         axis; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_min_axes(TFL_OUT tfl_tensor** out, const tfl_tensor* t, TFL_ARRAY(naxes) const int64_t* axes,
                                                        size_t naxes, bool keepdims) {
   TFL_CAPI_BEGIN
@@ -283,7 +283,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_std_axes(TFL_OUT tfl_tensor** out,
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
 /// @param keepdims false: a 0-d result; true: every axis kept with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for an empty t.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP for an empty t.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_argmax(TFL_OUT tfl_tensor** out, const tfl_tensor* t, bool keepdims) {
   TFL_TENSOR_OP1(t, tfl::argmax(from_handle(t), std::nullopt, keepdims))
 }
@@ -293,7 +293,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_argmax(TFL_OUT tfl_tensor** out, c
 /// @param t Input tensor.
 /// @param axis Axis to reduce; negative counts from the end.
 /// @param keepdims Keep each reduced axis with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_SHAPE if the axis has size 0.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_TENSOR_OP if the axis has size 0.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_argmax_axis(TFL_OUT tfl_tensor** out, const tfl_tensor* t, int64_t axis, bool keepdims) {
   TFL_TENSOR_OP1(t, tfl::argmax(from_handle(t), axis, keepdims))
 }
@@ -302,7 +302,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_argmax_axis(TFL_OUT tfl_tensor** o
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
 /// @param keepdims false: a 0-d result; true: every axis kept with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for an empty t.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP for an empty t.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_argmin(TFL_OUT tfl_tensor** out, const tfl_tensor* t, bool keepdims) {
   TFL_TENSOR_OP1(t, tfl::argmin(from_handle(t), std::nullopt, keepdims))
 }
@@ -312,7 +312,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_argmin(TFL_OUT tfl_tensor** out, c
 /// @param t Input tensor.
 /// @param axis Axis to reduce; negative counts from the end.
 /// @param keepdims Keep each reduced axis with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_SHAPE if the axis has size 0.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_TENSOR_OP if the axis has size 0.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_argmin_axis(TFL_OUT tfl_tensor** out, const tfl_tensor* t, int64_t axis, bool keepdims) {
   TFL_TENSOR_OP1(t, tfl::argmin(from_handle(t), axis, keepdims))
 }

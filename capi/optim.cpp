@@ -43,8 +43,8 @@ using tfl::capi::to_tensors;
 /// @param dampening Dampening of the momentum.
 /// @param weight_decay L2 penalty (>= 0).
 /// @param nesterov Nesterov momentum (needs momentum > 0 and dampening 0).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_sgd_create(TFL_OUT tfl_optimizer** out,
                                                          TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                          size_t nparams, double lr, double momentum, double dampening,
@@ -65,8 +65,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_sgd_create(TFL_OUT tfl_optimizer** 
 /// @param eps Added to the denominator (>= 0; default 1e-8).
 /// @param weight_decay L2 penalty added to the gradient (>= 0).
 /// @param amsgrad Use the maximum of past second moments.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_adam_create(TFL_OUT tfl_optimizer** out,
                                                           TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                           size_t nparams, double lr, double beta1, double beta2,
@@ -86,8 +86,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_adam_create(TFL_OUT tfl_optimizer**
 /// @param eps Added to the denominator (>= 0; default 1e-8).
 /// @param weight_decay Decoupled weight decay (>= 0; PyTorch's default is 1e-2).
 /// @param amsgrad Use the maximum of past second moments.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_adamw_create(TFL_OUT tfl_optimizer** out,
                                                            TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                            size_t nparams, double lr, double beta1, double beta2,
@@ -109,8 +109,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_adamw_create(TFL_OUT tfl_optimizer*
 /// @param weight_decay L2 penalty (>= 0).
 /// @param momentum Momentum factor (>= 0; 0 for none).
 /// @param centered Divide by the estimated standard deviation instead of the RMS.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_rmsprop_create(TFL_OUT tfl_optimizer** out,
                                                              TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                              size_t nparams, double lr, double alpha, double eps,
@@ -130,8 +130,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_rmsprop_create(TFL_OUT tfl_optimize
 /// @param weight_decay L2 penalty (>= 0).
 /// @param initial_accumulator_value Starting value of s (>= 0).
 /// @param eps Added to the denominator (>= 0; default 1e-10).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_adagrad_create(TFL_OUT tfl_optimizer** out,
                                                              TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                              size_t nparams, double lr, double lr_decay,
@@ -150,8 +150,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_adagrad_create(TFL_OUT tfl_optimize
 /// @param beta1 Interpolation of the update direction, in [0, 1) (default 0.9).
 /// @param beta2 Decay of the momentum, in [0, 1) (default 0.99).
 /// @param weight_decay Decoupled weight decay (>= 0).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_lion_create(TFL_OUT tfl_optimizer** out,
                                                           TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                           size_t nparams, double lr, double beta1, double beta2,
@@ -291,9 +291,11 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optimizer_state_save(const tfl_optimizer*
 /// changes when the file does not fit.
 /// @param optimizer The optimizer.
 /// @param path File to read.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or missing, unknown or mismatched entries;
-///         TFL_ERR_SHAPE / TFL_ERR_DTYPE for buffers that do not fit the parameters; TFL_ERR_IO when the
-///         file cannot be read or is not a valid safetensors file.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for missing, unknown
+///         or mismatched entries (the state of another optimizer type, or of parameters with other
+///         counts, shapes or dtypes); TFL_ERR_SERIALIZATION for a malformed state (a scalar entry that
+///         does not hold one value) or a file that is not a valid safetensors file; TFL_ERR_IO when the
+///         file cannot be read.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optimizer_state_load(TFL_IN tfl_optimizer* optimizer, const char* path) {
   TFL_CAPI_BEGIN
   TFL_CHECK_OPTIMIZER(optimizer);
@@ -314,8 +316,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optimizer_state_load(TFL_IN tfl_optimizer
 /// @param norm_type p of the p-norm (>= 1), or INFINITY for the largest |g|; 2 is usual.
 /// @param error_if_nonfinite Fail (changing nothing) when the total is NaN or infinite; otherwise the
 ///        gradients are scaled by the NaN factor, like PyTorch.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad norm_type or a non-finite total with
-///         error_if_nonfinite.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for a negative
+///         max_norm or a bad norm_type; TFL_ERR_NUMERICAL for a non-finite total with error_if_nonfinite.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_clip_grad_norm(TFL_OUT double* out_total_norm,
                                                        TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                        size_t nparams, double max_norm, double norm_type,

@@ -38,8 +38,8 @@ using tfl::capi::to_tensors;
 /// @param amsgrad Use the maximum of past variances.
 /// @param decoupled_weight_decay AdamW-style decay (the reference's weight_decouple, default true);
 ///        false adds weight_decay p to the gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_adabelief_create(TFL_OUT tfl_optimizer** out,
                                                                TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                                size_t nparams, double lr, double beta1, double beta2,
@@ -65,8 +65,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_adabelief_create(TFL_OUT tfl_optimi
 /// @param eps Added to the denominator (>= 0; default 1e-8).
 /// @param weight_decay Weight decay (>= 0).
 /// @param decoupled_weight_decay AdamW-style decay instead of an L2 term in the gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_radam_create(TFL_OUT tfl_optimizer** out,
                                                            TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                            size_t nparams, double lr, double beta1, double beta2,
@@ -91,8 +91,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_radam_create(TFL_OUT tfl_optimizer*
 /// @param weight_decay Weight decay (>= 0).
 /// @param momentum_decay psi of the momentum schedule (>= 0; default 4e-3).
 /// @param decoupled_weight_decay AdamW-style decay instead of an L2 term in the gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_nadam_create(TFL_OUT tfl_optimizer** out,
                                                            TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                            size_t nparams, double lr, double beta1, double beta2,
@@ -113,8 +113,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_nadam_create(TFL_OUT tfl_optimizer*
 /// @param rho Decay of the running averages, in [0, 1] (default 0.9).
 /// @param eps Added inside both square roots (>= 0; default 1e-6).
 /// @param weight_decay L2 penalty (>= 0).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_optim_adadelta_create(TFL_OUT tfl_optimizer** out,
                                                               TFL_ARRAY(nparams) const tfl_tensor* const* params,
                                                               size_t nparams, double lr, double rho, double eps,

@@ -75,8 +75,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_sched_cosine_create(TFL_OUT tfl_scheduler
 /// @param after A scheduler built over the same optimizer just before this call, or NULL. The warm-up
 ///        takes it over: step only the warm-up from now on (after's handle stays valid and must still
 ///        be released, but stepping it would advance the wrong schedule). A scheduler can be taken over once.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, out-of-range values, or an `after` over
-///         another optimizer or already taken over.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an `after` over another optimizer or
+///         already taken over; TFL_ERR_OPTIMIZER for out-of-range values.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_sched_linear_warmup_create(TFL_OUT tfl_scheduler** out,
                                                                    TFL_IN tfl_optimizer* optimizer,
                                                                    int64_t warmup_steps, double start_factor,
@@ -128,8 +128,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_sched_linear_warmup_create(TFL_OUT tfl_sc
 /// @param cycle_momentum Cycle momentum / beta1 too (needs an optimizer that has one).
 /// @param base_momentum Lowest momentum (default 0.85).
 /// @param max_momentum Highest momentum (default 0.95).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, out-of-range values, a bad anneal, or
-///         cycle_momentum with an optimizer that has no momentum or beta1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad anneal; TFL_ERR_OPTIMIZER for
+///         out-of-range values or cycle_momentum with an optimizer that has no momentum or beta1.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_sched_one_cycle_create(TFL_OUT tfl_scheduler** out,
                                                                TFL_IN tfl_optimizer* optimizer, double max_lr,
                                                                int64_t total_steps, double pct_start,
@@ -223,8 +223,10 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_scheduler_state_save(const tfl_scheduler*
 /// re-applies the schedule there (the optimizer's learning rate changes accordingly).
 /// @param scheduler The scheduler.
 /// @param path File to read.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or missing or unknown entries;
-///         TFL_ERR_SHAPE for entries of the wrong size; TFL_ERR_IO when the file cannot be read or is malformed.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SERIALIZATION for missing,
+///         unknown or malformed entries or a file that is not a valid safetensors file;
+///         TFL_ERR_OPTIMIZER for base_lrs of another number of parameter groups; TFL_ERR_IO when the
+///         file cannot be read.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_scheduler_state_load(TFL_IN tfl_scheduler* scheduler, const char* path) {
   TFL_CAPI_BEGIN
   TFL_CHECK_HANDLE(scheduler);

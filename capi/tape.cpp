@@ -43,7 +43,7 @@ TFL_API TFL_SINCE(0, 1) void tfl_tape_release(TFL_IN TFL_NULLABLE tfl_tape* tape
 /// released). Tensors that already require grad need no watching.
 /// @param tape A recording tape.
 /// @param t A floating-point tensor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a stopped tape; TFL_ERR_DTYPE for a
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_GRADIENT for a stopped tape; TFL_ERR_DTYPE for a
 ///         tensor that is not floating point.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tape_watch(TFL_IN tfl_tape* tape, const tfl_tensor* t) {
   TFL_CAPI_BEGIN
@@ -77,10 +77,10 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tape_stop(TFL_IN tfl_tape* tape) {
 /// @param unconnected_zeros Give zeros instead of NULL for sources the target does not depend on.
 /// @param output_gradient Weights of a target with several elements (target's shape), or NULL for an
 ///                        implicit 1 (target must then have one element).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, a too small out_capacity, or
-///         a second call on a non-persistent tape; TFL_ERR_SHAPE when output_gradient's shape differs
-///         from target's or it is NULL and target has several elements; any status returned by a
-///         gradient hook.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements or a too small out_capacity;
+///         TFL_ERR_GRADIENT for a second call on a non-persistent tape or a NULL output_gradient with a
+///         target of several elements; TFL_ERR_SHAPE when output_gradient's shape differs from
+///         target's; any status returned by a gradient hook.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tape_gradient(TFL_OUT TFL_ARRAY(out_capacity) tfl_tensor** out,
                                                       size_t out_capacity, TFL_IN tfl_tape* tape,
                                                       const tfl_tensor* target,

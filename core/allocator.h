@@ -90,6 +90,9 @@ class MemoryOpScope {
   const char* prev_;
 };
 
+// The op named by the innermost MemoryOpScope / outermost MemoryOpTag on this thread; nullptr when none.
+const char* current_memory_op();
+
 // What op entry points open: names the op only when no op is named yet, so the allocations an op makes
 // through other ops (a cast inside add, full inside zeros) count for the op the caller invoked.
 class MemoryOpTag {

@@ -203,6 +203,8 @@ void HostAllocator::clear_events() {
   state().events.clear();
 }
 
+const char* current_memory_op() { return t_current_op == kUnknownOp ? nullptr : t_current_op; }
+
 MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_current_op) { t_current_op = op; }
 MemoryOpScope::~MemoryOpScope() { t_current_op = prev_; }
 

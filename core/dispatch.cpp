@@ -64,10 +64,10 @@ bool has_kernel(int op, DeviceType device, DType dtype) {
   return registry().rows[static_cast<size_t>(op)][slot(device, dtype)] != nullptr;
 }
 
-KernelFn find_kernel(int op, DeviceType device, DType dtype) {
+Kernel find_kernel(int op, DeviceType device, DType dtype) {
   Registry& r = registry();
   KernelFn fn = r.rows[static_cast<size_t>(op)][slot(device, dtype)];
-  if (fn) return fn;
+  if (fn) return Kernel{fn, op, device};
   const std::string& name = r.names[static_cast<size_t>(op)];
   if (device == DeviceType::CUDA && !cuda::compiled())
     TFL_THROW(NotImplementedError, name, "no kernel for (cuda, ", dtype_name(dtype), "): built without CUDA");

@@ -5,6 +5,7 @@
 
 #include "core/device.h"
 #include "core/dtype.h"
+#include "core/numerical_check.h"
 #include "core/shape.h"
 
 namespace tfl {
@@ -35,9 +36,25 @@ using KernelFn = void (*)(const KernelArgs&);
 int op_index(const char* name);
 const char* op_name(int index);
 
+// A kernel as find_kernel returns it: calling it runs the kernel, then, only while the numerical check
+// mode is on (core/numerical_check.h), checks its output for NaN/Inf it introduced. This is the one
+// choke point every op's kernel call goes through, so no op checks anything itself; when the mode is
+// off the cost is one relaxed atomic load per call.
+struct Kernel {
+  KernelFn fn = nullptr;
+  int op = -1;
+  DeviceType device = DeviceType::CPU;
+  void operator()(const KernelArgs& args) const {
+    if (numerical_check_enabled()) run_checked_kernel(fn, op, device, args);
+    else fn(args);
+  }
+  // The raw function, unchecked (for code written before Kernel existed; prefer calling the Kernel).
+  operator KernelFn() const { return fn; }
+};
+
 void register_kernel(const char* op, DeviceType device, DType dtype, KernelFn fn);
 // The kernel for (op, device, dtype); NotImplementedError "[add] no kernel for (cuda, bool)" if none.
-KernelFn find_kernel(int op, DeviceType device, DType dtype);
+Kernel find_kernel(int op, DeviceType device, DType dtype);
 bool has_kernel(int op, DeviceType device, DType dtype);
 
 namespace reg {

@@ -8,6 +8,8 @@
 
 #include "core/autograd/grad_mode.h"
 #include "core/autograd/variable.h"
+#include "core/dispatch.h"
+#include "core/numerical_check.h"
 #include "core/ops/creation.h"
 #include "core/ops/elementwise.h"
 
@@ -23,6 +25,22 @@ namespace {
 struct NodeCompare {
   bool operator()(const Node* a, const Node* b) const { return a->sequence_nr() < b->sequence_nr(); }
 };
+
+TensorArg arg_of(const Tensor& t) { return make_arg(t.data_ptr(), t.dtype(), t.shape(), t.strides()); }
+
+// A backward function run with the numerical check mode on: its kernels name it in their messages, and
+// gradients it returns with NaN/Inf (from gradients that had none) are a NumericalError naming it.
+std::vector<Tensor> apply_checked(Node& node, std::vector<Tensor>& grads) {
+  const std::string name = node.name();
+  NumericalCheckContext context(name.c_str());
+  std::vector<Tensor> input_grads = node.apply(grads);
+  for (const Tensor& g : grads)
+    if (g.defined() && !all_finite(arg_of(g), g.device().type)) return input_grads;
+  const std::string what = "the backward of '" + name + "'";
+  for (const Tensor& g : input_grads)
+    if (g.defined()) check_finite(what.c_str(), arg_of(g), g.device().type);
+  return input_grads;
+}
 
 Tensor accumulate(const Tensor& acc, const Tensor& g) {
   if (!acc.defined()) return g;
@@ -100,7 +118,8 @@ void execute(const std::vector<Edge>& roots, const std::vector<Tensor>& root_gra
     if (!skip) {
       for (uint32_t i = 0; i < grads.size(); ++i)
         if (!grads[i].defined()) grads[i] = zeros(node->outputs()[i].shape, node->outputs()[i].dtype);
-      input_grads = node->apply(grads);
+      if (numerical_check_enabled()) input_grads = apply_checked(*node, grads);
+      else input_grads = node->apply(grads);
       for (auto& [id, hook] : node->post_hooks()) hook(input_grads, grads);
       // As in PyTorch, create_graph implies retain_graph: the recorded backward still needs the graph.
       if (!opt.retain_graph && !opt.create_graph) node->release_saved();
@@ -129,11 +148,11 @@ std::vector<Tensor> root_gradients(const std::vector<Tensor>& outputs, const std
   for (size_t i = 0; i < outputs.size(); ++i) {
     check_defined(outputs[i], op, "outputs");
     if (!requires_grad(outputs[i]))
-      TFL_THROW(InvalidArgumentError, op, "output ", i, " does not require grad and has no grad_fn");
+      TFL_THROW(GradientError, op, "output ", i, " does not require grad and has no grad_fn");
     Tensor g = i < grad_outputs.size() ? grad_outputs[i] : Tensor();
     if (!g.defined()) {
       if (outputs[i].numel() != 1)
-        TFL_THROW(ShapeError, op, "an implicit gradient needs a one-element output; output ", i, " has shape ",
+        TFL_THROW(GradientError, op, "an implicit gradient needs a one-element output; output ", i, " has shape ",
                   shape_str(outputs[i].shape()), " (pass an explicit output gradient)");
       g = ones(outputs[i].shape(), outputs[i].dtype());
     } else if (g.shape() != outputs[i].shape()) {

@@ -13,7 +13,9 @@ struct BackwardOptions {
 };
 
 // Accumulates d(sum of outputs * grad_outputs)/d(leaf) into every leaf's .grad. grad_outputs may be
-// empty or hold undefined entries for scalar outputs (implicit 1).
+// empty or hold undefined entries for scalar outputs (implicit 1). GradientError when an output does not
+// require grad, when a non-scalar output has no output gradient, when the graph was already freed by an
+// earlier backward without retain_graph, or when a saved tensor was modified in place.
 void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& grad_outputs = {},
               BackwardOptions options = {});
 

@@ -103,10 +103,10 @@ void SavedTensor::weaken_if_output(const Tensor& out, const std::shared_ptr<Node
 
 Tensor SavedTensor::unpack(const std::string& op) const {
   if (released_)
-    TFL_THROW(InvalidArgumentError, op,
+    TFL_THROW(GradientError, op,
               "the graph was already freed by an earlier backward; pass retain_graph=true to backward twice");
   if (tensor_.defined() && tensor_.version() != version_)
-    TFL_THROW(InvalidArgumentError, op, "a tensor saved for the gradient (shape ", shape_str(tensor_.shape()), ", ",
+    TFL_THROW(GradientError, op, "a tensor saved for the gradient (shape ", shape_str(tensor_.shape()), ", ",
               dtype_name(tensor_.dtype()), ") was modified in place after it was saved (version ", tensor_.version(),
               ", saved at version ", version_, ")");
   if (is_output_) {

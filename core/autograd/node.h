@@ -75,7 +75,7 @@ class SavedTensor {
   SavedTensor& operator=(const SavedTensor& o);
   SavedTensor& operator=(SavedTensor&& o) noexcept;
   ~SavedTensor();
-  // The tensor; InvalidArgumentError naming `op` if it was modified in place after being saved.
+  // The tensor; GradientError naming `op` if it was modified in place after being saved or already freed.
   Tensor unpack(const std::string& op) const;
   void reset();
   // See Note [Saved outputs]: if the saved tensor is `out`, output `output_nr` of `node`, keep only its

@@ -31,7 +31,7 @@ GradientTape::~GradientTape() {
 
 void GradientTape::watch(const Tensor& t) {
   check_defined(t, "tape_watch", "t");
-  if (!recording_) TFL_THROW(InvalidArgumentError, "tape_watch", "the tape has stopped recording");
+  if (!recording_) TFL_THROW(GradientError, "tape_watch", "the tape has stopped recording");
   if (requires_grad(t)) return;  // already a source of gradients (a leaf or a recorded result)
   if (!is_floating(t.dtype()))
     TFL_THROW(DTypeError, "tape_watch", "only floating tensors can be watched, got ", dtype_name(t.dtype()));
@@ -42,7 +42,7 @@ void GradientTape::watch(const Tensor& t) {
 void GradientTape::stop() {
   if (!recording_) return;
   if (t_active.empty() || t_active.back() != this)
-    TFL_THROW(InvalidArgumentError, "tape_stop", "tapes must stop in the reverse order of their creation");
+    TFL_THROW(GradientError, "tape_stop", "tapes must stop in the reverse order of their creation");
   t_active.pop_back();
   set_grad_enabled(prev_grad_mode_);
   recording_ = false;
@@ -52,7 +52,7 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target, const std::vect
                                            bool unconnected_zeros, const Tensor& output_gradient) {
   check_defined(target, "tape_gradient", "target");
   if (used_ && !persistent_)
-    TFL_THROW(InvalidArgumentError, "tape_gradient",
+    TFL_THROW(GradientError, "tape_gradient",
               "a non-persistent tape computes gradients once; create it with persistent=true to call gradient again");
   used_ = true;
   // Another tape still recording (an outer one) must see this computation, for higher-order gradients.

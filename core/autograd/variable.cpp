@@ -73,7 +73,7 @@ void set_requires_grad(const Tensor& t, bool value) {
     TFL_THROW(DTypeError, "requires_grad", "only floating tensors can require gradients, got ", dtype_name(t.dtype()));
   const AutogradMeta* m = meta_if(t);
   if (m && m->grad_fn)
-    TFL_THROW(InvalidArgumentError, "requires_grad",
+    TFL_THROW(GradientError, "requires_grad",
               "can only be set on leaf tensors; use detach() to make a new leaf from a computed tensor");
   meta(t).requires_grad = value;
 }
@@ -99,7 +99,7 @@ void set_grad(const Tensor& t, const Tensor& g) {
 void retain_grad(const Tensor& t) {
   check_defined(t, "retain_grad", "t");
   if (!requires_grad(t))
-    TFL_THROW(InvalidArgumentError, "retain_grad", "the tensor does not require grad");
+    TFL_THROW(GradientError, "retain_grad", "the tensor does not require grad");
   if (is_leaf(t)) return;  // leaves keep .grad anyway
   AutogradMeta& m = meta(t);
   if (m.retains_grad) return;
@@ -140,7 +140,7 @@ Edge gradient_edge(const Tensor& t) {
 int64_t register_hook(const Tensor& t, GradHook hook) {
   check_defined(t, "register_hook", "t");
   if (!requires_grad(t))
-    TFL_THROW(InvalidArgumentError, "register_hook", "cannot register a hook on a tensor that does not require grad");
+    TFL_THROW(GradientError, "register_hook", "cannot register a hook on a tensor that does not require grad");
   Edge e = gradient_edge(t);
   int64_t id = next_hook_id();
   e.node->pre_hooks(e.input_nr).emplace_back(id, std::move(hook));

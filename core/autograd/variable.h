@@ -25,7 +25,7 @@ namespace autograd {
 
 bool requires_grad(const Tensor& t);
 // Makes t a leaf that accumulates gradients. Only floating tensors can; DTypeError otherwise.
-// InvalidArgumentError when t is not a leaf (its requires_grad follows its inputs).
+// GradientError when t is not a leaf (its requires_grad follows its inputs).
 void set_requires_grad(const Tensor& t, bool requires_grad);
 bool is_leaf(const Tensor& t);
 // The accumulated gradient (undefined if none yet).

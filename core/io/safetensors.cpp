@@ -199,12 +199,17 @@ struct Entry {
   uint64_t begin, end;
 };
 
-// Thrown from inside the JSON parser callback; turned into an IoError with the file name.
+// Thrown from inside the JSON parser callback; turned into a SerializationError with the file name.
 struct HeaderProblem {
   std::string what;
 };
 
+// The bytes were read but do not decode: a SerializationError. System-call failures use fail_io.
 [[noreturn]] void fail(const std::string& path, const std::string& problem) {
+  TFL_THROW(SerializationError, kLoad, "'", path, "': ", problem);
+}
+
+[[noreturn]] void fail_io(const std::string& path, const std::string& problem) {
   TFL_THROW(IoError, kLoad, "'", path, "': ", problem);
 }
 
@@ -311,11 +316,11 @@ void check_tiling(const std::string& path, std::vector<const Entry*> by_offset, 
 
 SafetensorsFile load_safetensors(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  if (fd < 0) fail_io(path, std::string("cannot open: ") + std::strerror(errno));
   FileCloser closer{fd};
   struct stat st;
-  if (::fstat(fd, &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
+  if (::fstat(fd, &st) != 0) fail_io(path, std::string("cannot stat: ") + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) fail_io(path, "not a regular file");
   const uint64_t file_bytes = static_cast<uint64_t>(st.st_size);
   if (file_bytes < 8)
     fail(path, "the file has " + std::to_string(file_bytes) + " bytes, fewer than the 8-byte header length");
@@ -323,7 +328,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
   // Private and writable: tensors over the mapping may be modified in place (copy-on-write, the file
   // never changes), which a read-only mapping would turn into a segfault.
   void* addr = ::mmap(nullptr, file_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-  if (addr == MAP_FAILED) fail(path, std::string("cannot map: ") + std::strerror(errno));
+  if (addr == MAP_FAILED) fail_io(path, std::string("cannot map: ") + std::strerror(errno));
   auto mapping = std::make_shared<Mapping>(addr, file_bytes);
   const auto* bytes = static_cast<const uint8_t*>(addr);
 

@@ -28,7 +28,8 @@ void save_safetensors(const std::string& path, const StateDict& tensors, const S
 // is aligned for its dtype is a view of the mapping with no copy; the others are copied. The mapping is
 // unmapped when the last tensor over it goes away. Every structural problem (short or oversized header,
 // invalid JSON, unknown dtype, shape/offset mismatch, overlapping, out-of-range or unused bytes,
-// duplicate names, bool bytes other than 0/1) is an IoError naming the file and the problem.
+// duplicate names, bool bytes other than 0/1) is a SerializationError naming the file and the problem;
+// a file that cannot be opened, stat'ed or mapped is an IoError.
 // Note: truncating the file while its tensors are alive is outside our control (the OS raises SIGBUS).
 SafetensorsFile load_safetensors(const std::string& path);
 

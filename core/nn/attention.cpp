@@ -28,7 +28,7 @@ MultiHeadAttention::MultiHeadAttention(int64_t embed_dim, int64_t num_heads, boo
     : Module("MultiHeadAttention"), embed_dim_(embed_dim), num_heads_(num_heads), causal_(causal) {
   const char* op = "MultiHeadAttention";
   if (embed_dim < 1 || num_heads < 1 || embed_dim % num_heads != 0)
-    TFL_THROW(InvalidArgumentError, op, "embed_dim must be a positive multiple of num_heads, got embed_dim ",
+    TFL_THROW(LayerConfigError, op, "embed_dim must be a positive multiple of num_heads, got embed_dim ",
               embed_dim, " and num_heads ", num_heads);
   if (!is_floating(dtype)) TFL_THROW(DTypeError, op, "parameters need a floating dtype, got ", dtype_name(dtype));
   // The Linear children draw their default init from a scratch generator; the values that count are

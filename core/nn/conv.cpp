@@ -11,16 +11,16 @@ namespace tfl::nn {
 namespace {
 
 void check_channels(const char* op, int64_t in, int64_t out, int64_t groups, DType dtype) {
-  if (in <= 0 || out <= 0) TFL_THROW(InvalidArgumentError, op, "channel counts must be positive, got ", in, " and ", out);
-  if (groups <= 0) TFL_THROW(InvalidArgumentError, op, "groups must be positive, got ", groups);
+  if (in <= 0 || out <= 0) TFL_THROW(LayerConfigError, op, "channel counts must be positive, got ", in, " and ", out);
+  if (groups <= 0) TFL_THROW(LayerConfigError, op, "groups must be positive, got ", groups);
   if (in % groups != 0 || out % groups != 0)
-    TFL_THROW(InvalidArgumentError, op, "in_channels (", in, ") and out_channels (", out,
+    TFL_THROW(LayerConfigError, op, "in_channels (", in, ") and out_channels (", out,
               ") must be divisible by groups (", groups, ")");
   if (!is_floating(dtype)) TFL_THROW(DTypeError, op, "parameters need a floating dtype, got ", dtype_name(dtype));
 }
 
 void check_positive(const char* op, const char* what, int64_t v, int64_t min) {
-  if (v < min) TFL_THROW(InvalidArgumentError, op, what, " must be >= ", min, ", got ", v);
+  if (v < min) TFL_THROW(LayerConfigError, op, what, " must be >= ", min, ", got ", v);
 }
 
 void check_input(const char* op, const Tensor& x, int spatial, int64_t channels) {

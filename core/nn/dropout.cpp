@@ -11,7 +11,7 @@
 namespace tfl::nn {
 
 Dropout::Dropout(double p, Generator* gen) : UnaryModule("Dropout"), p_(p), gen_(gen) {
-  if (!(p >= 0.0 && p <= 1.0)) TFL_THROW(InvalidArgumentError, "Dropout", "p must be in [0, 1], got ", p);
+  if (!(p >= 0.0 && p <= 1.0)) TFL_THROW(LayerConfigError, "Dropout", "p must be in [0, 1], got ", p);
 }
 
 Tensor Dropout::forward_one(const Tensor& x) {

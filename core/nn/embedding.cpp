@@ -19,14 +19,14 @@ Embedding::Embedding(int64_t num_embeddings, int64_t embedding_dim, std::optiona
                      Generator* gen)
     : UnaryModule("Embedding"), num_(num_embeddings), dim_(embedding_dim) {
   if (num_embeddings < 0 || embedding_dim < 0)
-    TFL_THROW(InvalidArgumentError, "Embedding", "num_embeddings and embedding_dim must be >= 0, got ",
+    TFL_THROW(LayerConfigError, "Embedding", "num_embeddings and embedding_dim must be >= 0, got ",
               num_embeddings, " and ", embedding_dim);
   if (!is_floating(dtype))
     TFL_THROW(DTypeError, "Embedding", "parameters need a floating dtype, got ", dtype_name(dtype));
   if (padding_idx) {
     int64_t p = *padding_idx < 0 ? *padding_idx + num_embeddings : *padding_idx;
     if (p < 0 || p >= num_embeddings)
-      TFL_THROW(IndexError, "Embedding", "padding_idx ", *padding_idx, " is out of range for ", num_embeddings,
+      TFL_THROW(LayerConfigError, "Embedding", "padding_idx ", *padding_idx, " is out of range for ", num_embeddings,
                 " embeddings");
     padding_idx_ = p;
   }

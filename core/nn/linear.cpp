@@ -13,7 +13,7 @@ namespace tfl::nn {
 Linear::Linear(int64_t in_features, int64_t out_features, bool bias, DType dtype, Generator* gen)
     : UnaryModule("Linear"), in_(in_features), out_(out_features) {
   if (in_features < 0 || out_features < 0)
-    TFL_THROW(InvalidArgumentError, "Linear", "in_features and out_features must be >= 0, got ", in_features, " and ",
+    TFL_THROW(LayerConfigError, "Linear", "in_features and out_features must be >= 0, got ", in_features, " and ",
               out_features);
   if (!is_floating(dtype)) TFL_THROW(DTypeError, "Linear", "parameters need a floating dtype, got ", dtype_name(dtype));
   weight_ = register_parameter("weight", empty({out_features, in_features}, dtype));

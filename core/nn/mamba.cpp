@@ -26,7 +26,7 @@ Mamba::Mamba(int64_t d_model, int64_t d_state, int64_t d_conv, int64_t expand, i
       dt_rank_(dt_rank > 0 ? dt_rank : (d_model + 15) / 16) {
   const char* op = "Mamba";
   if (d_model < 1 || d_state < 1 || d_conv < 1 || expand < 1)
-    TFL_THROW(InvalidArgumentError, op, "d_model, d_state, d_conv and expand must be >= 1, got ", d_model, ", ",
+    TFL_THROW(LayerConfigError, op, "d_model, d_state, d_conv and expand must be >= 1, got ", d_model, ", ",
               d_state, ", ", d_conv, " and ", expand);
   if (!is_floating(dtype)) TFL_THROW(DTypeError, op, "parameters need a floating dtype, got ", dtype_name(dtype));
   autograd::NoGradGuard no_grad;

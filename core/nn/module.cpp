@@ -314,10 +314,10 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict) {
     if (!src.defined())
       TFL_THROW(InvalidArgumentError, "load_state_dict", "'", key, "': the state dict holds an undefined tensor");
     if (src.shape() != dst.shape())
-      TFL_THROW(ShapeError, "load_state_dict", "'", key, "': the module has shape ", shape_str(dst.shape()),
+      TFL_THROW(CheckpointError, "load_state_dict", "'", key, "': the module has shape ", shape_str(dst.shape()),
                 ", the state dict ", shape_str(src.shape()));
     if (src.dtype() != dst.dtype())
-      TFL_THROW(DTypeError, "load_state_dict", "'", key, "': the module has dtype ", dtype_name(dst.dtype()),
+      TFL_THROW(CheckpointError, "load_state_dict", "'", key, "': the module has dtype ", dtype_name(dst.dtype()),
                 ", the state dict ", dtype_name(src.dtype()));
     copies.emplace_back(dst, src);
   }
@@ -328,7 +328,7 @@ LoadResult Module::load_state_dict(const StateDict& dict, bool strict) {
     if (!result.missing_keys.empty()) msg += "missing keys: " + join_keys(result.missing_keys);
     if (!result.unexpected_keys.empty())
       msg += (msg.empty() ? "" : "; ") + std::string("unexpected keys: ") + join_keys(result.unexpected_keys);
-    TFL_THROW(InvalidArgumentError, "load_state_dict", type_name_, ": ", msg);
+    TFL_THROW(CheckpointError, "load_state_dict", type_name_, ": ", msg);
   }
   autograd::NoGradGuard no_grad;
   for (const auto& [dst, src] : copies) {

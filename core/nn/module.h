@@ -107,9 +107,9 @@ class Module {
   // the module's storage (no copy, like PyTorch): clone them to keep a snapshot.
   StateDict state_dict() const;
   // Copies the dict's values into the module's tensors (without recording autograd). Every key is
-  // checked before anything is written: a shape mismatch is a ShapeError, a dtype mismatch a
-  // DTypeError, a duplicate key an InvalidArgumentError, and, when strict, a missing or unexpected
-  // key an InvalidArgumentError listing them all. Returns the missing and unexpected keys.
+  // checked before anything is written: a shape or dtype mismatch is a CheckpointError, a duplicate
+  // key or undefined tensor an InvalidArgumentError, and, when strict, a missing or unexpected key a
+  // CheckpointError listing them all. Returns the missing and unexpected keys.
   LoadResult load_state_dict(const StateDict& dict, bool strict = true);
 
   // --- hooks (each registration returns a handle, unique across all tensor and module hooks) ----

@@ -48,9 +48,9 @@ void check_trailing(const char* op, const Tensor& x, const Shape& normalized) {
 }
 
 void check_normalized_shape(const char* op, const Shape& s) {
-  if (s.size() == 0) TFL_THROW(InvalidArgumentError, op, "normalized_shape must have at least one dimension");
+  if (s.size() == 0) TFL_THROW(LayerConfigError, op, "normalized_shape must have at least one dimension");
   for (int i = 0; i < s.size(); ++i)
-    if (s[i] <= 0) TFL_THROW(InvalidArgumentError, op, "normalized_shape must be positive, got ", shape_str(s));
+    if (s[i] <= 0) TFL_THROW(LayerConfigError, op, "normalized_shape must be positive, got ", shape_str(s));
 }
 
 double machine_epsilon(DType dt) {
@@ -80,10 +80,10 @@ BatchNorm::BatchNorm(const char* type_name, int min_ndim, int max_ndim, int64_t 
                      std::optional<double> momentum, bool affine, bool track_running_stats, DType dtype)
     : UnaryModule(type_name), min_ndim_(min_ndim), max_ndim_(max_ndim), num_features_(num_features), eps_(eps),
       momentum_(momentum) {
-  if (num_features <= 0) TFL_THROW(InvalidArgumentError, type_name, "num_features must be positive, got ", num_features);
-  if (!(eps >= 0.0)) TFL_THROW(InvalidArgumentError, type_name, "eps must be >= 0, got ", eps);
+  if (num_features <= 0) TFL_THROW(LayerConfigError, type_name, "num_features must be positive, got ", num_features);
+  if (!(eps >= 0.0)) TFL_THROW(LayerConfigError, type_name, "eps must be >= 0, got ", eps);
   if (momentum && !(*momentum >= 0.0 && *momentum <= 1.0))
-    TFL_THROW(InvalidArgumentError, type_name, "momentum must be in [0, 1], got ", *momentum);
+    TFL_THROW(LayerConfigError, type_name, "momentum must be in [0, 1], got ", *momentum);
   check_float(type_name, dtype);
   weight_ = register_parameter("weight", affine ? ones({num_features}, dtype) : Tensor());
   bias_ = register_parameter("bias", affine ? zeros({num_features}, dtype) : Tensor());
@@ -146,7 +146,7 @@ std::string BatchNorm::extra_repr() const {
 LayerNorm::LayerNorm(Shape normalized_shape, double eps, bool elementwise_affine, bool bias, DType dtype)
     : UnaryModule("LayerNorm"), shape_(normalized_shape), eps_(eps) {
   check_normalized_shape("LayerNorm", normalized_shape);
-  if (!(eps >= 0.0)) TFL_THROW(InvalidArgumentError, "LayerNorm", "eps must be >= 0, got ", eps);
+  if (!(eps >= 0.0)) TFL_THROW(LayerConfigError, "LayerNorm", "eps must be >= 0, got ", eps);
   check_float("LayerNorm", dtype);
   weight_ = register_parameter("weight", elementwise_affine ? ones(normalized_shape, dtype) : Tensor());
   bias_ = register_parameter("bias", elementwise_affine && bias ? zeros(normalized_shape, dtype) : Tensor());
@@ -171,7 +171,7 @@ std::string LayerNorm::extra_repr() const {
 RMSNorm::RMSNorm(Shape normalized_shape, std::optional<double> eps, bool elementwise_affine, DType dtype)
     : UnaryModule("RMSNorm"), shape_(normalized_shape), eps_(eps) {
   check_normalized_shape("RMSNorm", normalized_shape);
-  if (eps && !(*eps >= 0.0)) TFL_THROW(InvalidArgumentError, "RMSNorm", "eps must be >= 0, got ", *eps);
+  if (eps && !(*eps >= 0.0)) TFL_THROW(LayerConfigError, "RMSNorm", "eps must be >= 0, got ", *eps);
   check_float("RMSNorm", dtype);
   weight_ = register_parameter("weight", elementwise_affine ? ones(normalized_shape, dtype) : Tensor());
 }
@@ -194,9 +194,9 @@ std::string RMSNorm::extra_repr() const {
 GroupNorm::GroupNorm(int64_t num_groups, int64_t num_channels, double eps, bool affine, DType dtype)
     : UnaryModule("GroupNorm"), groups_(num_groups), channels_(num_channels), eps_(eps) {
   if (num_groups <= 0 || num_channels <= 0 || num_channels % num_groups != 0)
-    TFL_THROW(InvalidArgumentError, "GroupNorm", "num_channels (", num_channels,
+    TFL_THROW(LayerConfigError, "GroupNorm", "num_channels (", num_channels,
               ") must be a positive multiple of num_groups (", num_groups, ")");
-  if (!(eps >= 0.0)) TFL_THROW(InvalidArgumentError, "GroupNorm", "eps must be >= 0, got ", eps);
+  if (!(eps >= 0.0)) TFL_THROW(LayerConfigError, "GroupNorm", "eps must be >= 0, got ", eps);
   check_float("GroupNorm", dtype);
   weight_ = register_parameter("weight", affine ? ones({num_channels}, dtype) : Tensor());
   bias_ = register_parameter("bias", affine ? zeros({num_channels}, dtype) : Tensor());

@@ -11,9 +11,9 @@ std::string pair_str(Size2 s) { return "(" + std::to_string(s[0]) + ", " + std::
 Size2 default_stride(Size2 stride, Size2 kernel) { return stride[0] == 0 && stride[1] == 0 ? kernel : stride; }
 void check_window(const char* op, Size2 kernel, Size2 stride, Size2 padding) {
   for (int i = 0; i < 2; ++i) {
-    if (kernel[i] <= 0) TFL_THROW(InvalidArgumentError, op, "kernel_size must be positive, got ", pair_str(kernel));
-    if (stride[i] < 0) TFL_THROW(InvalidArgumentError, op, "stride must be >= 0, got ", pair_str(stride));
-    if (padding[i] < 0) TFL_THROW(InvalidArgumentError, op, "padding must be >= 0, got ", pair_str(padding));
+    if (kernel[i] <= 0) TFL_THROW(LayerConfigError, op, "kernel_size must be positive, got ", pair_str(kernel));
+    if (stride[i] < 0) TFL_THROW(LayerConfigError, op, "stride must be >= 0, got ", pair_str(stride));
+    if (padding[i] < 0) TFL_THROW(LayerConfigError, op, "padding must be >= 0, got ", pair_str(padding));
   }
 }
 }  // namespace
@@ -53,7 +53,7 @@ std::string AvgPool2d::extra_repr() const {
 
 AdaptiveAvgPool2d::AdaptiveAvgPool2d(Size2 output_size) : UnaryModule("AdaptiveAvgPool2d"), output_size_(output_size) {
   if (output_size[0] <= 0 || output_size[1] <= 0)
-    TFL_THROW(InvalidArgumentError, "AdaptiveAvgPool2d", "output_size must be positive, got ", pair_str(output_size));
+    TFL_THROW(LayerConfigError, "AdaptiveAvgPool2d", "output_size must be positive, got ", pair_str(output_size));
 }
 
 Tensor AdaptiveAvgPool2d::forward_one(const Tensor& x) { return adaptive_avg_pool2d(x, output_size_); }

@@ -331,7 +331,7 @@ Tensor triangle(const Tensor& t, int64_t k, int op_id) {
   if (t.ndim() < 2) TFL_THROW(ShapeError, op, "needs at least 2 dimensions, got shape ", shape_str(t.shape()));
   const int64_t lim = t.shape()[t.ndim() - 2] + t.shape()[t.ndim() - 1];
   TriangleParams p{std::clamp(k, -lim, lim)};
-  KernelFn kernel = find_kernel(op_id, t.device().type, t.dtype());
+  Kernel kernel = find_kernel(op_id, t.device().type, t.dtype());
   Tensor out = Tensor::empty(t.shape(), t.dtype(), t.device());
   if (out.numel() == 0) return out;
   KernelArgs args;
@@ -385,7 +385,7 @@ Tensor repeat(const Tensor& t, const std::vector<int64_t>& repeats, std::optiona
       TFL_THROW(InvalidArgumentError, "repeat", "counts must be >= 0, got ", repeats[i], " at position ", i);
   for (int64_t c : counts)
     if (__builtin_add_overflow(total, c, &total)) TFL_THROW(ShapeError, "repeat", "repeated size overflows");
-  KernelFn kernel = find_kernel(kRepeat, t.device().type, t.dtype());
+  Kernel kernel = find_kernel(kRepeat, t.device().type, t.dtype());
   Shape shape = src.shape();
   shape[d] = total;
   Tensor out = Tensor::empty(shape, t.dtype(), t.device());

@@ -40,7 +40,7 @@ Tensor arith(int op, const Tensor& a, const Tensor& b, ResultType rt) {
     const bool dtype_ok = rt == ResultType::kFloat ? is_floating(dt) : dt != DType::Bool;
     if (dtype_ok && dt == b.dtype() && a.device().type == DeviceType::CPU && a.device() == b.device() &&
         a.shape() == b.shape() && a.is_contiguous() && b.is_contiguous()) {
-      KernelFn kernel = find_kernel(op, DeviceType::CPU, dt);
+      Kernel kernel = find_kernel(op, DeviceType::CPU, dt);
       Tensor o = Tensor::empty(a.shape(), dt, a.device());
       // All three are dense and alike: the kernel sees them as one flat run.
       const int64_t flat_shape[1] = {o.numel()};

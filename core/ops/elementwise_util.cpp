@@ -83,7 +83,7 @@ Tensor binary_op(int op, const Tensor& a_in, const Tensor& b_in, ResultType rt, 
   DType in = promote_types(a.dtype(), b.dtype(), op_name(op));
   DType compute, result;
   resolve_types(op, in, rt, &compute, &result);
-  KernelFn kernel = find_kernel(op, a.device().type, compute);
+  Kernel kernel = find_kernel(op, a.device().type, compute);
   Shape shape = broadcast_shapes(a.shape(), b.shape(), op_name(op));
   Tensor ca = cast_if_needed(a, compute), cb = cast_if_needed(b, compute);
   Tensor o = out;
@@ -117,7 +117,7 @@ Tensor unary_op(int op, const Tensor& a, ResultType rt, const Tensor& out, const
   check_defined(a, op_name(op), "a");
   DType compute, result;
   resolve_types(op, a.dtype(), rt, &compute, &result);
-  KernelFn kernel = find_kernel(op, a.device().type, compute);
+  Kernel kernel = find_kernel(op, a.device().type, compute);
   Tensor ca = cast_if_needed(a, compute);
   Tensor o = out;
   if (o.defined()) check_out(op, o, a.shape(), result, a.device());
@@ -150,7 +150,7 @@ Tensor ternary_op(int op, const Tensor& a_in, const Tensor& b_in, const Tensor& 
                 ", ", c.device().str());
     *t = moved_scalar(*t, device);
   }
-  KernelFn kernel = find_kernel(op, a.device().type, compute);
+  Kernel kernel = find_kernel(op, a.device().type, compute);
   Shape shape = broadcast_shapes(broadcast_shapes(a.shape(), b.shape(), op_name(op)), c.shape(), op_name(op));
   Tensor o = Tensor::empty(shape, result, a.device());
   Strides sa = broadcast_strides(a.shape(), a.strides(), shape);

@@ -204,7 +204,7 @@ namespace {
 // In-place ops are not recorded: refuse when a gradient would be silently lost.
 void check_no_grad_in_place(const Tensor& t, const Tensor& src, const char* op) {
   if (autograd::needs_grad({t, src}))
-    TFL_THROW(InvalidArgumentError, op, "in-place update of a tensor that takes part in autograd; use the "
+    TFL_THROW(GradientError, op, "in-place update of a tensor that takes part in autograd; use the "
               "out-of-place version, or run it under NoGradGuard");
 }
 }  // namespace

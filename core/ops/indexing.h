@@ -24,7 +24,7 @@ Tensor take_along_axis(const Tensor& t, const Tensor& indices, int64_t axis);
 // index.size(d) <= src.size(d) for all d and <= t.size(d) for d != axis; src has t's dtype. f16/bf16
 // accumulate in f32 and round once.
 Tensor scatter_add(const Tensor& t, int64_t axis, const Tensor& index, const Tensor& src);
-// In place on t (bumps its version); returns t.
+// In place on t (bumps its version); returns t. GradientError when t or src takes part in autograd.
 const Tensor& scatter_add_(const Tensor& t, int64_t axis, const Tensor& index, const Tensor& src);
 // PyTorch index_add, out of place: out[..., index[j], ...] += alpha * src[..., j, ...] along `axis`.
 // index is 1-D; src has t's shape with axis = index length, and t's dtype. For integer (and bool)

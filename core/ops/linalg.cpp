@@ -40,7 +40,7 @@ Tensor matmul_impl(const Tensor& a, const Tensor& b, const char* op) {
   const DType dt = matmul_dtype(a, b, op);
   // Reduced-precision floats multiply in f32 unless a device has a native kernel for them.
   const DType compute = has_kernel(kMatmul, a.device().type, dt) ? dt : compute_dtype(dt);
-  KernelFn kernel = find_kernel(kMatmul, a.device().type, compute);
+  Kernel kernel = find_kernel(kMatmul, a.device().type, compute);
 
   // Matrix views: a 1-D left operand is a 1xK row, a 1-D right operand a Kx1 column (the stride of
   // the added size-1 dimension is never used).

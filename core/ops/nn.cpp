@@ -31,7 +31,7 @@ Tensor softmax_impl(const Tensor& x, int64_t axis, const char* name) {
     TFL_THROW(DTypeError, name, "expects a floating-point tensor, got ", dtype_name(x.dtype()));
   const int ax = normalize_axis(axis, x.ndim(), name);
   const DType compute = kernel_dtype(op, x.dtype(), x.device());
-  KernelFn kernel = find_kernel(op, x.device().type, compute);
+  Kernel kernel = find_kernel(op, x.device().type, compute);
   Tensor in = contiguous(cast_if_needed(x, compute));
   SoftmaxParams p{1, 1, 1};
   for (int d = 0; d < x.ndim(); ++d) {
@@ -87,7 +87,7 @@ Tensor conv_impl(const Tensor& input, const Tensor& weight, const Tensor& bias, 
   const int64_t oh = (h + 2 * padding[0] - eh) / stride[0] + 1, ow = (w + 2 * padding[1] - ew) / stride[1] + 1;
 
   const DType compute = kernel_dtype(kConv, dt, input.device());
-  KernelFn kernel = find_kernel(kConv, input.device().type, compute);
+  Kernel kernel = find_kernel(kConv, input.device().type, compute);
   Tensor ci = contiguous(cast_if_needed(input, compute));
   Tensor cw = contiguous(cast_if_needed(weight, compute));
   Tensor cb = bias.defined() ? contiguous(cast_if_needed(bias, compute)) : Tensor();
@@ -163,7 +163,7 @@ PoolGeometry pool_geometry(const Tensor& x, Size2 kernel, Size2* stride, Size2 p
 // the input's leading dimensions followed by (OH, OW).
 Tensor run_pool(const char* name, const Tensor& x, const PoolGeometry& g, DType compute, Pool2dParams* p) {
   const int op = op_index(name);
-  KernelFn kernel = find_kernel(op, x.device().type, compute);
+  Kernel kernel = find_kernel(op, x.device().type, compute);
   Tensor in = contiguous(cast_if_needed(x, compute));
   Shape out_shape = x.shape();
   out_shape[out_shape.size() - 2] = g.oh;

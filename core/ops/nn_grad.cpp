@@ -53,7 +53,7 @@ Tensor run_conv_grad(int op, const Tensor& a, const Tensor& b, const Shape& out_
   if (a.device() != b.device()) TFL_THROW(DeviceError, name, "operands are on ", a.device().str(), " and ", b.device().str());
   const DType dt = promote_types(a.dtype(), b.dtype(), name);
   const DType compute = float_compute(op, dt, a.device(), name);
-  KernelFn kernel = find_kernel(op, a.device().type, compute);
+  Kernel kernel = find_kernel(op, a.device().type, compute);
   Tensor ca = contiguous(cast_if_needed(a, compute)), cb = contiguous(cast_if_needed(b, compute));
   Tensor out = Tensor::empty(out_shape, compute, a.device());
   if (out.numel() == 0) return cast_if_needed(out, dt);
@@ -83,7 +83,7 @@ Tensor run_pool_grad(int op, const Tensor& grad_out, const Shape& input_shape, P
       TFL_THROW(ShapeError, name, "output gradient ", shape_str(grad_out.shape()), " does not match input shape ",
                 shape_str(input_shape));
   const DType compute = float_compute(op, grad_out.dtype(), grad_out.device(), name);
-  KernelFn kernel = find_kernel(op, grad_out.device().type, compute);
+  Kernel kernel = find_kernel(op, grad_out.device().type, compute);
   const int nd = input_shape.size();
   const int64_t h = input_shape[nd - 2], w = input_shape[nd - 1];
   const int64_t planes = nd == 4 ? input_shape[0] * input_shape[1] : input_shape[0];

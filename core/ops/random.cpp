@@ -48,7 +48,7 @@ uint64_t blocks_for(int64_t numel, int64_t per_block) {
 template <class Params>
 void run_random(const char* op_str, int op, const Tensor& out, Params p, int64_t per_block, Generator* gen,
                 const Tensor& in = Tensor()) {
-  KernelFn kernel = find_kernel(op, out.device().type, out.dtype());
+  Kernel kernel = find_kernel(op, out.device().type, out.dtype());
   p.offset = gen_or_default(gen).reserve(blocks_for(out.numel(), per_block), &p.seed);
   KernelArgs args;
   args.out = make_arg(out.data_ptr(), out.dtype(), out.shape(), out.strides());

@@ -56,13 +56,13 @@ ReducePlan plan_reduce(const Tensor& a, const AxisList& axes, bool keepdims, con
 // Refuses reductions that have no identity (max, min, argmax, argmin) over a zero-size extent.
 void check_nonempty(const Tensor& a, const ReducePlan& p, const char* op) {
   if (p.n_red == 0)
-    TFL_THROW(ShapeError, op, "cannot reduce a zero-size extent of a tensor of shape ", shape_str(a.shape()),
+    TFL_THROW(TensorOpError, op, "cannot reduce a zero-size extent of a tensor of shape ", shape_str(a.shape()),
               " (the operation has no identity)");
 }
 
 Tensor run_reduce(int op, const Tensor& a, const ReducePlan& p, DType out_dtype, const ReduceParams& params) {
   MemoryOpTag memory_scope(op_name(op));  // tags this op's allocations for the memory profiler
-  KernelFn kernel = find_kernel(op, a.device().type, a.dtype());
+  Kernel kernel = find_kernel(op, a.device().type, a.dtype());
   Tensor out = Tensor::empty(p.keep_shape, out_dtype, a.device());
   KernelArgs args;
   args.out = make_arg(out.data_ptr(), out_dtype, out.shape(), out.strides());
@@ -98,7 +98,7 @@ Tensor scan(int op, const Tensor& a, int64_t axis) {
   ScanParams params;
   params.axis = normalize_axis(axis, a.ndim(), op_name(op));
   DType out_dtype = accumulate_dtype(a.dtype());
-  KernelFn kernel = find_kernel(op, a.device().type, a.dtype());
+  Kernel kernel = find_kernel(op, a.device().type, a.dtype());
   Tensor out = Tensor::empty(a.shape(), out_dtype, a.device());
   KernelArgs args;
   args.out = make_arg(out.data_ptr(), out_dtype, out.shape(), out.strides());

@@ -20,7 +20,7 @@ Tensor sum(const Tensor& a, const AxisList& axes = {}, bool keepdims = false);
 Tensor prod(const Tensor& a, const AxisList& axes = {}, bool keepdims = false);
 // Float results: floats keep their dtype, integer and bool inputs give f32. Empty: NaN.
 Tensor mean(const Tensor& a, const AxisList& axes = {}, bool keepdims = false);
-// Keep the input dtype; NaN propagates. Reducing a zero-size extent is a ShapeError.
+// Keep the input dtype; NaN propagates. Reducing a zero-size extent is a TensorOpError (no identity).
 Tensor max(const Tensor& a, const AxisList& axes = {}, bool keepdims = false);
 Tensor min(const Tensor& a, const AxisList& axes = {}, bool keepdims = false);
 // Variance and standard deviation with divisor N - correction (1 gives the unbiased estimator);
@@ -35,7 +35,7 @@ Tensor any(const Tensor& a, const AxisList& axes = {}, bool keepdims = false);
 
 // i64 index of the first maximum/minimum (the first NaN for floats) along `axis`, or into the
 // row-major flattened tensor when axis is absent (keepdims then keeps every axis with size 1).
-// A zero-size extent is a ShapeError.
+// A zero-size extent is a TensorOpError.
 Tensor argmax(const Tensor& a, std::optional<int64_t> axis = std::nullopt, bool keepdims = false);
 Tensor argmin(const Tensor& a, std::optional<int64_t> axis = std::nullopt, bool keepdims = false);
 

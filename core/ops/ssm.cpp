@@ -73,7 +73,7 @@ Tensor selective_scan(const Tensor& u, const Tensor& delta, const Tensor& A, con
   {
     // The dense copies only feed the kernel; they must not enter the graph.
     autograd::NoGradGuard no_grad;
-    KernelFn kernel = find_kernel(op, u.device().type, s.kernel);
+    Kernel kernel = find_kernel(op, u.device().type, s.kernel);
     Tensor uk = dense(u, s.kernel), dk = dense(delta, s.kernel), ak = dense(A, s.kernel), bk = dense(B, s.kernel),
            ck = dense(C, s.kernel), sk = dense(D, s.kernel);
     y = Tensor::empty(u.shape(), s.kernel, u.device());
@@ -109,7 +109,7 @@ std::vector<Tensor> selective_scan_backward(const Tensor& grad_y, const Tensor& 
       grads.push_back(t->defined() ? zeros(t->shape(), s.dtype, u.device()) : Tensor());
     return grads;
   }
-  KernelFn kernel = find_kernel(op, u.device().type, s.kernel);
+  Kernel kernel = find_kernel(op, u.device().type, s.kernel);
   Tensor gk = dense(grad_y, s.kernel), uk = dense(u, s.kernel), dk = dense(delta, s.kernel), ak = dense(A, s.kernel),
          bk = dense(B, s.kernel), ck = dense(C, s.kernel), sk = dense(D, s.kernel);
   for (const Tensor* t : {&u, &delta, &A, &B, &C, &D})

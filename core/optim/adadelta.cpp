@@ -22,7 +22,7 @@ Adadelta::Adadelta(std::vector<ParamGroupSpec> groups, const AdadeltaOptions& o)
 
 void Adadelta::validate(const ParamGroup& g) const {
   if (!(g.get("rho") >= 0.0 && g.get("rho") <= 1.0))
-    TFL_THROW(InvalidArgumentError, name(), "rho must lie in [0, 1], got ", g.get("rho"));
+    TFL_THROW(OptimizerError, name(), "rho must lie in [0, 1], got ", g.get("rho"));
   check_non_negative(g, name(), {"eps", "weight_decay"});
 }
 

@@ -22,7 +22,7 @@ Adagrad::Adagrad(std::vector<ParamGroupSpec> groups, const AdagradOptions& o)
 
 void Adagrad::validate(const ParamGroup& g) const {
   for (const char* k : {"lr_decay", "weight_decay", "initial_accumulator_value", "eps"})
-    if (!(g.get(k) >= 0.0)) TFL_THROW(InvalidArgumentError, "Adagrad", k, " must be >= 0, got ", g.get(k));
+    if (!(g.get(k) >= 0.0)) TFL_THROW(OptimizerError, "Adagrad", k, " must be >= 0, got ", g.get(k));
 }
 
 std::vector<std::string> Adagrad::buffer_names(const ParamGroup&) const { return {"sum"}; }

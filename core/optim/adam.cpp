@@ -28,10 +28,10 @@ AdamW::AdamW(std::vector<ParamGroupSpec> groups, const AdamOptions& o) : Adam("A
 void Adam::validate(const ParamGroup& g) const {
   for (const char* b : {"beta1", "beta2"})
     if (!(g.get(b) >= 0.0 && g.get(b) < 1.0))
-      TFL_THROW(InvalidArgumentError, name(), b, " must lie in [0, 1), got ", g.get(b));
-  if (!(g.get("eps") >= 0.0)) TFL_THROW(InvalidArgumentError, name(), "eps must be >= 0, got ", g.get("eps"));
+      TFL_THROW(OptimizerError, name(), b, " must lie in [0, 1), got ", g.get(b));
+  if (!(g.get("eps") >= 0.0)) TFL_THROW(OptimizerError, name(), "eps must be >= 0, got ", g.get("eps"));
   if (!(g.get("weight_decay") >= 0.0))
-    TFL_THROW(InvalidArgumentError, name(), "weight_decay must be >= 0, got ", g.get("weight_decay"));
+    TFL_THROW(OptimizerError, name(), "weight_decay must be >= 0, got ", g.get("weight_decay"));
 }
 
 std::vector<std::string> Adam::buffer_names(const ParamGroup& g) const {

@@ -16,10 +16,10 @@ namespace tfl::optim {
 
 double clip_grad_norm_(const std::vector<Tensor>& params, double max_norm, double norm_type, bool error_if_nonfinite) {
   const char* op = "clip_grad_norm_";
-  if (!(max_norm >= 0.0)) TFL_THROW(InvalidArgumentError, op, "max_norm must be >= 0, got ", max_norm);
+  if (!(max_norm >= 0.0)) TFL_THROW(OptimizerError, op, "max_norm must be >= 0, got ", max_norm);
   const bool inf_norm = std::isinf(norm_type) && norm_type > 0;
   if (!inf_norm && !(norm_type >= 1.0))
-    TFL_THROW(InvalidArgumentError, op, "norm_type must be >= 1 or infinity, got ", norm_type);
+    TFL_THROW(OptimizerError, op, "norm_type must be >= 1 or infinity, got ", norm_type);
   autograd::NoGradGuard no_grad;
   std::vector<Tensor> grads;
   for (const Tensor& p : params) {
@@ -41,7 +41,7 @@ double clip_grad_norm_(const std::vector<Tensor>& params, double max_norm, doubl
   }
   if (!inf_norm) total = norm_type == 2.0 ? std::sqrt(total) : std::pow(total, 1.0 / norm_type);
   if (!std::isfinite(total) && error_if_nonfinite)
-    TFL_THROW(InvalidArgumentError, op, "the total norm of order ", norm_type, " of the gradients is ", total);
+    TFL_THROW(NumericalError, op, "the total norm of order ", norm_type, " of the gradients is ", total);
   const double coef = max_norm / (total + 1e-6);
   if (coef < 1.0 || std::isnan(coef))
     for (const Tensor& g : grads) {
@@ -53,7 +53,7 @@ double clip_grad_norm_(const std::vector<Tensor>& params, double max_norm, doubl
 
 void clip_grad_value_(const std::vector<Tensor>& params, double clip_value) {
   const char* op = "clip_grad_value_";
-  if (!(clip_value >= 0.0)) TFL_THROW(InvalidArgumentError, op, "clip_value must be >= 0, got ", clip_value);
+  if (!(clip_value >= 0.0)) TFL_THROW(OptimizerError, op, "clip_value must be >= 0, got ", clip_value);
   autograd::NoGradGuard no_grad;
   for (const Tensor& p : params) {
     check_defined(p, op, "parameter");

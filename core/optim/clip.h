@@ -10,7 +10,7 @@ namespace tfl::optim {
 // Scales every gradient by max_norm / (total + 1e-6) when that is below 1, where total is the
 // norm_type-norm (2, or infinity for the largest |g|; any p >= 1 works) of all gradients taken
 // together; returns total (computed in f64). Parameters without a gradient are ignored. A NaN or
-// infinite total is an InvalidArgumentError when error_if_nonfinite, otherwise the gradients are
+// infinite total is a NumericalError when error_if_nonfinite, otherwise the gradients are
 // scaled by the (NaN) factor, like PyTorch.
 double clip_grad_norm_(const std::vector<Tensor>& params, double max_norm, double norm_type = 2.0,
                        bool error_if_nonfinite = false);

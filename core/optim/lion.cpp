@@ -20,9 +20,9 @@ Lion::Lion(std::vector<ParamGroupSpec> groups, const LionOptions& o) : Optimizer
 void Lion::validate(const ParamGroup& g) const {
   for (const char* b : {"beta1", "beta2"})
     if (!(g.get(b) >= 0.0 && g.get(b) <= 1.0))
-      TFL_THROW(InvalidArgumentError, "Lion", b, " must lie in [0, 1], got ", g.get(b));
+      TFL_THROW(OptimizerError, "Lion", b, " must lie in [0, 1], got ", g.get(b));
   if (!(g.get("weight_decay") >= 0.0))
-    TFL_THROW(InvalidArgumentError, "Lion", "weight_decay must be >= 0, got ", g.get("weight_decay"));
+    TFL_THROW(OptimizerError, "Lion", "weight_decay must be >= 0, got ", g.get("weight_decay"));
 }
 
 std::vector<std::string> Lion::buffer_names(const ParamGroup&) const { return {"exp_avg"}; }

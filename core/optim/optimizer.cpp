@@ -23,7 +23,7 @@ bool ParamGroup::has(const std::string& name) const {
 double ParamGroup::get(const std::string& name) const {
   for (const auto& [k, v] : options)
     if (k == name) return v;
-  TFL_THROW(InvalidArgumentError, "optimizer", "no hyperparameter named '", name, "'");
+  TFL_THROW(OptimizerError, "optimizer", "no hyperparameter named '", name, "'");
 }
 
 void ParamGroup::set(const std::string& name, double value) {
@@ -32,16 +32,16 @@ void ParamGroup::set(const std::string& name, double value) {
       v = value;
       return;
     }
-  TFL_THROW(InvalidArgumentError, "optimizer", "no hyperparameter named '", name, "'");
+  TFL_THROW(OptimizerError, "optimizer", "no hyperparameter named '", name, "'");
 }
 
 Optimizer::Optimizer(const char* name, std::vector<ParamGroupSpec> groups, Options defaults) : name_(name) {
-  if (groups.empty()) TFL_THROW(InvalidArgumentError, name, "needs at least one parameter group");
+  if (groups.empty()) TFL_THROW(OptimizerError, name, "needs at least one parameter group");
   std::unordered_set<const TensorImpl*> seen;
   for (auto& spec : groups) {
     ParamGroup g{std::move(spec.params), defaults};
     for (const auto& [k, v] : spec.overrides) {
-      if (!g.has(k)) TFL_THROW(InvalidArgumentError, name, "unknown hyperparameter '", k, "'");
+      if (!g.has(k)) TFL_THROW(OptimizerError, name, "unknown hyperparameter '", k, "'");
       g.set(k, v);
     }
     for (const Tensor& p : g.params) {
@@ -49,7 +49,7 @@ Optimizer::Optimizer(const char* name, std::vector<ParamGroupSpec> groups, Optio
       if (!is_floating(p.dtype()))
         TFL_THROW(DTypeError, name, "parameters must be floating, got ", dtype_name(p.dtype()));
       if (!seen.insert(p.impl()).second)
-        TFL_THROW(InvalidArgumentError, name, "a parameter appears more than once");
+        TFL_THROW(OptimizerError, name, "a parameter appears more than once");
     }
     groups_.push_back(std::move(g));
   }
@@ -60,7 +60,7 @@ Optimizer::Optimizer(const char* name, std::vector<ParamGroupSpec> groups, Optio
 
 void Optimizer::validate_groups() const {
   for (const auto& g : groups_) {
-    if (!(g.get("lr") >= 0.0)) TFL_THROW(InvalidArgumentError, name_, "lr must be >= 0, got ", g.get("lr"));
+    if (!(g.get("lr") >= 0.0)) TFL_THROW(OptimizerError, name_, "lr must be >= 0, got ", g.get("lr"));
     validate(g);
   }
 }
@@ -74,7 +74,7 @@ const ParamState& Optimizer::state(size_t k) const {
 double Optimizer::lr() const { return groups_[0].get("lr"); }
 
 void Optimizer::set_lr(double lr) {
-  if (!(lr >= 0.0)) TFL_THROW(InvalidArgumentError, name_, "lr must be >= 0, got ", lr);
+  if (!(lr >= 0.0)) TFL_THROW(OptimizerError, name_, "lr must be >= 0, got ", lr);
   for (auto& g : groups_) g.set("lr", lr);
 }
 
@@ -111,7 +111,7 @@ void Optimizer::step() {
         for (const auto& b : names) st.buffers.emplace_back(b, full(p.shape(), buffer_init(group, b), cd));
         st.scalars = scalar_state(group);
       } else if (st.buffers.size() != names.size()) {
-        TFL_THROW(InvalidArgumentError, name_, "hyperparameters changed which state buffers a parameter keeps ",
+        TFL_THROW(OptimizerError, name_, "hyperparameters changed which state buffers a parameter keeps ",
                   "(e.g. momentum turned on after the first step); build a new optimizer instead");
       }
       ++st.step;
@@ -167,18 +167,18 @@ void Optimizer::load_state_dict(const StateDict& sd) {
   std::map<std::string, Tensor> by_name;
   for (const auto& [k, t] : sd) {
     check_defined(t, op, "state tensor");
-    if (!by_name.emplace(k, t).second) TFL_THROW(InvalidArgumentError, op, "duplicate key '", k, "'");
+    if (!by_name.emplace(k, t).second) TFL_THROW(SerializationError, op, "duplicate key '", k, "'");
   }
   size_t used = 0;
   std::set<std::string> consumed;
   auto take_scalar = [&](const std::string& key, bool required, double* value) {
     auto it = by_name.find(key);
     if (it == by_name.end()) {
-      if (required) TFL_THROW(InvalidArgumentError, op, "missing key '", key, "'");
+      if (required) TFL_THROW(OptimizerError, op, "missing key '", key, "'");
       return false;
     }
     if (it->second.numel() != 1)
-      TFL_THROW(ShapeError, op, "'", key, "' must hold one value, got shape ", shape_str(it->second.shape()));
+      TFL_THROW(SerializationError, op, "'", key, "' must hold one value, got shape ", shape_str(it->second.shape()));
     *value = it->second.item();
     consumed.insert(key);
     ++used;
@@ -192,7 +192,7 @@ void Optimizer::load_state_dict(const StateDict& sd) {
     double n = 0;
     take_scalar(group_key(g, "num_params"), true, &n);
     if (n != static_cast<double>(groups[g].params.size()))
-      TFL_THROW(InvalidArgumentError, op, "group ", g, " has ", groups[g].params.size(),
+      TFL_THROW(OptimizerError, op, "group ", g, " has ", groups[g].params.size(),
                 " parameters, the state dict ", static_cast<int64_t>(n));
     for (auto& [name, v] : groups[g].options) take_scalar(group_key(g, name), true, &v);
     validate(groups[g]);
@@ -205,10 +205,10 @@ void Optimizer::load_state_dict(const StateDict& sd) {
         for (const auto& b : buffer_names(groups[g])) {
           const std::string key = state_key(k, b);
           auto it = by_name.find(key);
-          if (it == by_name.end()) TFL_THROW(InvalidArgumentError, op, "missing key '", key, "'");
+          if (it == by_name.end()) TFL_THROW(OptimizerError, op, "missing key '", key, "'");
           const Tensor& t = it->second;
           if (t.shape() != p.shape() || t.dtype() != cd)
-            TFL_THROW(ShapeError, op, "'", key, "' is ", dtype_name(t.dtype()), " ", shape_str(t.shape()),
+            TFL_THROW(OptimizerError, op, "'", key, "' is ", dtype_name(t.dtype()), " ", shape_str(t.shape()),
                       ", expected ", dtype_name(cd), " ", shape_str(p.shape()));
           st.buffers.emplace_back(b, clone(t));
           consumed.insert(key);
@@ -225,7 +225,7 @@ void Optimizer::load_state_dict(const StateDict& sd) {
   }
   if (used != by_name.size())
     for (const auto& [key, t] : by_name)
-      if (!consumed.count(key)) TFL_THROW(InvalidArgumentError, op, "unexpected key '", key, "'");
+      if (!consumed.count(key)) TFL_THROW(OptimizerError, op, "unexpected key '", key, "'");
   groups_ = std::move(groups);
   state_ = std::move(states);
 }

@@ -21,7 +21,7 @@ struct ParamGroup {
   Options options;
 
   bool has(const std::string& name) const;
-  // InvalidArgumentError naming the option when the group has no such hyperparameter.
+  // OptimizerError naming the option when the group has no such hyperparameter.
   double get(const std::string& name) const;
   void set(const std::string& name, double value);
 };
@@ -69,14 +69,15 @@ class Optimizer {
   StateDict state_dict() const;
   // Restores hyperparameters, step counts and (copies of) the buffers, so that training resumes
   // bit-identically. The optimizer must have been built over parameters of the same group sizes,
-  // shapes and dtypes; missing or unknown keys and mismatched tensors are errors, and nothing is
-  // changed when one is found.
+  // shapes and dtypes; missing or unknown keys and mismatched tensors (the state of another optimizer
+  // type or parameter set) are OptimizerErrors, a malformed dict (duplicate keys, a scalar entry that
+  // does not hold one value) a SerializationError, and nothing is changed when one is found.
   void load_state_dict(const StateDict& state);
 
  protected:
   Optimizer(const char* name, std::vector<ParamGroupSpec> groups, Options defaults);
 
-  // Checks a group's hyperparameters (InvalidArgumentError for out-of-range values).
+  // Checks a group's hyperparameters (OptimizerError for out-of-range values).
   virtual void validate(const ParamGroup& group) const = 0;
   // Names of the state buffers a parameter of this group keeps (created as zeros unless
   // init_buffer says otherwise).

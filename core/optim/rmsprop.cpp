@@ -21,12 +21,12 @@ RMSprop::RMSprop(std::vector<ParamGroupSpec> groups, const RMSpropOptions& o)
 }
 
 void RMSprop::validate(const ParamGroup& g) const {
-  if (!(g.get("alpha") >= 0.0)) TFL_THROW(InvalidArgumentError, "RMSprop", "alpha must be >= 0, got ", g.get("alpha"));
-  if (!(g.get("eps") >= 0.0)) TFL_THROW(InvalidArgumentError, "RMSprop", "eps must be >= 0, got ", g.get("eps"));
+  if (!(g.get("alpha") >= 0.0)) TFL_THROW(OptimizerError, "RMSprop", "alpha must be >= 0, got ", g.get("alpha"));
+  if (!(g.get("eps") >= 0.0)) TFL_THROW(OptimizerError, "RMSprop", "eps must be >= 0, got ", g.get("eps"));
   if (!(g.get("momentum") >= 0.0))
-    TFL_THROW(InvalidArgumentError, "RMSprop", "momentum must be >= 0, got ", g.get("momentum"));
+    TFL_THROW(OptimizerError, "RMSprop", "momentum must be >= 0, got ", g.get("momentum"));
   if (!(g.get("weight_decay") >= 0.0))
-    TFL_THROW(InvalidArgumentError, "RMSprop", "weight_decay must be >= 0, got ", g.get("weight_decay"));
+    TFL_THROW(OptimizerError, "RMSprop", "weight_decay must be >= 0, got ", g.get("weight_decay"));
 }
 
 std::vector<std::string> RMSprop::buffer_names(const ParamGroup& g) const {

@@ -34,13 +34,17 @@ void LRScheduler::load_state_dict(const StateDict& state) {
   for (const auto& [k, t] : state) {
     if (k == "last_epoch") epoch = t;
     else if (k == "base_lrs") bases = t;
-    else TFL_THROW(InvalidArgumentError, op, "unexpected key '", k, "'");
+    else TFL_THROW(SerializationError, op, "unexpected key '", k, "'");
   }
-  if (!epoch.defined() || !bases.defined()) TFL_THROW(InvalidArgumentError, op, "needs last_epoch and base_lrs");
-  if (epoch.numel() != 1) TFL_THROW(ShapeError, op, "last_epoch must hold one value");
-  if (bases.ndim() != 1 || bases.dtype() != DType::F64 || bases.numel() != static_cast<int64_t>(base_lrs_.size()))
-    TFL_THROW(ShapeError, op, "base_lrs must be f64 of shape ", base_lrs_.size(), ", got ", dtype_name(bases.dtype()),
-              " ", shape_str(bases.shape()));
+  if (!epoch.defined() || !bases.defined()) TFL_THROW(SerializationError, op, "needs last_epoch and base_lrs");
+  if (epoch.numel() != 1) TFL_THROW(SerializationError, op, "last_epoch must hold one value");
+  if (bases.ndim() != 1 || bases.dtype() != DType::F64)
+    TFL_THROW(SerializationError, op, "base_lrs must be f64 of shape ", base_lrs_.size(), ", got ",
+              dtype_name(bases.dtype()), " ", shape_str(bases.shape()));
+  // Well-formed, but saved from an optimizer with another number of parameter groups.
+  if (bases.numel() != static_cast<int64_t>(base_lrs_.size()))
+    TFL_THROW(OptimizerError, op, "base_lrs must be f64 of shape ", base_lrs_.size(), ", got ",
+              dtype_name(bases.dtype()), " ", shape_str(bases.shape()));
   for (int64_t i = 0; i < bases.numel(); ++i)
     base_lrs_[static_cast<size_t>(i)] = bases.as_strided({}, {}, bases.offset() + i * bases.strides()[0]).item();
   last_epoch_ = static_cast<int64_t>(epoch.item());
@@ -49,7 +53,7 @@ void LRScheduler::load_state_dict(const StateDict& state) {
 
 StepLR::StepLR(Optimizer& optimizer, int64_t step_size, double gamma)
     : LRScheduler(optimizer), step_size_(step_size), gamma_(gamma) {
-  if (step_size <= 0) TFL_THROW(InvalidArgumentError, "StepLR", "step_size must be > 0, got ", step_size);
+  if (step_size <= 0) TFL_THROW(OptimizerError, "StepLR", "step_size must be > 0, got ", step_size);
   apply();
 }
 
@@ -65,7 +69,7 @@ double ExponentialLR::lr_at(int64_t epoch, double base) const {
 
 CosineAnnealingLR::CosineAnnealingLR(Optimizer& optimizer, int64_t t_max, double eta_min)
     : LRScheduler(optimizer), t_max_(t_max), eta_min_(eta_min) {
-  if (t_max <= 0) TFL_THROW(InvalidArgumentError, "CosineAnnealingLR", "t_max must be > 0, got ", t_max);
+  if (t_max <= 0) TFL_THROW(OptimizerError, "CosineAnnealingLR", "t_max must be > 0, got ", t_max);
   apply();
 }
 
@@ -77,9 +81,9 @@ double CosineAnnealingLR::lr_at(int64_t epoch, double base) const {
 LinearWarmup::LinearWarmup(Optimizer& optimizer, int64_t warmup_steps, double start_factor,
                            std::unique_ptr<LRScheduler> after)
     : LRScheduler(optimizer), warmup_steps_(warmup_steps), start_factor_(start_factor), after_(std::move(after)) {
-  if (warmup_steps < 0) TFL_THROW(InvalidArgumentError, "LinearWarmup", "warmup_steps must be >= 0, got ", warmup_steps);
+  if (warmup_steps < 0) TFL_THROW(OptimizerError, "LinearWarmup", "warmup_steps must be >= 0, got ", warmup_steps);
   if (!(start_factor >= 0.0 && start_factor <= 1.0))
-    TFL_THROW(InvalidArgumentError, "LinearWarmup", "start_factor must lie in [0, 1], got ", start_factor);
+    TFL_THROW(OptimizerError, "LinearWarmup", "start_factor must lie in [0, 1], got ", start_factor);
   // The wrapped schedule already applied its step 0: start from the base rates it recorded.
   if (after_) base_lrs_ = after_->base_lrs();
   apply();
@@ -94,10 +98,10 @@ double LinearWarmup::lr_at(int64_t epoch, double base) const {
 OneCycleLR::OneCycleLR(Optimizer& optimizer, double max_lr, int64_t total_steps, const OneCycleOptions& o)
     : LRScheduler(optimizer), max_lr_(max_lr), total_steps_(total_steps), o_(o) {
   const char* op = "OneCycleLR";
-  if (total_steps <= 0) TFL_THROW(InvalidArgumentError, op, "total_steps must be > 0, got ", total_steps);
+  if (total_steps <= 0) TFL_THROW(OptimizerError, op, "total_steps must be > 0, got ", total_steps);
   if (!(o.pct_start >= 0.0 && o.pct_start <= 1.0))
-    TFL_THROW(InvalidArgumentError, op, "pct_start must lie in [0, 1], got ", o.pct_start);
-  if (!(max_lr > 0.0)) TFL_THROW(InvalidArgumentError, op, "max_lr must be > 0, got ", max_lr);
+    TFL_THROW(OptimizerError, op, "pct_start must lie in [0, 1], got ", o.pct_start);
+  if (!(max_lr > 0.0)) TFL_THROW(OptimizerError, op, "max_lr must be > 0, got ", max_lr);
   const double initial = max_lr / o.div_factor, min_lr = initial / o.final_div_factor;
   const double t = static_cast<double>(total_steps), pct = o.pct_start;
   const double bm = o.base_momentum, mm = o.max_momentum;
@@ -111,7 +115,7 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, double max_lr, int64_t total_steps,
     const auto& g0 = optimizer.param_groups()[0];
     momentum_name_ = g0.has("momentum") ? "momentum" : g0.has("beta1") ? "beta1" : nullptr;
     if (!momentum_name_)
-      TFL_THROW(InvalidArgumentError, op, optimizer.name(), " has no momentum or beta1 to cycle; set cycle_momentum = false");
+      TFL_THROW(OptimizerError, op, optimizer.name(), " has no momentum or beta1 to cycle; set cycle_momentum = false");
   }
   for (double& b : base_lrs_) b = initial;
   apply();
@@ -124,7 +128,7 @@ double OneCycleLR::anneal(double start, double end, double pct) const {
 
 void OneCycleLR::locate(int64_t epoch, const Phase** phase, double* pct) const {
   if (epoch > total_steps_)
-    TFL_THROW(InvalidArgumentError, "OneCycleLR", "tried to step ", epoch, " times; total_steps is ", total_steps_);
+    TFL_THROW(OptimizerError, "OneCycleLR", "tried to step ", epoch, " times; total_steps is ", total_steps_);
   double start = 0.0;
   const double e = static_cast<double>(epoch);
   for (size_t i = 0; i < phases_.size(); ++i) {

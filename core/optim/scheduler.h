@@ -26,6 +26,7 @@ class LRScheduler {
   virtual double lr_at(int64_t epoch, double base_lr) const = 0;
 
   // "last_epoch" (0-d i64) and "base_lrs" (1-D f64); loading re-applies the schedule at last_epoch.
+  // A malformed dict is a SerializationError; base_lrs of another group count an OptimizerError.
   StateDict state_dict() const;
   void load_state_dict(const StateDict& state);
 
@@ -99,7 +100,7 @@ struct OneCycleOptions {
 
 // PyTorch's OneCycleLR: the rate rises from max_lr / div_factor to max_lr over pct_start of
 // total_steps, then anneals to the minimum (three_phase: back to initial first). It replaces the
-// groups' learning rates; stepping past total_steps is an InvalidArgumentError.
+// groups' learning rates; stepping past total_steps is an OptimizerError.
 class OneCycleLR : public LRScheduler {
  public:
   OneCycleLR(Optimizer& optimizer, double max_lr, int64_t total_steps, const OneCycleOptions& options = {});

@@ -20,11 +20,11 @@ SGD::SGD(std::vector<ParamGroupSpec> groups, const SGDOptions& o) : Optimizer("S
 }
 
 void SGD::validate(const ParamGroup& g) const {
-  if (!(g.get("momentum") >= 0.0)) TFL_THROW(InvalidArgumentError, "SGD", "momentum must be >= 0, got ", g.get("momentum"));
+  if (!(g.get("momentum") >= 0.0)) TFL_THROW(OptimizerError, "SGD", "momentum must be >= 0, got ", g.get("momentum"));
   if (!(g.get("weight_decay") >= 0.0))
-    TFL_THROW(InvalidArgumentError, "SGD", "weight_decay must be >= 0, got ", g.get("weight_decay"));
+    TFL_THROW(OptimizerError, "SGD", "weight_decay must be >= 0, got ", g.get("weight_decay"));
   if (g.get("nesterov") != 0.0 && (g.get("momentum") <= 0.0 || g.get("dampening") != 0.0))
-    TFL_THROW(InvalidArgumentError, "SGD", "nesterov momentum needs momentum > 0 and dampening = 0");
+    TFL_THROW(OptimizerError, "SGD", "nesterov momentum needs momentum > 0 and dampening = 0");
 }
 
 std::vector<std::string> SGD::buffer_names(const ParamGroup& g) const {

@@ -136,6 +136,9 @@ typedef enum tfl_anneal_strategy {
   TFL_ANNEAL_LINEAR = 1 /**< linear annealing */
 } tfl_anneal_strategy;
 
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+typedef struct tfl_dataloader tfl_dataloader;
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -216,9 +219,10 @@ typedef tfl_status (*tfl_tensor_hook_fn)(tfl_tensor** replacement, const tfl_ten
 /// @param retain_graph Keep the graph's saved tensors so that it can be run backward again.
 /// @param create_graph Record this computation, so the results can be differentiated again.
 /// @param unused_as_zeros Give zeros instead of NULL for inputs the outputs do not depend on.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arrays or elements, a too small out_capacity, or an
-///         output that does not require grad; TFL_ERR_SHAPE for a grad_outputs entry of the wrong shape;
-///         any status returned by a gradient hook.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arrays or elements or a too small out_capacity;
+///         TFL_ERR_GRADIENT for an output that does not require grad, an implicit gradient of an output
+///         with several elements, or a freed graph; TFL_ERR_SHAPE for a grad_outputs entry of the wrong
+///         shape; any status returned by a gradient hook.
 TFL_NODISCARD tfl_status tfl_autograd_grad(TFL_OUT TFL_ARRAY(out_capacity) tfl_tensor **out, size_t out_capacity, TFL_ARRAY(noutputs) const tfl_tensor *const *outputs, size_t noutputs, TFL_ARRAY(ninputs) const tfl_tensor *const *inputs, size_t ninputs, TFL_NULLABLE TFL_ARRAY(noutputs) const tfl_tensor *const *grad_outputs, bool retain_graph, bool create_graph, bool unused_as_zeros);
 
 /// Whether ops record their backward on the calling thread (see tfl_grad_set_enabled).
@@ -247,10 +251,12 @@ TFL_NODISCARD tfl_status tfl_hook_remove(int64_t handle);
 /// @param grad_output Gradient with t's shape, or NULL for an implicit 1 (t must have one element).
 /// @param retain_graph Keep the graph's saved tensors so that it can be run backward again.
 /// @param create_graph Record the backward pass itself, for higher-order gradients (implies retain_graph).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t, when t does not require grad, when the graph was
-///         already freed by an earlier backward pass, or when a saved tensor was modified in place;
-///         TFL_ERR_SHAPE when grad_output's shape differs from t's or it is NULL and t has several
-///         elements; any status returned by a gradient hook (the message names the hook).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_GRADIENT when t does not require grad,
+///         when the graph was already freed by an earlier backward pass, when a saved tensor was
+///         modified in place, or when grad_output is NULL and t has several elements; TFL_ERR_SHAPE
+///         when grad_output's shape differs from t's; TFL_ERR_NUMERICAL when the numerical check mode
+///         is on and a backward function produced NaN/Inf; any status returned by a gradient hook (the
+///         message names the hook).
 TFL_NODISCARD tfl_status tfl_tensor_backward(const tfl_tensor *t, TFL_NULLABLE const tfl_tensor *grad_output, bool retain_graph, bool create_graph);
 
 /// A new tensor sharing t's memory but cut from the graph: it does not require grad, and no gradient
@@ -296,7 +302,8 @@ TFL_NODISCARD tfl_status tfl_tensor_is_leaf(TFL_OUT bool *out, const tfl_tensor 
 /// @param t A tensor that requires grad.
 /// @param fn The callback (see tfl_tensor_hook_fn).
 /// @param user_data Passed to fn unchanged.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, t or fn, or when t does not require grad.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, t or fn; TFL_ERR_GRADIENT when t does not
+///         require grad.
 TFL_NODISCARD tfl_status tfl_tensor_register_hook(TFL_OUT int64_t *out, TFL_IN tfl_tensor *t, tfl_tensor_hook_fn fn, TFL_IN TFL_NULLABLE void *user_data);
 
 /// Whether gradients flow to a tensor: a leaf with requires_grad set, or the result of a recorded op.
@@ -308,7 +315,7 @@ TFL_NODISCARD tfl_status tfl_tensor_requires_grad(TFL_OUT bool *out, const tfl_t
 /// Makes backward passes also store the gradient of a non-leaf tensor (read it with tfl_tensor_grad).
 /// Does nothing for leaves, which keep theirs anyway.
 /// @param t A tensor that requires grad.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t or when t does not require grad.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_GRADIENT when t does not require grad.
 TFL_NODISCARD tfl_status tfl_tensor_retain_grad(TFL_IN tfl_tensor *t);
 
 /// Replaces the accumulated gradient of a tensor, or clears it (e.g. between optimizer steps).
@@ -320,7 +327,7 @@ TFL_NODISCARD tfl_status tfl_tensor_set_grad(TFL_IN tfl_tensor *t, TFL_NULLABLE 
 /// Makes a tensor a leaf that accumulates gradients (or stops it from doing so).
 /// @param t A leaf tensor (one not computed by a recorded op).
 /// @param requires_grad Whether backward passes accumulate into t's gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t or when t is not a leaf; TFL_ERR_DTYPE when
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_GRADIENT when t is not a leaf; TFL_ERR_DTYPE when
 ///         requires_grad is true and t is not floating point.
 TFL_NODISCARD tfl_status tfl_tensor_set_requires_grad(TFL_IN tfl_tensor *t, bool requires_grad);
 
@@ -339,8 +346,9 @@ TFL_NODISCARD tfl_status tfl_safetensors_count(TFL_OUT size_t *out, const tfl_sa
 /// overlapping, duplicate names) is reported, never read past.
 /// @param[out] out New handle; release with tfl_safetensors_release.
 /// @param path File to read.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO (with the file name and the
-///         problem in the message) when the file cannot be read or is malformed or truncated.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO (with the file name) when the
+///         file cannot be opened or read; TFL_ERR_SERIALIZATION (with the file name and the problem) when
+///         it is malformed or truncated (bad header length, JSON, dtype tag or data offsets).
 TFL_NODISCARD tfl_status tfl_safetensors_from_file(TFL_OUT tfl_safetensors **out, const char *path);
 
 /// The metadata value of a key.
@@ -408,6 +416,104 @@ TFL_NODISCARD tfl_status tfl_safetensors_tensor(TFL_OUT tfl_tensor **out, const 
 /// @param name The tensor's name.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name the file does not hold.
 TFL_NODISCARD tfl_status tfl_safetensors_tensor_by_name(TFL_OUT tfl_tensor **out, const tfl_safetensors *file, const char *name);
+
+/* ---- data -------------------------------------------------------------------------------------- */
+
+/// Reads a NumPy .npy file (format 1.0, 2.0 or 3.0, as numpy.save writes it) into a new contiguous CPU
+/// tensor. Supported dtypes: <f2 <f4 <f8 <i4 <i8 |u1 |b1 (little-endian, C order).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param path File name (UTF-8).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO when the file cannot be
+///         opened or read; TFL_ERR_DATA_LOADING for a file that is not a valid .npy file or holds
+///         something this library cannot load (truncated data, a malformed header, big-endian or
+///         structured dtypes, fortran_order True).
+TFL_NODISCARD tfl_status tfl_data_load_npy(TFL_OUT tfl_tensor **out, const char *path);
+
+/// Writes a tensor (any layout) as a NumPy .npy file (format 1.0) that numpy.load reads back.
+/// @param path File name (UTF-8).
+/// @param t The tensor (CPU; any dtype but bfloat16, which NumPy lacks).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bfloat16;
+///         TFL_ERR_DEVICE for a tensor not on the CPU; TFL_ERR_IO when the file cannot be written.
+TFL_NODISCARD tfl_status tfl_data_save_npy(const char *path, const tfl_tensor *t);
+
+/// Creates a data loader over ntensors tensors whose rows (dimension 0) are the samples, like PyTorch's
+/// DataLoader over a TensorDataset. Each batch holds batch_size samples of every tensor (the last one
+/// fewer, unless drop_last). Without shuffle the batches are views of the tensors, in order; with
+/// shuffle each epoch visits a new permutation determined by seed and the epoch number alone.
+/// @param[out] out New loader; release with tfl_dataloader_release. It holds a reference to each tensor.
+/// @param tensors The dataset tensors, each at least 1-D, all with the same first dimension.
+/// @param ntensors Number of tensors, at least 1.
+/// @param batch_size Samples per batch, at least 1.
+/// @param shuffle Visit the samples in a new random order each epoch.
+/// @param seed Seed of the shuffling (ignored without shuffle).
+/// @param drop_last Drop the last batch when it would be smaller than batch_size.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DATA_LOADING for no tensors,
+///         a 0-d tensor, first dimensions that differ, or batch_size < 1.
+TFL_NODISCARD tfl_status tfl_dataloader_create(TFL_OUT tfl_dataloader **out, TFL_ARRAY(ntensors) const tfl_tensor *const *tensors, size_t ntensors, int64_t batch_size, bool shuffle, uint64_t seed, bool drop_last);
+
+/// The number of batches per epoch (len of the loader): ceil(samples / batch_size), or
+/// floor(samples / batch_size) with drop_last.
+/// @param[out] out Receives the count.
+/// @param loader The loader.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_dataloader_len(TFL_OUT int64_t *out, const tfl_dataloader *loader);
+
+/// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
+/// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
+/// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+/// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+/// size out first.
+/// @param[out] out Receives *out_count new references (release each with tfl_tensor_release); every
+///             entry out[0..capacity) is set to NULL first, and stays NULL on failure. May be NULL
+///             when capacity is 0.
+/// @param[out] out_count Receives the number of tensors written (or, with capacity 0, that the next
+///             batch holds): the number of dataset tensors, or 0 at the end of the epoch.
+/// @param capacity Length of out: 0 (a query), or at least the loader's number of tensors.
+/// @param loader The loader.
+/// @return TFL_OK (also at the end of the epoch); TFL_ERR_INVALID_ARGUMENT for NULL arguments or a
+///         capacity that is neither 0 nor at least the number of tensors.
+TFL_NODISCARD tfl_status tfl_dataloader_next(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) tfl_tensor **out, TFL_OUT size_t *out_count, size_t capacity, TFL_IN tfl_dataloader *loader);
+
+/// The number of samples (the tensors' first dimension).
+/// @param[out] out Receives the count.
+/// @param loader The loader.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_dataloader_num_samples(TFL_OUT int64_t *out, const tfl_dataloader *loader);
+
+/// The number of dataset tensors (the tensors each batch holds).
+/// @param[out] out Receives the count.
+/// @param loader The loader.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_dataloader_num_tensors(TFL_OUT size_t *out, const tfl_dataloader *loader);
+
+/// Drops a reference; the last one frees the loader and its references to the tensors.
+/// @param loader Loader handle, or NULL (ignored).
+void tfl_dataloader_release(TFL_IN TFL_NULLABLE tfl_dataloader *loader);
+
+/// Starts the next epoch (a new permutation when shuffling); the next call of tfl_dataloader_next
+/// returns its first batch.
+/// @param loader The loader.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if loader is NULL.
+TFL_NODISCARD tfl_status tfl_dataloader_reset(TFL_IN tfl_dataloader *loader);
+
+/// Adds a reference to a data loader.
+/// @param loader Loader handle.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if loader is NULL.
+TFL_NODISCARD tfl_status tfl_dataloader_retain(TFL_IN tfl_dataloader *loader);
+
+/// Whether the numerical check mode is on (see tfl_numerical_check_set_enabled).
+/// @param[out] out Receives the flag.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_numerical_check_enabled(TFL_OUT bool *out);
+
+/// Turns the numerical check mode on or off for the whole process. While on, every CPU kernel's
+/// floating output and every gradient a backward function returns is scanned, and NaN or Inf that the
+/// op's inputs did not already hold fails the op with TFL_ERR_NUMERICAL, naming the op (and, during
+/// backward, the op whose gradient was computed), like torch.autograd.detect_anomaly. Off by default;
+/// it slows ops down while on.
+/// @param enabled Whether ops are checked.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_numerical_check_set_enabled(bool enabled);
 
 /* ---- device ------------------------------------------------------------------------------------ */
 
@@ -806,7 +912,7 @@ TFL_NODISCARD tfl_status tfl_module_register_forward_pre_hook(TFL_OUT int64_t *o
 /// @param[out] out New module; release with tfl_module_release.
 /// @param output_h Output height (>= 1).
 /// @param output_w Output width (>= 1).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or sizes below 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for sizes below 1.
 TFL_NODISCARD tfl_status tfl_nn_adaptive_avg_pool2d_create(TFL_OUT tfl_module **out, int64_t output_h, int64_t output_w);
 
 /// 2-D average pooling over (N, C, H, W) or (C, H, W) input.
@@ -818,7 +924,7 @@ TFL_NODISCARD tfl_status tfl_nn_adaptive_avg_pool2d_create(TFL_OUT tfl_module **
 /// @param padding_h Zero rows added above and below (>= 0, at most half the window).
 /// @param padding_w Zero columns added left and right (>= 0, at most half the window).
 /// @param count_include_pad Whether padded zeros count in the divisor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or out-of-range sizes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for out-of-range sizes.
 TFL_NODISCARD tfl_status tfl_nn_avg_pool2d_create(TFL_OUT tfl_module **out, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t padding_h, int64_t padding_w, bool count_include_pad);
 
 /// Batch normalisation over (N, C) or (N, C, L) input, per channel of axis 1. In training mode the
@@ -834,8 +940,8 @@ TFL_NODISCARD tfl_status tfl_nn_avg_pool2d_create(TFL_OUT tfl_module **out, int6
 /// @param track_running_stats Whether the layer keeps running statistics (otherwise batch statistics
 ///                            are used in eval mode too).
 /// @param dtype Floating dtype of the parameters and running statistics.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range values; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_batch_norm1d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
 
 /// Batch normalisation over (N, C, H, W) input; see tfl_nn_batch_norm1d_create.
@@ -847,8 +953,8 @@ TFL_NODISCARD tfl_status tfl_nn_batch_norm1d_create(TFL_OUT tfl_module **out, in
 /// @param affine Whether the layer has weight and bias.
 /// @param track_running_stats Whether the layer keeps running statistics.
 /// @param dtype Floating dtype of the parameters and running statistics.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range values; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_batch_norm2d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
 
 /// A 1-D convolution (cross-correlation): input (N, C_in, L) or (C_in, L). Parameters "weight"
@@ -864,8 +970,8 @@ TFL_NODISCARD tfl_status tfl_nn_batch_norm2d_create(TFL_OUT tfl_module **out, in
 /// @param groups Number of channel groups (>= 1).
 /// @param bias Whether the layer has a bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range sizes;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range sizes; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_conv1d_create(TFL_OUT tfl_module **out, int64_t in_channels, int64_t out_channels, int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation, int64_t groups, bool bias, tfl_dtype dtype);
 
 /// A 2-D convolution (cross-correlation): input (N, C_in, H, W) or (C_in, H, W). Parameters "weight"
@@ -885,15 +991,15 @@ TFL_NODISCARD tfl_status tfl_nn_conv1d_create(TFL_OUT tfl_module **out, int64_t 
 /// @param groups Number of channel groups (>= 1).
 /// @param bias Whether the layer has a bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range sizes;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range sizes; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_conv2d_create(TFL_OUT tfl_module **out, int64_t in_channels, int64_t out_channels, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t padding_h, int64_t padding_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, bool bias, tfl_dtype dtype);
 
 /// Dropout: in training mode zeroes each element with probability p (mask from the global generator)
 /// and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only.
 /// @param[out] out New module; release with tfl_module_release.
 /// @param p Probability of zeroing, in [0, 1].
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or p outside [0, 1].
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for p outside [0, 1].
 TFL_NODISCARD tfl_status tfl_nn_dropout_create(TFL_OUT tfl_module **out, double p);
 
 /// Embedding: a lookup table. Input: i32/i64 ids of any shape in [0, num_embeddings); output:
@@ -904,8 +1010,8 @@ TFL_NODISCARD tfl_status tfl_nn_dropout_create(TFL_OUT tfl_module **out, double 
 /// @param padding_idx NULL, or a row (negative counts from the end) that starts at zero and receives no
 ///                    gradient.
 /// @param dtype Floating dtype of the weight.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or negative sizes;
-///         TFL_ERR_INDEX for padding_idx out of range; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         negative sizes or padding_idx out of range; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_embedding_create(TFL_OUT tfl_module **out, int64_t num_embeddings, int64_t embedding_dim, TFL_NULLABLE const int64_t *padding_idx, tfl_dtype dtype);
 
 /// Flatten: merges axes start_dim..end_dim (negative count from the end) into one.
@@ -929,8 +1035,8 @@ TFL_NODISCARD tfl_status tfl_nn_gelu_create(TFL_OUT tfl_module **out, bool appro
 /// @param eps Added to the variance (>= 0), e.g. 1e-5.
 /// @param affine Whether the layer has weight and bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range values; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_group_norm_create(TFL_OUT tfl_module **out, int64_t num_groups, int64_t num_channels, double eps, bool affine, tfl_dtype dtype);
 
 /// Layer normalisation over the trailing axes given by normalized_shape (mean and biased variance),
@@ -942,8 +1048,8 @@ TFL_NODISCARD tfl_status tfl_nn_group_norm_create(TFL_OUT tfl_module **out, int6
 /// @param elementwise_affine Whether the layer has weight (and bias).
 /// @param bias Whether the layer has a bias (with elementwise_affine).
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid dtype code, an empty or
-///         non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an invalid dtype code; TFL_ERR_LAYER_CONFIG
+///         for an empty or non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_layer_norm_create(TFL_OUT tfl_module **out, TFL_ARRAY(ndim) const int64_t *normalized_shape, size_t ndim, double eps, bool elementwise_affine, bool bias, tfl_dtype dtype);
 
 /// The LeakyReLU activation module, x for x >= 0 and negative_slope * x otherwise.
@@ -960,8 +1066,8 @@ TFL_NODISCARD tfl_status tfl_nn_leaky_relu_create(TFL_OUT tfl_module **out, doub
 /// @param out_features Size of the last output axis (>= 0).
 /// @param bias Whether the layer has a bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or negative sizes;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         negative sizes; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_linear_create(TFL_OUT tfl_module **out, int64_t in_features, int64_t out_features, bool bias, tfl_dtype dtype);
 
 /// A Mamba block (selective state-space layer, Gu & Dao 2023): input (B, L, d_model) -> (B, L, d_model),
@@ -975,8 +1081,8 @@ TFL_NODISCARD tfl_status tfl_nn_linear_create(TFL_OUT tfl_module **out, int64_t 
 /// @param expand Inner width factor, d_inner = expand * d_model (>= 1; 2 in the paper).
 /// @param dt_rank Rank of the step-size projection; <= 0 means ceil(d_model / 16).
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or sizes below 1;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         sizes below 1; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_mamba_create(TFL_OUT tfl_module **out, int64_t d_model, int64_t d_state, int64_t d_conv, int64_t expand, int64_t dt_rank, tfl_dtype dtype);
 
 /// 2-D max pooling over (N, C, H, W) or (C, H, W) input; padding counts as -infinity.
@@ -989,7 +1095,7 @@ TFL_NODISCARD tfl_status tfl_nn_mamba_create(TFL_OUT tfl_module **out, int64_t d
 /// @param padding_w Columns added left and right (>= 0, at most half the window).
 /// @param dilation_h Vertical spacing of window elements (>= 1).
 /// @param dilation_w Horizontal spacing of window elements (>= 1).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or out-of-range sizes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for out-of-range sizes.
 TFL_NODISCARD tfl_status tfl_nn_max_pool2d_create(TFL_OUT tfl_module **out, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t padding_h, int64_t padding_w, int64_t dilation_h, int64_t dilation_w);
 
 /// Multi-head attention (batch first, no dropout): forward takes {x} (self-attention), {query, key,
@@ -1003,8 +1109,8 @@ TFL_NODISCARD tfl_status tfl_nn_max_pool2d_create(TFL_OUT tfl_module **out, int6
 /// @param bias Whether the projections have biases.
 /// @param causal Whether query i attends to keys j <= i only.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or sizes that do not
-///         fit; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         sizes that do not fit; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_multi_head_attention_create(TFL_OUT tfl_module **out, int64_t embed_dim, int64_t num_heads, bool bias, bool causal, tfl_dtype dtype);
 
 /// The ReLU activation module, max(x, 0).
@@ -1020,8 +1126,8 @@ TFL_NODISCARD tfl_status tfl_nn_relu_create(TFL_OUT tfl_module **out);
 /// @param eps Added to the mean square (>= 0); NULL for the machine epsilon of the input's dtype.
 /// @param elementwise_affine Whether the layer has a weight.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid dtype code, an empty or
-///         non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an invalid dtype code; TFL_ERR_LAYER_CONFIG
+///         for an empty or non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_rms_norm_create(TFL_OUT tfl_module **out, TFL_ARRAY(ndim) const int64_t *normalized_shape, size_t ndim, TFL_NULLABLE const double *eps, bool elementwise_affine, tfl_dtype dtype);
 
 /// Appends a module to a Sequential container, as the child named by its position ("0", "1", ...).
@@ -1114,9 +1220,9 @@ TFL_NODISCARD tfl_status tfl_module_is_training(TFL_OUT bool *out, const tfl_mod
 /// @param tensors The values, tensors[i] for names[i], each of the module's shape and dtype for that name.
 /// @param n Number of entries.
 /// @param strict Fail when a name is missing or unexpected.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, a name given twice, or (when
-///         strict) missing or unexpected names, all listed in the message; TFL_ERR_SHAPE / TFL_ERR_DTYPE
-///         for a value whose shape / dtype differs from the module's.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements or a name given twice;
+///         TFL_ERR_CHECKPOINT for (when strict) missing or unexpected names, all listed in the message,
+///         or a value whose shape or dtype differs from the module's.
 TFL_NODISCARD tfl_status tfl_module_load_state_dict(TFL_OUT TFL_NULLABLE size_t *out_missing, TFL_OUT TFL_NULLABLE size_t *out_unexpected, TFL_IN tfl_module *m, TFL_ARRAY(n) const char *const *names, TFL_ARRAY(n) const tfl_tensor *const *tensors, size_t n, bool strict);
 
 /// Entry `index` of the buffer listing: its dotted name and the module's buffer (not a copy).
@@ -1223,9 +1329,9 @@ TFL_NODISCARD tfl_status tfl_module_state_dict_entry(TFL_OUT TFL_NULLABLE tfl_te
 /// @param m The module.
 /// @param path File to read.
 /// @param strict Fail when an entry is missing or unexpected.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or (when strict) missing or unexpected
-///         entries; TFL_ERR_IO when the file cannot be read or is malformed; TFL_ERR_SHAPE /
-///         TFL_ERR_DTYPE for an entry whose shape / dtype differs from the module's.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_CHECKPOINT for (when strict)
+///         missing or unexpected entries or an entry whose shape or dtype differs from the module's;
+///         TFL_ERR_SERIALIZATION for a malformed file; TFL_ERR_IO when the file cannot be read.
 TFL_NODISCARD tfl_status tfl_module_state_dict_load(TFL_OUT TFL_NULLABLE size_t *out_missing, TFL_OUT TFL_NULLABLE size_t *out_unexpected, TFL_IN tfl_module *m, const char *path, bool strict);
 
 /// Saves the module's state dict as a safetensors checkpoint (readable by the Python safetensors
@@ -1789,7 +1895,8 @@ TFL_NODISCARD tfl_status tfl_tensor_index_add(TFL_OUT tfl_tensor **out, const tf
 /// @param alpha Scale of src; must be integral for integer dtypes.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a non-integral alpha with integers;
 ///         TFL_ERR_DTYPE for a wrong index or src dtype; TFL_ERR_SHAPE if the shapes do not fit;
-///         TFL_ERR_INDEX for an index or axis out of range.
+///         TFL_ERR_INDEX for an index or axis out of range; TFL_ERR_GRADIENT when t or src takes part in
+///         autograd.
 TFL_NODISCARD tfl_status tfl_tensor_index_add_inplace(TFL_IN tfl_tensor *t, int64_t axis, const tfl_tensor *index, const tfl_tensor *src, double alpha);
 
 /// Slices of t along axis picked by a 1-D index (repeats allowed).
@@ -1836,7 +1943,8 @@ TFL_NODISCARD tfl_status tfl_tensor_scatter_add(TFL_OUT tfl_tensor **out, const 
 /// @param index i32 or i64 tensor of t's rank.
 /// @param src Values to add, with t's dtype and rank.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for a wrong index or src
-///         dtype; TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_INDEX for an index or axis out of range.
+///         dtype; TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_INDEX for an index or axis out of range;
+///         TFL_ERR_GRADIENT when t or src takes part in autograd (grad mode on and one requires grad).
 TFL_NODISCARD tfl_status tfl_tensor_scatter_add_inplace(TFL_IN tfl_tensor *t, int64_t axis, const tfl_tensor *index, const tfl_tensor *src);
 
 /// Sorts along axis, stably (equal elements keep their order); NaN sorts as larger than every number.
@@ -2052,7 +2160,7 @@ TFL_NODISCARD tfl_status tfl_tensor_any_axes(TFL_OUT tfl_tensor **out, const tfl
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
 /// @param keepdims false: a 0-d result; true: every axis kept with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for an empty t.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP for an empty t.
 TFL_NODISCARD tfl_status tfl_tensor_argmax(TFL_OUT tfl_tensor **out, const tfl_tensor *t, bool keepdims);
 
 /// i64 index of the first maximum along one axis (the first NaN for floats).
@@ -2060,14 +2168,14 @@ TFL_NODISCARD tfl_status tfl_tensor_argmax(TFL_OUT tfl_tensor **out, const tfl_t
 /// @param t Input tensor.
 /// @param axis Axis to reduce; negative counts from the end.
 /// @param keepdims Keep each reduced axis with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_SHAPE if the axis has size 0.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_TENSOR_OP if the axis has size 0.
 TFL_NODISCARD tfl_status tfl_tensor_argmax_axis(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, bool keepdims);
 
 /// i64 row-major flat index of the first minimum of t (the first NaN for floats).
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
 /// @param keepdims false: a 0-d result; true: every axis kept with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for an empty t.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP for an empty t.
 TFL_NODISCARD tfl_status tfl_tensor_argmin(TFL_OUT tfl_tensor **out, const tfl_tensor *t, bool keepdims);
 
 /// i64 index of the first minimum along one axis (the first NaN for floats).
@@ -2075,7 +2183,7 @@ TFL_NODISCARD tfl_status tfl_tensor_argmin(TFL_OUT tfl_tensor **out, const tfl_t
 /// @param t Input tensor.
 /// @param axis Axis to reduce; negative counts from the end.
 /// @param keepdims Keep each reduced axis with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_SHAPE if the axis has size 0.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_TENSOR_OP if the axis has size 0.
 TFL_NODISCARD tfl_status tfl_tensor_argmin_axis(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, bool keepdims);
 
 /// Inclusive running product along one axis; same shape as t, dtype as for tfl_tensor_prod.
@@ -2112,7 +2220,7 @@ TFL_NODISCARD tfl_status tfl_tensor_logsumexp_axes(TFL_OUT tfl_tensor **out, con
 /// Maximum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates.
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_NODISCARD tfl_status tfl_tensor_max(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
 
 /// Maximum over the given axes; keeps the dtype; NaN propagates.
@@ -2123,7 +2231,7 @@ TFL_NODISCARD tfl_status tfl_tensor_max(TFL_OUT tfl_tensor **out, const tfl_tens
 /// @param naxes Number of axes.
 /// @param keepdims Keep each reduced axis with size 1.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
-///         axis; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+///         axis; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_NODISCARD tfl_status tfl_tensor_max_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
 
 /// Mean of every element of t as a 0-d tensor; integer and bool inputs give f32; an empty reduction gives NaN.
@@ -2146,7 +2254,7 @@ TFL_NODISCARD tfl_status tfl_tensor_mean_axes(TFL_OUT tfl_tensor **out, const tf
 /// Minimum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates.
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_NODISCARD tfl_status tfl_tensor_min(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
 
 /// Minimum over the given axes; keeps the dtype; NaN propagates.
@@ -2157,7 +2265,7 @@ TFL_NODISCARD tfl_status tfl_tensor_min(TFL_OUT tfl_tensor **out, const tfl_tens
 /// @param naxes Number of axes.
 /// @param keepdims Keep each reduced axis with size 1.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
-///         axis; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+///         axis; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_NODISCARD tfl_status tfl_tensor_min_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
 
 /// Product of every element of t as a 0-d tensor; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype.
@@ -2691,8 +2799,8 @@ TFL_NODISCARD tfl_status tfl_tensor_tanh(TFL_OUT tfl_tensor **out, const tfl_ten
 /// @param norm_type p of the p-norm (>= 1), or INFINITY for the largest |g|; 2 is usual.
 /// @param error_if_nonfinite Fail (changing nothing) when the total is NaN or infinite; otherwise the
 ///        gradients are scaled by the NaN factor, like PyTorch.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad norm_type or a non-finite total with
-///         error_if_nonfinite.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for a negative
+///         max_norm or a bad norm_type; TFL_ERR_NUMERICAL for a non-finite total with error_if_nonfinite.
 TFL_NODISCARD tfl_status tfl_clip_grad_norm(TFL_OUT double *out_total_norm, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double max_norm, double norm_type, bool error_if_nonfinite);
 
 /// Clamps every gradient element of params into [-clip_value, clip_value] in place
@@ -2714,8 +2822,8 @@ TFL_NODISCARD tfl_status tfl_clip_grad_value(TFL_ARRAY(nparams) const tfl_tensor
 /// @param weight_decay L2 penalty (>= 0).
 /// @param initial_accumulator_value Starting value of s (>= 0).
 /// @param eps Added to the denominator (>= 0; default 1e-10).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adagrad_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double lr_decay, double weight_decay, double initial_accumulator_value, double eps);
 
 /// Creates an Adam optimizer with PyTorch's rule at step t: g += weight_decay p; m = beta1 m + (1 - beta1) g;
@@ -2730,8 +2838,8 @@ TFL_NODISCARD tfl_status tfl_optim_adagrad_create(TFL_OUT tfl_optimizer **out, T
 /// @param eps Added to the denominator (>= 0; default 1e-8).
 /// @param weight_decay L2 penalty added to the gradient (>= 0).
 /// @param amsgrad Use the maximum of past second moments.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad);
 
 /// Creates an AdamW optimizer: Adam with decoupled weight decay, p *= 1 - lr weight_decay before the
@@ -2745,8 +2853,8 @@ TFL_NODISCARD tfl_status tfl_optim_adam_create(TFL_OUT tfl_optimizer **out, TFL_
 /// @param eps Added to the denominator (>= 0; default 1e-8).
 /// @param weight_decay Decoupled weight decay (>= 0; PyTorch's default is 1e-2).
 /// @param amsgrad Use the maximum of past second moments.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adamw_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad);
 
 /// Creates a Lion optimizer (Chen et al. 2023): p *= 1 - lr weight_decay; p -= lr sign(beta1 m + (1 - beta1) g);
@@ -2758,8 +2866,8 @@ TFL_NODISCARD tfl_status tfl_optim_adamw_create(TFL_OUT tfl_optimizer **out, TFL
 /// @param beta1 Interpolation of the update direction, in [0, 1) (default 0.9).
 /// @param beta2 Decay of the momentum, in [0, 1) (default 0.99).
 /// @param weight_decay Decoupled weight decay (>= 0).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_lion_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double weight_decay);
 
 /// Creates an RMSprop optimizer with PyTorch's rule: g += weight_decay p; s = alpha s + (1 - alpha) g^2;
@@ -2775,8 +2883,8 @@ TFL_NODISCARD tfl_status tfl_optim_lion_create(TFL_OUT tfl_optimizer **out, TFL_
 /// @param weight_decay L2 penalty (>= 0).
 /// @param momentum Momentum factor (>= 0; 0 for none).
 /// @param centered Divide by the estimated standard deviation instead of the RMS.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_rmsprop_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double alpha, double eps, double weight_decay, double momentum, bool centered);
 
 /// Creates an SGD optimizer with PyTorch's rule: d = g + weight_decay p; b = d on the first step, else
@@ -2791,8 +2899,8 @@ TFL_NODISCARD tfl_status tfl_optim_rmsprop_create(TFL_OUT tfl_optimizer **out, T
 /// @param dampening Dampening of the momentum.
 /// @param weight_decay L2 penalty (>= 0).
 /// @param nesterov Nesterov momentum (needs momentum > 0 and dampening 0).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_sgd_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double momentum, double dampening, double weight_decay, bool nesterov);
 
 /// Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1).
@@ -2845,9 +2953,11 @@ TFL_NODISCARD tfl_status tfl_optimizer_set_lr(TFL_IN tfl_optimizer *optimizer, d
 /// changes when the file does not fit.
 /// @param optimizer The optimizer.
 /// @param path File to read.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or missing, unknown or mismatched entries;
-///         TFL_ERR_SHAPE / TFL_ERR_DTYPE for buffers that do not fit the parameters; TFL_ERR_IO when the
-///         file cannot be read or is not a valid safetensors file.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for missing, unknown
+///         or mismatched entries (the state of another optimizer type, or of parameters with other
+///         counts, shapes or dtypes); TFL_ERR_SERIALIZATION for a malformed state (a scalar entry that
+///         does not hold one value) or a file that is not a valid safetensors file; TFL_ERR_IO when the
+///         file cannot be read.
 TFL_NODISCARD tfl_status tfl_optimizer_state_load(TFL_IN tfl_optimizer *optimizer, const char *path);
 
 /// Saves the optimizer's state (hyperparameters, step counts and per-parameter buffers) to a
@@ -2889,8 +2999,8 @@ TFL_NODISCARD tfl_status tfl_optimizer_zero_grad(TFL_IN tfl_optimizer *optimizer
 /// @param amsgrad Use the maximum of past variances.
 /// @param decoupled_weight_decay AdamW-style decay (the reference's weight_decouple, default true);
 ///        false adds weight_decay p to the gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adabelief_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad, bool decoupled_weight_decay);
 
 /// Creates an Adadelta optimizer (Zeiler 2012) with PyTorch's rule: g += weight_decay p;
@@ -2903,8 +3013,8 @@ TFL_NODISCARD tfl_status tfl_optim_adabelief_create(TFL_OUT tfl_optimizer **out,
 /// @param rho Decay of the running averages, in [0, 1] (default 0.9).
 /// @param eps Added inside both square roots (>= 0; default 1e-6).
 /// @param weight_decay L2 penalty (>= 0).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adadelta_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double rho, double eps, double weight_decay);
 
 /// Creates a NAdam optimizer (Dozat 2016) with PyTorch's rule at step t: decoupled: p *= 1 - lr
@@ -2922,8 +3032,8 @@ TFL_NODISCARD tfl_status tfl_optim_adadelta_create(TFL_OUT tfl_optimizer **out, 
 /// @param weight_decay Weight decay (>= 0).
 /// @param momentum_decay psi of the momentum schedule (>= 0; default 4e-3).
 /// @param decoupled_weight_decay AdamW-style decay instead of an L2 term in the gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_nadam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, double momentum_decay, bool decoupled_weight_decay);
 
 /// Creates a RAdam optimizer (Liu et al. 2019) with PyTorch's rule at step t: decoupled: p *= 1 - lr
@@ -2941,8 +3051,8 @@ TFL_NODISCARD tfl_status tfl_optim_nadam_create(TFL_OUT tfl_optimizer **out, TFL
 /// @param eps Added to the denominator (>= 0; default 1e-8).
 /// @param weight_decay Weight decay (>= 0).
 /// @param decoupled_weight_decay AdamW-style decay instead of an L2 term in the gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_radam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay);
 
 /* ---- random ------------------------------------------------------------------------------------ */
@@ -3089,8 +3199,8 @@ TFL_NODISCARD tfl_status tfl_sched_exponential_create(TFL_OUT tfl_scheduler **ou
 /// @param after A scheduler built over the same optimizer just before this call, or NULL. The warm-up
 ///        takes it over: step only the warm-up from now on (after's handle stays valid and must still
 ///        be released, but stepping it would advance the wrong schedule). A scheduler can be taken over once.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, out-of-range values, or an `after` over
-///         another optimizer or already taken over.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an `after` over another optimizer or
+///         already taken over; TFL_ERR_OPTIMIZER for out-of-range values.
 TFL_NODISCARD tfl_status tfl_sched_linear_warmup_create(TFL_OUT tfl_scheduler **out, TFL_IN tfl_optimizer *optimizer, int64_t warmup_steps, double start_factor, TFL_IN TFL_NULLABLE tfl_scheduler *after);
 
 /// Creates a one-cycle schedule (torch.optim.lr_scheduler.OneCycleLR): the rate rises from
@@ -3110,8 +3220,8 @@ TFL_NODISCARD tfl_status tfl_sched_linear_warmup_create(TFL_OUT tfl_scheduler **
 /// @param cycle_momentum Cycle momentum / beta1 too (needs an optimizer that has one).
 /// @param base_momentum Lowest momentum (default 0.85).
 /// @param max_momentum Highest momentum (default 0.95).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, out-of-range values, a bad anneal, or
-///         cycle_momentum with an optimizer that has no momentum or beta1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad anneal; TFL_ERR_OPTIMIZER for
+///         out-of-range values or cycle_momentum with an optimizer that has no momentum or beta1.
 TFL_NODISCARD tfl_status tfl_sched_one_cycle_create(TFL_OUT tfl_scheduler **out, TFL_IN tfl_optimizer *optimizer, double max_lr, int64_t total_steps, double pct_start, tfl_anneal_strategy anneal, double div_factor, double final_div_factor, bool three_phase, bool cycle_momentum, double base_momentum, double max_momentum);
 
 /// Creates a step schedule: lr = base * gamma^floor(epoch / step_size) (torch.optim.lr_scheduler.StepLR),
@@ -3148,8 +3258,10 @@ TFL_NODISCARD tfl_status tfl_scheduler_retain(TFL_IN tfl_scheduler *scheduler);
 /// re-applies the schedule there (the optimizer's learning rate changes accordingly).
 /// @param scheduler The scheduler.
 /// @param path File to read.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or missing or unknown entries;
-///         TFL_ERR_SHAPE for entries of the wrong size; TFL_ERR_IO when the file cannot be read or is malformed.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SERIALIZATION for missing,
+///         unknown or malformed entries or a file that is not a valid safetensors file;
+///         TFL_ERR_OPTIMIZER for base_lrs of another number of parameter groups; TFL_ERR_IO when the
+///         file cannot be read.
 TFL_NODISCARD tfl_status tfl_scheduler_state_load(TFL_IN tfl_scheduler *scheduler, const char *path);
 
 /// Saves the scheduler's position ("last_epoch", "base_lrs") to a safetensors file.
@@ -3189,10 +3301,10 @@ TFL_NODISCARD tfl_status tfl_tape_create(TFL_OUT tfl_tape **out, bool persistent
 /// @param unconnected_zeros Give zeros instead of NULL for sources the target does not depend on.
 /// @param output_gradient Weights of a target with several elements (target's shape), or NULL for an
 ///                        implicit 1 (target must then have one element).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, a too small out_capacity, or
-///         a second call on a non-persistent tape; TFL_ERR_SHAPE when output_gradient's shape differs
-///         from target's or it is NULL and target has several elements; any status returned by a
-///         gradient hook.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements or a too small out_capacity;
+///         TFL_ERR_GRADIENT for a second call on a non-persistent tape or a NULL output_gradient with a
+///         target of several elements; TFL_ERR_SHAPE when output_gradient's shape differs from
+///         target's; any status returned by a gradient hook.
 TFL_NODISCARD tfl_status tfl_tape_gradient(TFL_OUT TFL_ARRAY(out_capacity) tfl_tensor **out, size_t out_capacity, TFL_IN tfl_tape *tape, const tfl_tensor *target, TFL_ARRAY(nsources) const tfl_tensor *const *sources, size_t nsources, bool unconnected_zeros, TFL_NULLABLE const tfl_tensor *output_gradient);
 
 /// Drops a reference. The last one stops the tape if it is still recording (when tapes are released
@@ -3215,7 +3327,7 @@ TFL_NODISCARD tfl_status tfl_tape_stop(TFL_IN tfl_tape *tape);
 /// released). Tensors that already require grad need no watching.
 /// @param tape A recording tape.
 /// @param t A floating-point tensor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a stopped tape; TFL_ERR_DTYPE for a
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_GRADIENT for a stopped tape; TFL_ERR_DTYPE for a
 ///         tensor that is not floating point.
 TFL_NODISCARD tfl_status tfl_tape_watch(TFL_IN tfl_tape *tape, const tfl_tensor *t);
 

@@ -113,7 +113,7 @@ static void test_leaf_state(void) {
   CHECK(tfl_tensor_set_requires_grad(ints, true) == TFL_ERR_DTYPE);
   CHECK(strstr(tfl_last_error_message(), "tfl_tensor_set_requires_grad") != NULL);
   CHECK(strstr(tfl_last_error_message(), "int32") != NULL);
-  CHECK(tfl_tensor_retain_grad(ints) == TFL_ERR_INVALID_ARGUMENT);
+  CHECK(tfl_tensor_retain_grad(ints) == TFL_ERR_GRADIENT);
 
   /* set_grad: a gradient of the right shape is stored, a wrong shape refused, NULL clears. */
   const float gv[3] = {7, 8, 9};
@@ -209,7 +209,7 @@ static void test_hooks(void) {
   int64_t h_double = 0, h_observe = 0, h_fail = 0;
   OK(tfl_tensor_set_requires_grad(x, true));
   /* A hook needs a tensor that requires grad. */
-  CHECK(tfl_tensor_register_hook(&h_double, gt, double_hook, &doubled) == TFL_ERR_INVALID_ARGUMENT);
+  CHECK(tfl_tensor_register_hook(&h_double, gt, double_hook, &doubled) == TFL_ERR_GRADIENT);
 
   /* The doubling hook replaces the gradient; the observer, registered after it, sees it run. */
   OK(tfl_tensor_register_hook(&h_double, x, double_hook, &doubled));
@@ -296,7 +296,7 @@ static void test_tape(void) {
   OK(tfl_tensor_requires_grad(&flag, x));
   CHECK(flag);
   OK(tfl_tape_stop(tape));
-  CHECK(tfl_tape_watch(tape, other) == TFL_ERR_INVALID_ARGUMENT); /* stopped */
+  CHECK(tfl_tape_watch(tape, other) == TFL_ERR_GRADIENT); /* stopped */
   const tfl_tensor* sources[2] = {x, other};
   tfl_tensor* grads[2] = {NULL, NULL};
   OK(tfl_tape_gradient(grads, 2, tape, x, sources, 2, false, weights));
@@ -327,7 +327,7 @@ static void test_tape(void) {
   OK(tfl_tape_gradient(grads, 1, tape, x, sources, 1, false, weights));
   CHECK(equals(grads[0], w, 2));
   tfl_tensor_release(grads[0]);
-  CHECK(tfl_tape_gradient(grads, 1, tape, x, sources, 1, false, weights) == TFL_ERR_INVALID_ARGUMENT);
+  CHECK(tfl_tape_gradient(grads, 1, tape, x, sources, 1, false, weights) == TFL_ERR_GRADIENT);
   CHECK(strstr(tfl_last_error_message(), "persistent") != NULL);
   tfl_tape_release(tape);
 
@@ -339,7 +339,7 @@ static void test_tape(void) {
   OK(tfl_tape_create(&outer, false));
   OK(tfl_tape_create(&tape, false));
   CHECK(tfl_tape_watch(tape, ints) == TFL_ERR_DTYPE);
-  CHECK(tfl_tape_stop(outer) == TFL_ERR_INVALID_ARGUMENT);
+  CHECK(tfl_tape_stop(outer) == TFL_ERR_GRADIENT);
   CHECK(strstr(tfl_last_error_message(), "reverse order") != NULL);
   OK(tfl_tape_stop(tape));
   OK(tfl_tape_stop(outer));
@@ -412,7 +412,7 @@ static void test_expression(void) {
   OK(tfl_tensor_requires_grad(&flag, e.w));
   CHECK(!flag);
   /* requires_grad of a computed tensor follows its inputs. */
-  CHECK(tfl_tensor_set_requires_grad(e.y, false) == TFL_ERR_INVALID_ARGUMENT);
+  CHECK(tfl_tensor_set_requires_grad(e.y, false) == TFL_ERR_GRADIENT);
   CHECK(strstr(tfl_last_error_message(), "leaf") != NULL);
 
   /* The graph as DOT names each op. */

@@ -135,7 +135,7 @@ static void test_linear_and_sequential(void) {
 
   /* Linear errors. */
   FAILS(tfl_nn_linear_create(&lin2, 3, 2, true, TFL_DTYPE_I32), TFL_ERR_DTYPE, "floating");
-  FAILS(tfl_nn_linear_create(&lin2, -1, 2, true, TFL_DTYPE_F32), TFL_ERR_INVALID_ARGUMENT, "in_features");
+  FAILS(tfl_nn_linear_create(&lin2, -1, 2, true, TFL_DTYPE_F32), TFL_ERR_LAYER_CONFIG, "in_features");
   FAILS(tfl_nn_linear_create(&lin2, 3, 2, true, (tfl_dtype)42), TFL_ERR_INVALID_ARGUMENT, "'dtype'");
   CHECK(lin2 == NULL);
   {
@@ -172,7 +172,7 @@ static void test_conv_and_pool(void) {
   CHECK(param_count(m) == 28);
   OK(tfl_tensor_randn(&r, S(1, 2, 5), 3, TFL_DTYPE_F32));
   EXPECT_SHAPE(fwd(m, keep(r)), 3, S(1, 4, 5));
-  FAILS(tfl_nn_conv1d_create(&m, 3, 4, 3, 1, 0, 1, 2, true, TFL_DTYPE_F32), TFL_ERR_INVALID_ARGUMENT, "groups");
+  FAILS(tfl_nn_conv1d_create(&m, 3, 4, 3, 1, 0, 1, 2, true, TFL_DTYPE_F32), TFL_ERR_LAYER_CONFIG, "groups");
 
   /* Conv2d(3, 8, 3x3, stride 2, padding 1) on (2, 3, 7, 7): (7 + 2 - 2 - 1) / 2 + 1 = 4. */
   OK(tfl_nn_conv2d_create(&m, 3, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, true, TFL_DTYPE_F32));
@@ -192,7 +192,7 @@ static void test_conv_and_pool(void) {
   mkeep(m);
   EXPECT(fwd(m, x16), TFL_DTYPE_F32, 4, S(1, 1, 2, 2), V(5, 7, 13, 15));
   CHECK(param_count(m) == 0);
-  FAILS(tfl_nn_max_pool2d_create(&m, 0, 2, 0, 0, 0, 0, 1, 1), TFL_ERR_INVALID_ARGUMENT, "kernel_size");
+  FAILS(tfl_nn_max_pool2d_create(&m, 0, 2, 0, 0, 0, 0, 1, 1), TFL_ERR_LAYER_CONFIG, "kernel_size");
   /* AvgPool2d(2): [[(0+1+4+5)/4, (2+3+6+7)/4], [(8+9+12+13)/4, (10+11+14+15)/4]]. */
   OK(tfl_nn_avg_pool2d_create(&m, 2, 2, 0, 0, 0, 0, true));
   mkeep(m);
@@ -201,7 +201,7 @@ static void test_conv_and_pool(void) {
   OK(tfl_nn_adaptive_avg_pool2d_create(&m, 1, 2));
   mkeep(m);
   EXPECT(fwd(m, x16), TFL_DTYPE_F32, 4, S(1, 1, 1, 2), V(6.5, 8.5));
-  FAILS(tfl_nn_adaptive_avg_pool2d_create(&m, 0, 2), TFL_ERR_INVALID_ARGUMENT, "output_size");
+  FAILS(tfl_nn_adaptive_avg_pool2d_create(&m, 0, 2), TFL_ERR_LAYER_CONFIG, "output_size");
 }
 
 static void test_norms(void) {
@@ -285,7 +285,7 @@ static void test_norms(void) {
   CHECK(param_count(m) == 2);
   EXPECT_NEAR(fwd(m, mk(TFL_DTYPE_F32, 2, S(1, 2), V(3, 4))), TFL_DTYPE_F32, 2, S(1, 2),
               V(0.848528137423857, 1.131370849898476), 1e-5);
-  FAILS(tfl_nn_rms_norm_create(&m, S(2), 1, V(-1), true, TFL_DTYPE_F32), TFL_ERR_INVALID_ARGUMENT, "eps");
+  FAILS(tfl_nn_rms_norm_create(&m, S(2), 1, V(-1), true, TFL_DTYPE_F32), TFL_ERR_LAYER_CONFIG, "eps");
 
   /* GroupNorm(2 groups, 4 channels) on (1, 4, 1) = [1, 3, 10, 20]: groups [1, 3] and [10, 20] each
    * normalise to [-1, 1]. */
@@ -294,7 +294,7 @@ static void test_norms(void) {
   CHECK(param_count(m) == 8);
   EXPECT_NEAR(fwd(m, mk(TFL_DTYPE_F32, 3, S(1, 4, 1), V(1, 3, 10, 20))), TFL_DTYPE_F32, 3, S(1, 4, 1),
               V(-1, 1, -1, 1), 1e-4);
-  FAILS(tfl_nn_group_norm_create(&m, 3, 4, 1e-5, true, TFL_DTYPE_F32), TFL_ERR_INVALID_ARGUMENT, "num_channels");
+  FAILS(tfl_nn_group_norm_create(&m, 3, 4, 1e-5, true, TFL_DTYPE_F32), TFL_ERR_LAYER_CONFIG, "num_channels");
 }
 
 static void test_dropout_embedding_flatten(void) {
@@ -321,7 +321,7 @@ static void test_dropout_embedding_flatten(void) {
   CHECK(zeros > 400 && zeros < 600);
   OK(tfl_module_eval(m));
   CHECK(same_values(fwd(m, ones), ones, 1000, 0.0));
-  FAILS(tfl_nn_dropout_create(&m, 1.5), TFL_ERR_INVALID_ARGUMENT, "p must be in [0, 1]");
+  FAILS(tfl_nn_dropout_create(&m, 1.5), TFL_ERR_LAYER_CONFIG, "p must be in [0, 1]");
   /* p = 1 zeroes everything in training. */
   OK(tfl_nn_dropout_create(&m, 1.0));
   mkeep(m);
@@ -460,7 +460,7 @@ static void test_attention_and_mamba(void) {
     drain(y);
     FAILS(tfl_module_forward(&y, m, qkv, 2), TFL_ERR_INVALID_ARGUMENT, "MultiHeadAttention");
   }
-  FAILS(tfl_nn_multi_head_attention_create(&m, 7, 2, true, false, TFL_DTYPE_F32), TFL_ERR_INVALID_ARGUMENT,
+  FAILS(tfl_nn_multi_head_attention_create(&m, 7, 2, true, false, TFL_DTYPE_F32), TFL_ERR_LAYER_CONFIG,
         "multiple of num_heads");
   OK(tfl_nn_multi_head_attention_create(&m, 8, 2, false, true, TFL_DTYPE_F32));
   mkeep(m);
@@ -483,7 +483,7 @@ static void test_attention_and_mamba(void) {
   EXPECT_SHAPE(fwd(m, keep(y)), 3, S(2, 6, 4));
   check_causal(m, 6, 4);
   FAILS(tfl_module_forward(&y, m, (const tfl_tensor* const[]){q}, 1), TFL_ERR_SHAPE, "Mamba");
-  FAILS(tfl_nn_mamba_create(&m, 0, 3, 2, 2, 0, TFL_DTYPE_F32), TFL_ERR_INVALID_ARGUMENT, "d_model");
+  FAILS(tfl_nn_mamba_create(&m, 0, 3, 2, 2, 0, TFL_DTYPE_F32), TFL_ERR_LAYER_CONFIG, "d_model");
 }
 
 static void test_listings_and_grads(void) {
@@ -618,7 +618,7 @@ static void test_state_dicts(void) {
   OK(tfl_nn_linear_create(&extra, 2, 2, true, TFL_DTYPE_F32));
   OK(tfl_nn_sequential_append(m2, extra));
   tfl_module_release(extra);
-  FAILS(tfl_module_state_dict_load(&missing, &unexpected, m2, path, true), TFL_ERR_INVALID_ARGUMENT,
+  FAILS(tfl_module_state_dict_load(&missing, &unexpected, m2, path, true), TFL_ERR_CHECKPOINT,
         "missing keys: '2.weight', '2.bias'");
   OK(tfl_module_state_dict_load(&missing, &unexpected, m2, path, false));
   CHECK(missing == 2 && unexpected == 0);
@@ -633,7 +633,7 @@ static void test_state_dicts(void) {
     const tfl_tensor* vals[2];
     vals[0] = mk(TFL_DTYPE_F32, 1, S(2), V(7, 8));
     vals[1] = vals[0];
-    FAILS(tfl_module_load_state_dict(&missing, &unexpected, m1, names, vals, 2, true), TFL_ERR_INVALID_ARGUMENT,
+    FAILS(tfl_module_load_state_dict(&missing, &unexpected, m1, names, vals, 2, true), TFL_ERR_CHECKPOINT,
           "unexpected keys: 'nothing'");
     CHECK(missing == 0 && unexpected == 0);
     OK(tfl_module_load_state_dict(&missing, &unexpected, m1, names, vals, 2, false));

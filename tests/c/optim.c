@@ -152,7 +152,7 @@ static void optimizers(void) {
   CHECK(v == 1.0);
   OK(tfl_optimizer_hyperparameter(&v, opt, "momentum"));
   CHECK(v == 0.9);
-  FAILS(tfl_optimizer_hyperparameter(&v, opt, "beta1"), TFL_ERR_INVALID_ARGUMENT, "beta1");
+  FAILS(tfl_optimizer_hyperparameter(&v, opt, "beta1"), TFL_ERR_OPTIMIZER, "beta1");
   OK(tfl_optimizer_set_hyperparameter(opt, "weight_decay", 0.25));
   OK(tfl_optimizer_hyperparameter(&v, opt, "weight_decay"));
   CHECK(v == 0.25);
@@ -161,8 +161,8 @@ static void optimizers(void) {
   OK(tfl_optimizer_set_lr(opt, 0.5));
   OK(tfl_optimizer_lr(&v, opt));
   CHECK(v == 0.5);
-  FAILS(tfl_optimizer_set_lr(opt, -1.0), TFL_ERR_INVALID_ARGUMENT, "lr must be >= 0");
-  FAILS(tfl_optimizer_set_hyperparameter(opt, "lr", -1.0), TFL_ERR_INVALID_ARGUMENT, "lr must be >= 0");
+  FAILS(tfl_optimizer_set_lr(opt, -1.0), TFL_ERR_OPTIMIZER, "lr must be >= 0");
+  FAILS(tfl_optimizer_set_hyperparameter(opt, "lr", -1.0), TFL_ERR_OPTIMIZER, "lr must be >= 0");
   /* zero_grad(false) keeps a zero gradient; (true) drops it */
   {
     tfl_tensor* g = NULL;
@@ -210,10 +210,10 @@ static void optimizers(void) {
   /* errors */
   p = param();
   FAILS(tfl_optim_sgd_create(&opt, (const tfl_tensor* const[]){p, p}, 2, 0.1, 0, 0, 0, false),
-        TFL_ERR_INVALID_ARGUMENT, "more than once");
+        TFL_ERR_OPTIMIZER, "more than once");
   CHECK(opt == NULL);
   FAILS(tfl_optim_adam_create(&opt, (const tfl_tensor* const[]){p}, 1, -0.1, 0.9, 0.999, 1e-8, 0, false),
-        TFL_ERR_INVALID_ARGUMENT, "lr");
+        TFL_ERR_OPTIMIZER, "lr");
   FAILS(tfl_optim_sgd_create(&opt, (const tfl_tensor* const[]){p, NULL}, 2, 0.1, 0, 0, 0, false),
         TFL_ERR_INVALID_ARGUMENT, "element 1");
   FAILS(tfl_optim_lion_create(&opt, (const tfl_tensor* const[]){mk(TFL_DTYPE_I64, 1, S(2), V(1, 2))}, 1, 0.1, 0.9,
@@ -265,7 +265,7 @@ static void state_checkpoint(void) {
     CHECK(tfl_optimizer_state_load(c, path) != TFL_OK);
     tfl_optimizer_release(c);
     OK(tfl_optim_sgd_create(&c, (const tfl_tensor* const[]){p2}, 1, 0.1, 0.0, 0.0, 0.0, false));
-    FAILS(tfl_optimizer_state_load(c, path), TFL_ERR_INVALID_ARGUMENT, "");
+    FAILS(tfl_optimizer_state_load(c, path), TFL_ERR_OPTIMIZER, "");
     tfl_optimizer_release(c);
   }
   FAILS(tfl_optimizer_state_load(b, "/nonexistent/dir/state.safetensors"), TFL_ERR_IO, "/nonexistent/dir");
@@ -350,7 +350,7 @@ static void schedulers(void) {
   OK(tfl_scheduler_step(s));
   LR_IS(s, 0.1);
   tfl_scheduler_release(s);
-  FAILS(tfl_sched_linear_warmup_create(&s, opt, -1, 0.5, NULL), TFL_ERR_INVALID_ARGUMENT, "warmup_steps");
+  FAILS(tfl_sched_linear_warmup_create(&s, opt, -1, 0.5, NULL), TFL_ERR_OPTIMIZER, "warmup_steps");
 
   /* one-cycle, max_lr 1, 10 steps, pct_start 0.3, cos, div 25, final_div 1e4: phase 1 ends at step
    * 0.3 * 10 - 1 = 2 rising 0.04 -> 1 (momentum 0.95 -> 0.85), phase 2 ends at 9 falling to 0.04 / 1e4. */

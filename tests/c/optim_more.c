@@ -189,7 +189,7 @@ static void checkpoint(void) {
   values_of(pb, vb, N);
   CHECK(memcmp(va, vb, sizeof va) == 0);
   OK(tfl_optim_radam_create(&c, (const tfl_tensor* const[]){pb}, 1, 0.1, 0.9, 0.999, 1e-8, 0.0, false));
-  FAILS(tfl_optimizer_state_load(c, path), TFL_ERR_INVALID_ARGUMENT, "momentum_decay");
+  FAILS(tfl_optimizer_state_load(c, path), TFL_ERR_OPTIMIZER, "momentum_decay");
   tfl_optimizer_release(a);
   tfl_optimizer_release(b);
   tfl_optimizer_release(c);
@@ -200,16 +200,16 @@ static void errors(void) {
   tfl_optimizer* opt = NULL;
   tfl_tensor* p = param();
   const tfl_tensor* const ps[] = {p};
-  FAILS(tfl_optim_adabelief_create(&opt, ps, 1, 0.1, 1.0, 0.999, 1e-16, 0, false, true), TFL_ERR_INVALID_ARGUMENT,
+  FAILS(tfl_optim_adabelief_create(&opt, ps, 1, 0.1, 1.0, 0.999, 1e-16, 0, false, true), TFL_ERR_OPTIMIZER,
         "beta1");
   CHECK(opt == NULL);
-  FAILS(tfl_optim_radam_create(&opt, ps, 1, 0.1, 0.9, 0.999, -1e-8, 0, false), TFL_ERR_INVALID_ARGUMENT, "eps");
-  FAILS(tfl_optim_nadam_create(&opt, ps, 1, 0.1, 0.9, 0.999, 1e-8, 0, -0.004, false), TFL_ERR_INVALID_ARGUMENT,
+  FAILS(tfl_optim_radam_create(&opt, ps, 1, 0.1, 0.9, 0.999, -1e-8, 0, false), TFL_ERR_OPTIMIZER, "eps");
+  FAILS(tfl_optim_nadam_create(&opt, ps, 1, 0.1, 0.9, 0.999, 1e-8, 0, -0.004, false), TFL_ERR_OPTIMIZER,
         "momentum_decay");
-  FAILS(tfl_optim_adadelta_create(&opt, ps, 1, 1.0, 1.5, 1e-6, 0), TFL_ERR_INVALID_ARGUMENT, "rho");
-  FAILS(tfl_optim_adadelta_create(&opt, ps, 1, NAN, 0.9, 1e-6, 0), TFL_ERR_INVALID_ARGUMENT, "lr");
+  FAILS(tfl_optim_adadelta_create(&opt, ps, 1, 1.0, 1.5, 1e-6, 0), TFL_ERR_OPTIMIZER, "rho");
+  FAILS(tfl_optim_adadelta_create(&opt, ps, 1, NAN, 0.9, 1e-6, 0), TFL_ERR_OPTIMIZER, "lr");
   FAILS(tfl_optim_adadelta_create(&opt, (const tfl_tensor* const[]){p, p}, 2, 1.0, 0.9, 1e-6, 0),
-        TFL_ERR_INVALID_ARGUMENT, "more than once");
+        TFL_ERR_OPTIMIZER, "more than once");
   FAILS(tfl_optim_nadam_create(&opt, (const tfl_tensor* const[]){mk(TFL_DTYPE_I32, 1, S(2), V(1, 2))}, 1, 0.1, 0.9,
                                0.999, 1e-8, 0, 0.004, false),
         TFL_ERR_DTYPE, "floating");

@@ -69,6 +69,10 @@ VALID = {
     "tfl_device_type": "TFL_DEVICE_CPU",
     # Custom modules (capi/nn_parameter.cpp).
     "tfl_module_forward_fn": "NULL",
+    # Data loading (capi/data.cpp; handles never dereferenced, as above).
+    "tfl_dataloader **": "(tfl_dataloader *[1]){NULL}",
+    "tfl_dataloader *": "(tfl_dataloader *)buffer",
+    "const tfl_dataloader *": "(const tfl_dataloader *)buffer",
 }
 # Enum arguments that are also tried with an out-of-range value (the message must name the argument).
 BAD_ENUM = {

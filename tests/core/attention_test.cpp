@@ -294,7 +294,7 @@ TEST_CASE("causal MultiHeadAttention: later tokens never change earlier outputs"
 
 TEST_CASE("MultiHeadAttention rejects bad configurations and inputs", "[attention][nn]") {
   REQUIRE_THROWS_WITH(nn::MultiHeadAttention(6, 4), Catch::Contains("[MultiHeadAttention] embed_dim must be a positive multiple of num_heads"));
-  REQUIRE_THROWS_AS(nn::MultiHeadAttention(0, 1), InvalidArgumentError);
+  REQUIRE_THROWS_AS(nn::MultiHeadAttention(0, 1), LayerConfigError);
   REQUIRE_THROWS_AS(nn::MultiHeadAttention(4, 2, true, false, DType::I32), DTypeError);
   nn::MultiHeadAttention m(4, 2);
   REQUIRE_THROWS_WITH(m.forward(zeros({2, 3, 5})), Catch::Contains("expects query, key and value of shape (batch, len, 4)"));

@@ -204,7 +204,7 @@ TEST_CASE("Mamba is causal: an input at t changes no output before t", "[mamba][
 
 TEST_CASE("Mamba rejects bad configurations and inputs", "[mamba][nn]") {
   REQUIRE_THROWS_WITH(nn::Mamba(0), Catch::Contains("[Mamba] d_model, d_state, d_conv and expand must be >= 1"));
-  REQUIRE_THROWS_AS(nn::Mamba(4, 0), InvalidArgumentError);
+  REQUIRE_THROWS_AS(nn::Mamba(4, 0), LayerConfigError);
   REQUIRE_THROWS_AS(nn::Mamba(4, 4, 4, 2, 0, DType::I64), DTypeError);
   nn::Mamba m(4, 2);
   REQUIRE_THROWS_WITH(m.forward(zeros({2, 3, 5})), Catch::Contains("[Mamba] expects input of shape (batch, len, 4), got 2x3x5"));
@@ -267,7 +267,7 @@ TEST_CASE("Mamba is a Module: parameter_count, state_dict round trip, mode, zero
   CHECK(values(other(x)) == y0);
   // A dict missing a key is rejected when strict, and reported otherwise.
   StateDict partial(saved.begin() + 1, saved.end());
-  REQUIRE_THROWS_AS(other.load_state_dict(partial), InvalidArgumentError);
+  REQUIRE_THROWS_AS(other.load_state_dict(partial), CheckpointError);
   CHECK(other.load_state_dict(partial, false).missing_keys == std::vector<std::string>{"A_log"});
   m.eval();
   CHECK(!m.child("conv1d")->is_training());

@@ -163,7 +163,7 @@ TEST_CASE("Linear computes x W^T + b for batched, 1-D and strided inputs", "[nn]
   check_close(nb(zeros({0, 4}, DType::F64)), {0, 2}, {}, 0);
   REQUIRE_THROWS_WITH(nb(zeros({2, 5}, DType::F64)), Contains("[Linear] expects input of shape (*, 4), got 2x5"));
   REQUIRE_THROWS_AS(nb(zeros({}, DType::F64)), ShapeError);
-  REQUIRE_THROWS_AS(Linear(-1, 2), InvalidArgumentError);
+  REQUIRE_THROWS_AS(Linear(-1, 2), LayerConfigError);
   REQUIRE_THROWS_AS(Linear(1, 2, true, DType::I32), DTypeError);
 }
 
@@ -203,7 +203,7 @@ TEST_CASE("Conv2d matches a naive convolution with stride, padding, dilation and
   REQUIRE_THROWS_WITH(conv(zeros({1, 3, 5, 5})), Contains("[Conv2d] expects 2 input channels"));
   REQUIRE_THROWS_WITH(conv(zeros({5, 5})), Contains("3-D or 4-D input"));
   REQUIRE_THROWS_WITH(Conv2d(3, 4, {3, 3}, {1, 1}, {0, 0}, {1, 1}, 2), Contains("divisible by groups"));
-  REQUIRE_THROWS_AS(Conv2d(2, 4, {0, 3}), InvalidArgumentError);
+  REQUIRE_THROWS_AS(Conv2d(2, 4, {0, 3}), LayerConfigError);
   CHECK(conv.to_string() == "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1))");
 }
 
@@ -245,8 +245,8 @@ TEST_CASE("pooling modules use the kernel as default stride", "[nn][layers]") {
   check_close(AvgPool2d({3, 3}, {3, 3}, {1, 1}, false)(t), {1, 1, 2, 2}, {2.5, 4.5, 10.5, 12.5}, 1e-15);
   check_close(AdaptiveAvgPool2d({1, 1})(t), {1, 1, 1, 1}, {7.5}, 1e-15);
   check_close(AdaptiveAvgPool2d({2, 1})(t), {1, 1, 2, 1}, {3.5, 11.5}, 1e-15);
-  REQUIRE_THROWS_AS(MaxPool2d({0, 2}), InvalidArgumentError);
-  REQUIRE_THROWS_AS(AdaptiveAvgPool2d({0, 1}), InvalidArgumentError);
+  REQUIRE_THROWS_AS(MaxPool2d({0, 2}), LayerConfigError);
+  REQUIRE_THROWS_AS(AdaptiveAvgPool2d({0, 1}), LayerConfigError);
 }
 
 TEST_CASE("Flatten merges all axes but the batch by default", "[nn][layers]") {
@@ -391,8 +391,8 @@ TEST_CASE("BatchNorm1d: cumulative momentum, no running stats, errors", "[nn][la
   REQUIRE_THROWS_WITH(bn(make({1, 2}, {1, 2})), Contains("more than 1 value per channel"));
   REQUIRE_THROWS_WITH(bn(zeros({4, 3}, DType::F64)), Contains("[BatchNorm1d] expects a 2-D or 3-D input with 2"));
   REQUIRE_THROWS_WITH(BatchNorm2d(2)(zeros({4, 2})), Contains("4-D input"));
-  REQUIRE_THROWS_AS(BatchNorm2d(0), InvalidArgumentError);
-  REQUIRE_THROWS_AS(BatchNorm2d(2, 1e-5, 1.5), InvalidArgumentError);
+  REQUIRE_THROWS_AS(BatchNorm2d(0), LayerConfigError);
+  REQUIRE_THROWS_AS(BatchNorm2d(2, 1e-5, 1.5), LayerConfigError);
 }
 
 TEST_CASE("BatchNorm state dict round trip restores running statistics", "[nn][layers]") {
@@ -450,7 +450,7 @@ TEST_CASE("LayerNorm normalises over the trailing axes", "[nn][layers]") {
   CHECK(LayerNorm({4}, 1e-5, false).parameters().empty());
   CHECK(keys(LayerNorm({4}, 1e-5, true, false).state_dict()) == std::vector<std::string>{"weight"});
   REQUIRE_THROWS_WITH(ln(zeros({3, 2, 4}, DType::F64)), Contains("trailing dimensions are 4x2"));
-  REQUIRE_THROWS_AS(LayerNorm({}), InvalidArgumentError);
+  REQUIRE_THROWS_AS(LayerNorm({}), LayerConfigError);
   REQUIRE_THROWS_AS(ln(zeros({3, 4, 2}, DType::I32)), DTypeError);
 }
 
@@ -554,7 +554,7 @@ TEST_CASE("Dropout zeroes with probability p in training and is the identity in 
   CHECK(values(Dropout(1.0)(x)) == std::vector<double>(10000, 0.0));
   CHECK(drop.parameters().empty());
   REQUIRE_THROWS_WITH(Dropout(1.5), Contains("p must be in [0, 1]"));
-  REQUIRE_THROWS_AS(Dropout(-0.1), InvalidArgumentError);
+  REQUIRE_THROWS_AS(Dropout(-0.1), LayerConfigError);
   REQUIRE_THROWS_AS(drop(zeros({2}, DType::I64)), DTypeError);
   CHECK(drop.to_string() == "Dropout(p=0.25)");
 }
@@ -594,7 +594,7 @@ TEST_CASE("Embedding looks up rows; padding_idx starts at zero; ids are checked"
   REQUIRE_THROWS_WITH(emb(scalar_tensor(5, DType::I64)), Contains("[Embedding] id 5 is out of range [0, 5)"));
   REQUIRE_THROWS_AS(emb(scalar_tensor(-1, DType::I64)), IndexError);
   REQUIRE_THROWS_AS(emb(zeros({2}, DType::F32)), DTypeError);
-  REQUIRE_THROWS_AS(Embedding(4, 2, 4), IndexError);
+  REQUIRE_THROWS_AS(Embedding(4, 2, 4), LayerConfigError);
   CHECK(padded.to_string() == "Embedding(4, 2, padding_idx=3)");
 }
 

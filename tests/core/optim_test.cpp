@@ -292,7 +292,7 @@ TEST_CASE("load_state_dict rejects mismatched state and leaves the optimizer unc
   Tensor wrong = make({1, 2, 3}, {3}, DType::F32);
   ag::set_requires_grad(wrong, true);
   Adam b({other[0], wrong, other[2]});
-  REQUIRE_THROWS_AS(b.load_state_dict(sd), ShapeError);
+  REQUIRE_THROWS_AS(b.load_state_dict(sd), OptimizerError);
   REQUIRE_THROWS_WITH(b.load_state_dict(sd), Catch::Contains("state.1.exp_avg"));
   CHECK_FALSE(b.state(0).initialized());
   Adam c(fresh_params());
@@ -302,7 +302,7 @@ TEST_CASE("load_state_dict rejects mismatched state and leaves the optimizer unc
   extra.emplace_back("state.0.bogus", zeros({1}));
   REQUIRE_THROWS_WITH(c.load_state_dict(extra), Catch::Contains("unexpected key 'state.0.bogus'"));
   SGD s(fresh_params());
-  REQUIRE_THROWS_AS(s.load_state_dict(sd), InvalidArgumentError);  // Adam's hyperparameters
+  REQUIRE_THROWS_AS(s.load_state_dict(sd), OptimizerError);  // Adam's hyperparameters
 }
 
 TEST_CASE("optimizer construction errors", "[optim]") {
@@ -310,7 +310,7 @@ TEST_CASE("optimizer construction errors", "[optim]") {
   REQUIRE_THROWS_AS(SGD({zeros({2}, DType::I32)}), DTypeError);
   REQUIRE_THROWS_WITH(SGD({p, p}), Catch::Contains("more than once"));
   REQUIRE_THROWS_WITH(SGD(std::vector<ParamGroupSpec>{{{p}, {{"betas", 0.5}}}}), Catch::Contains("unknown hyperparameter 'betas'"));
-  REQUIRE_THROWS_AS(SGD({p}, SGDOptions{-1.0}), InvalidArgumentError);
+  REQUIRE_THROWS_AS(SGD({p}, SGDOptions{-1.0}), OptimizerError);
   SGDOptions nest;
   nest.nesterov = true;
   REQUIRE_THROWS_WITH(SGD({p}, nest), Catch::Contains("nesterov"));
@@ -319,7 +319,7 @@ TEST_CASE("optimizer construction errors", "[optim]") {
   REQUIRE_THROWS_WITH(Adam({p}, ao), Catch::Contains("beta1"));
   REQUIRE_THROWS_AS(SGD({Tensor()}), InvalidArgumentError);
   SGD ok({p});
-  REQUIRE_THROWS_AS(ok.set_lr(-0.1), InvalidArgumentError);
+  REQUIRE_THROWS_AS(ok.set_lr(-0.1), OptimizerError);
   REQUIRE_THROWS_AS(ok.param_groups()[0].get("nope"), InvalidArgumentError);
 }
 
@@ -348,12 +348,12 @@ TEST_CASE("clip_grad_norm_ and clip_grad_value_ against hand-computed norms", "[
   CHECK(clip_grad_norm_(ps, 100.0, 1.0) == Approx(19.0));
   ps = setup();
   ag::set_grad(ps[2], make({NAN, 0, 0}, {3}, DType::F32));
-  REQUIRE_THROWS_AS(clip_grad_norm_(ps, 1.0, 2.0, true), InvalidArgumentError);
+  REQUIRE_THROWS_AS(clip_grad_norm_(ps, 1.0, 2.0, true), NumericalError);
   CHECK(std::isnan(clip_grad_norm_(ps, 1.0)));
-  REQUIRE_THROWS_AS(clip_grad_norm_(ps, 1.0, 0.5), InvalidArgumentError);
+  REQUIRE_THROWS_AS(clip_grad_norm_(ps, 1.0, 0.5), OptimizerError);
   ps = setup();
   clip_grad_value_(ps, 3.5);
   CHECK(vals(ag::grad(ps[0])) == Vec{3, -3.5});
   CHECK(vals(ag::grad(ps[1])) == Vec{3.5});
-  REQUIRE_THROWS_AS(clip_grad_value_(ps, -1), InvalidArgumentError);
+  REQUIRE_THROWS_AS(clip_grad_value_(ps, -1), OptimizerError);
 }

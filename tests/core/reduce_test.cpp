@@ -337,9 +337,9 @@ TEST_CASE("reductions over zero-size extents give the identity or a clear error"
           for_each_index(l.shape(), [&](const std::vector<int64_t>& i) { CHECK(get(l, i) == -kInf); });
         }
       }
-      REQUIRE_THROWS_AS(max(x), ShapeError);
+      REQUIRE_THROWS_AS(max(x), TensorOpError);
       REQUIRE_THROWS_WITH(min(x, {-2}), Catch::Contains("zero-size"));
-      REQUIRE_THROWS_AS(argmax(x), ShapeError);
+      REQUIRE_THROWS_AS(argmax(x), TensorOpError);
       REQUIRE_THROWS_WITH(argmin(x, -2), Catch::Contains("zero-size"));
     }
     // Reducing the non-empty axis of a 0x3 tensor is fine: the result is empty.

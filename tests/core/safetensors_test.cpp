@@ -279,7 +279,7 @@ TEST_CASE("safetensors copies tensors whose data is misaligned for the dtype", "
   CHECK(inside_file_mapping(u.data_ptr(), path));         // bytes are always aligned: mapped
 }
 
-TEST_CASE("safetensors: a file truncated at any byte is an IoError", "[safetensors]") {
+TEST_CASE("safetensors: a file truncated at any byte is a SerializationError", "[safetensors]") {
   TempDir tmp;
   const std::string good = tmp.file("good.safetensors"), bad = tmp.file("bad.safetensors");
   save_safetensors(good, {{"w", patterned({2, 3}, DType::F32)}, {"m", patterned({3}, DType::Bool)}}, {{"k", "v"}});
@@ -288,7 +288,7 @@ TEST_CASE("safetensors: a file truncated at any byte is an IoError", "[safetenso
   for (size_t len = 0; len < bytes.size(); ++len) {
     INFO("truncated to " << len << " bytes");
     write_file(bad, std::vector<uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(len)));
-    CHECK_THROWS_AS(load_safetensors(bad), IoError);
+    CHECK_THROWS_AS(load_safetensors(bad), SerializationError);
   }
   // One byte too many is as wrong as one too few.
   std::vector<uint8_t> longer = bytes;
@@ -297,7 +297,7 @@ TEST_CASE("safetensors: a file truncated at any byte is an IoError", "[safetenso
   CHECK_THROWS_WITH(load_safetensors(bad), Contains("1 bytes after the last tensor belong to no tensor"));
 }
 
-TEST_CASE("safetensors: flipped header bytes give an IoError or a valid file, never a crash", "[safetensors]") {
+TEST_CASE("safetensors: flipped header bytes give a SerializationError or a valid file, never a crash", "[safetensors]") {
   TempDir tmp;
   const std::string good = tmp.file("good.safetensors"), bad = tmp.file("bad.safetensors");
   save_safetensors(good, {{"w", patterned({2, 3}, DType::F32)}, {"m", patterned({3}, DType::Bool)},
@@ -318,7 +318,7 @@ TEST_CASE("safetensors: flipped header bytes give an IoError or a valid file, ne
         for (const auto& [name, t] : f.tensors) total += t.numel() * static_cast<int64_t>(t.itemsize());
         CHECK(static_cast<uint64_t>(total) == bytes.size() - 8 - n);
         ++loaded;
-      } catch (const IoError& e) {
+      } catch (const SerializationError& e) {
         CHECK_THAT(e.what(), Contains(bad));
         ++errors;
       }
@@ -328,13 +328,13 @@ TEST_CASE("safetensors: flipped header bytes give an IoError or a valid file, ne
   CHECK(loaded > 0);
 }
 
-TEST_CASE("safetensors: each malformed header gives a clear IoError", "[safetensors]") {
+TEST_CASE("safetensors: each malformed header gives a clear SerializationError", "[safetensors]") {
   TempDir tmp;
   const std::string path = tmp.file("m.safetensors");
   auto expect = [&](const std::vector<uint8_t>& file, const std::string& msg) {
     INFO(msg);
     write_file(path, file);
-    CHECK_THROWS_AS(load_safetensors(path), IoError);
+    CHECK_THROWS_AS(load_safetensors(path), SerializationError);
     CHECK_THROWS_WITH(load_safetensors(path), Contains(msg) && Contains(path) && Contains("[load_safetensors]"));
   };
   auto one = [](const std::string& entry) { return std::string(R"({"t":)") + entry + "}"; };

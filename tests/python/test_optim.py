@@ -111,7 +111,7 @@ def test_lr_param_groups_zero_grad():
     assert p.grad is None
     with pytest.raises(ValueError):
         tfl.optim.SGD([], lr=0.1)
-    with pytest.raises(tfl.InvalidArgumentError):
+    with pytest.raises(tfl.OptimizerError):
         tfl.optim.SGD([p], lr=-1.0)
 
 

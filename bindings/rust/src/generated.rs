@@ -485,6 +485,61 @@ impl AnnealStrategy {
     }
 }
 
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+///
+/// Owns one reference: `Clone` takes another (`tfl_dataloader_retain`), `Drop` gives it back (`tfl_dataloader_release`).
+pub struct Dataloader {
+    pub(crate) raw: NonNull<sys::tfl_dataloader>,
+}
+
+impl Dataloader {
+    /// Takes over one reference to a handle; None for NULL.
+    ///
+    /// # Safety
+    /// `raw` is NULL or a live handle whose reference the caller owns and hands over.
+    pub unsafe fn from_raw(raw: *mut sys::tfl_dataloader) -> Option<Self> {
+        NonNull::new(raw).map(|raw| Dataloader { raw })
+    }
+    unsafe fn from_out(raw: *mut sys::tfl_dataloader, function: &str) -> Result<Self> {
+        Self::from_raw(raw).ok_or_else(|| {
+            Error::new(ErrorKind::Internal, format!("{function} returned TFL_OK without a handle"))
+        })
+    }
+    /// The handle, still owned by `self` (for calls into `sys`).
+    pub fn as_ptr(&self) -> *mut sys::tfl_dataloader {
+        self.raw.as_ptr()
+    }
+    /// Gives up ownership of the reference without releasing it.
+    pub fn into_raw(self) -> *mut sys::tfl_dataloader {
+        ManuallyDrop::new(self).raw.as_ptr()
+    }
+}
+
+impl Clone for Dataloader {
+    #[doc(alias = "tfl_dataloader_retain")]
+    fn clone(&self) -> Self {
+        let status = unsafe { sys::tfl_dataloader_retain(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            panic!("tfl_dataloader_retain failed: {e}");
+        }
+        Dataloader { raw: self.raw }
+    }
+}
+
+impl Drop for Dataloader {
+    #[doc(alias = "tfl_dataloader_release")]
+    fn drop(&mut self) {
+        unsafe { sys::tfl_dataloader_release(self.raw.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Dataloader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Dataloader({:p})", self.raw.as_ptr())
+    }
+}
+
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -1041,6 +1096,87 @@ pub(crate) unsafe extern "C" fn tfl_tensor_hook_fn_trampoline<F: Fn(&Tensor) -> 
             set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_tensor_hook_fn closure: {}", panic_message(&*payload))));
             ErrorKind::Internal.to_sys()
         }
+    }
+}
+
+impl Dataloader {
+    /// Creates a data loader over ntensors tensors whose rows (dimension 0) are the samples, like PyTorch's
+    /// DataLoader over a TensorDataset. Each batch holds batch_size samples of every tensor (the last one
+    /// fewer, unless drop_last). Without shuffle the batches are views of the tensors, in order; with
+    /// shuffle each epoch visits a new permutation determined by seed and the epoch number alone.
+    #[doc(alias = "tfl_dataloader_create")]
+    pub fn create(tensors: &[&Tensor], batch_size: i64, shuffle: bool, seed: u64, drop_last: bool) -> Result<Dataloader> {
+        let mut out_raw: *mut sys::tfl_dataloader = ptr::null_mut();
+        let tensors_ptrs = tensors.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+        let ntensors_len = tensors.len();
+        let status = unsafe { sys::tfl_dataloader_create(&mut out_raw, tensors_ptrs.as_ptr(), ntensors_len as _, batch_size, shuffle, seed, drop_last) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Dataloader::from_out(out_raw, "tfl_dataloader_create")? })
+    }
+
+    /// The number of batches per epoch (len of the loader): ceil(samples / batch_size), or
+    /// floor(samples / batch_size) with drop_last.
+    #[doc(alias = "tfl_dataloader_len")]
+    pub fn len(&self) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let status = unsafe { sys::tfl_dataloader_len(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
+    /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
+    /// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+    /// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+    /// size out first.
+    #[doc(alias = "tfl_dataloader_next")]
+    pub fn next(&self) -> Result<Vec<Tensor>> {
+        let mut out_count_val: usize = 0;
+        check(unsafe { sys::tfl_dataloader_next(ptr::null_mut(), &mut out_count_val, 0, self.raw.as_ptr()) })?;
+        let mut out_buf: Vec<*mut sys::tfl_tensor> = vec![ptr::null_mut(); out_count_val];
+        let status = unsafe { sys::tfl_dataloader_next(out_buf.as_mut_ptr(), &mut out_count_val, out_buf.len() as _, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        let out_owned: Vec<Option<Tensor>> = out_buf.into_iter().map(|r| unsafe { Tensor::from_raw(r) }).collect();
+        Ok(out_owned.into_iter().take(out_count_val).map(|o| o.ok_or_else(|| Error::new(ErrorKind::Internal, "tfl_dataloader_next returned fewer handles than it counted"))).collect::<Result<Vec<Tensor>>>()?)
+    }
+
+    /// The number of samples (the tensors' first dimension).
+    #[doc(alias = "tfl_dataloader_num_samples")]
+    pub fn num_samples(&self) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let status = unsafe { sys::tfl_dataloader_num_samples(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The number of dataset tensors (the tensors each batch holds).
+    #[doc(alias = "tfl_dataloader_num_tensors")]
+    pub fn num_tensors(&self) -> Result<usize> {
+        let mut out_val: usize = Default::default();
+        let status = unsafe { sys::tfl_dataloader_num_tensors(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Starts the next epoch (a new permutation when shuffling); the next call of tfl_dataloader_next
+    /// returns its first batch.
+    #[doc(alias = "tfl_dataloader_reset")]
+    pub fn reset(&self) -> Result<()> {
+        let status = unsafe { sys::tfl_dataloader_reset(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
     }
 }
 
@@ -4305,6 +4441,55 @@ pub fn grad_set_enabled(enabled: bool) -> Result<()> {
 #[doc(alias = "tfl_hook_remove")]
 pub fn hook_remove(handle: i64) -> Result<()> {
     let status = unsafe { sys::tfl_hook_remove(handle) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Reads a NumPy .npy file (format 1.0, 2.0 or 3.0, as numpy.save writes it) into a new contiguous CPU
+/// tensor. Supported dtypes: <f2 <f4 <f8 <i4 <i8 |u1 |b1 (little-endian, C order).
+#[doc(alias = "tfl_data_load_npy")]
+pub fn data_load_npy(path: &str) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_data_load_npy: argument 'path' contains a NUL byte"))? };
+    let status = unsafe { sys::tfl_data_load_npy(&mut out_raw, path_c.as_ptr()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_data_load_npy")? })
+}
+
+/// Writes a tensor (any layout) as a NumPy .npy file (format 1.0) that numpy.load reads back.
+#[doc(alias = "tfl_data_save_npy")]
+pub fn data_save_npy(path: &str, t: &Tensor) -> Result<()> {
+    let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_data_save_npy: argument 'path' contains a NUL byte"))? };
+    let status = unsafe { sys::tfl_data_save_npy(path_c.as_ptr(), t.raw.as_ptr() as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Whether the numerical check mode is on (see tfl_numerical_check_set_enabled).
+#[doc(alias = "tfl_numerical_check_enabled")]
+pub fn numerical_check_enabled() -> Result<bool> {
+    let mut out_val: bool = false;
+    let status = unsafe { sys::tfl_numerical_check_enabled(&mut out_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// Turns the numerical check mode on or off for the whole process. While on, every CPU kernel's
+/// floating output and every gradient a backward function returns is scanned, and NaN or Inf that the
+/// op's inputs did not already hold fails the op with TFL_ERR_NUMERICAL, naming the op (and, during
+/// backward, the op whose gradient was computed), like torch.autograd.detect_anomaly. Off by default;
+/// it slows ops down while on.
+#[doc(alias = "tfl_numerical_check_set_enabled")]
+pub fn numerical_check_set_enabled(enabled: bool) -> Result<()> {
+    let status = unsafe { sys::tfl_numerical_check_set_enabled(enabled) };
     if let Err(e) = check(status) {
         return Err(e);
     }

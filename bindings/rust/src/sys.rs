@@ -121,6 +121,14 @@ pub const TFL_ANNEAL_COS: tfl_anneal_strategy = tfl_anneal_strategy(0);
 /// linear annealing
 pub const TFL_ANNEAL_LINEAR: tfl_anneal_strategy = tfl_anneal_strategy(1);
 
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+#[repr(C)]
+pub struct tfl_dataloader {
+    _private: [u8; 0],
+    _marker: core::marker::PhantomData<(*mut u8, core::marker::PhantomPinned)>,
+}
+
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -281,6 +289,44 @@ extern "C" {
     pub fn tfl_safetensors_tensor(out: *mut *mut tfl_tensor, file: *const tfl_safetensors, index: usize) -> tfl_status;
     /// The tensor with the given name.
     pub fn tfl_safetensors_tensor_by_name(out: *mut *mut tfl_tensor, file: *const tfl_safetensors, name: *const c_char) -> tfl_status;
+    /// Reads a NumPy .npy file (format 1.0, 2.0 or 3.0, as numpy.save writes it) into a new contiguous CPU
+    /// tensor. Supported dtypes: <f2 <f4 <f8 <i4 <i8 |u1 |b1 (little-endian, C order).
+    pub fn tfl_data_load_npy(out: *mut *mut tfl_tensor, path: *const c_char) -> tfl_status;
+    /// Writes a tensor (any layout) as a NumPy .npy file (format 1.0) that numpy.load reads back.
+    pub fn tfl_data_save_npy(path: *const c_char, t: *const tfl_tensor) -> tfl_status;
+    /// Creates a data loader over ntensors tensors whose rows (dimension 0) are the samples, like PyTorch's
+    /// DataLoader over a TensorDataset. Each batch holds batch_size samples of every tensor (the last one
+    /// fewer, unless drop_last). Without shuffle the batches are views of the tensors, in order; with
+    /// shuffle each epoch visits a new permutation determined by seed and the epoch number alone.
+    pub fn tfl_dataloader_create(out: *mut *mut tfl_dataloader, tensors: *const *const tfl_tensor, ntensors: usize, batch_size: i64, shuffle: bool, seed: u64, drop_last: bool) -> tfl_status;
+    /// The number of batches per epoch (len of the loader): ceil(samples / batch_size), or
+    /// floor(samples / batch_size) with drop_last.
+    pub fn tfl_dataloader_len(out: *mut i64, loader: *const tfl_dataloader) -> tfl_status;
+    /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
+    /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
+    /// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+    /// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+    /// size out first.
+    pub fn tfl_dataloader_next(out: *mut *mut tfl_tensor, out_count: *mut usize, capacity: usize, loader: *mut tfl_dataloader) -> tfl_status;
+    /// The number of samples (the tensors' first dimension).
+    pub fn tfl_dataloader_num_samples(out: *mut i64, loader: *const tfl_dataloader) -> tfl_status;
+    /// The number of dataset tensors (the tensors each batch holds).
+    pub fn tfl_dataloader_num_tensors(out: *mut usize, loader: *const tfl_dataloader) -> tfl_status;
+    /// Drops a reference; the last one frees the loader and its references to the tensors.
+    pub fn tfl_dataloader_release(loader: *mut tfl_dataloader);
+    /// Starts the next epoch (a new permutation when shuffling); the next call of tfl_dataloader_next
+    /// returns its first batch.
+    pub fn tfl_dataloader_reset(loader: *mut tfl_dataloader) -> tfl_status;
+    /// Adds a reference to a data loader.
+    pub fn tfl_dataloader_retain(loader: *mut tfl_dataloader) -> tfl_status;
+    /// Whether the numerical check mode is on (see tfl_numerical_check_set_enabled).
+    pub fn tfl_numerical_check_enabled(out: *mut bool) -> tfl_status;
+    /// Turns the numerical check mode on or off for the whole process. While on, every CPU kernel's
+    /// floating output and every gradient a backward function returns is scanned, and NaN or Inf that the
+    /// op's inputs did not already hold fails the op with TFL_ERR_NUMERICAL, naming the op (and, during
+    /// backward, the op whose gradient was computed), like torch.autograd.detect_anomaly. Off by default;
+    /// it slows ops down while on.
+    pub fn tfl_numerical_check_set_enabled(enabled: bool) -> tfl_status;
     /// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
     /// machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why).
     pub fn tfl_cuda_device_count(out: *mut i32) -> tfl_status;

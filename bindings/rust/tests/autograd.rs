@@ -137,7 +137,7 @@ fn hook_errors_and_panics_become_statuses() {
         let _ = &held;
         Ok(None)
     });
-    assert_eq!(e.unwrap_err().kind(), ErrorKind::InvalidArgument);
+    assert_eq!(e.unwrap_err().kind(), ErrorKind::Gradient);
     assert_eq!(Rc::strong_count(&token), 1, "the closure was freed");
 }
 

@@ -113,7 +113,7 @@ fn hook_guard_remove_reports_and_frees() {
         let _ = &held;
         Ok(None)
     });
-    assert_eq!(e.err().unwrap().kind(), ErrorKind::InvalidArgument);
+    assert_eq!(e.err().unwrap().kind(), ErrorKind::Gradient);
     assert_eq!(Rc::strong_count(&token), 1);
 }
 

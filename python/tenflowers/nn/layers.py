@@ -7,7 +7,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterable, Optional, Sequence, Tuple, Union
 
 from .._dtype import as_dtype, float32
-from .._lib import TenflowersError, api, ffi, lib
+from .._lib import LayerConfigError, TenflowersError, api, ffi, lib
 from .._tensor import Tensor, _as_tensor, _wrap
 from .module import Module, RemovableHandle, _as_args
 from .parameter import _parameter_from_handle
@@ -319,7 +319,7 @@ class LeakyReLU(CoreModule):
 class GELU(CoreModule):
     def __init__(self, approximate: str = "none") -> None:
         if approximate not in ("none", "tanh"):
-            raise ValueError("GELU approximate must be 'none' or 'tanh', got %r" % (approximate,))
+            raise LayerConfigError("GELU approximate must be 'none' or 'tanh', got %r" % (approximate,))
         super().__init__(api.nn_gelu_create(approximate == "tanh"))
 
 

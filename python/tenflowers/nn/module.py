@@ -6,7 +6,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from .._autograd import no_grad
-from .._lib import ShapeError, TenflowersError
+from .._lib import CheckpointError
 from .._tensor import Tensor
 from .parameter import Parameter
 
@@ -305,7 +305,7 @@ class Module:
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
-            raise TenflowersError("[load_state_dict] error(s) in loading state_dict for %s: missing keys %s, "
+            raise CheckpointError("[load_state_dict] error(s) in loading state_dict for %s: missing keys %s, "
                                   "unexpected keys %s" % (type(self).__name__, missing, unexpected))
         pairs = []
         for k, dst in own.items():
@@ -314,8 +314,8 @@ class Module:
             src = state_dict[k]
             src = src if isinstance(src, Tensor) else to_tensor(src)
             if tuple(src.shape) != tuple(dst.shape):
-                raise ShapeError("[load_state_dict] size mismatch for %s: the checkpoint has shape %s, the module "
-                                 "%s" % (k, tuple(src.shape), tuple(dst.shape)))
+                raise CheckpointError("[load_state_dict] size mismatch for %s: the checkpoint has shape %s, the "
+                                      "module %s" % (k, tuple(src.shape), tuple(dst.shape)))
             pairs.append((dst, src))
         with no_grad():
             for dst, src in pairs:

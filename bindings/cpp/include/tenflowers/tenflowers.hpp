@@ -309,12 +309,86 @@ inline void check(tfl_status status) {
 
 // ---- handle classes --------------------------------------------------------------------------------
 
+class Dataloader;
 class Module;
 class Optimizer;
 class Safetensors;
 class Scheduler;
 class Tape;
 class Tensor;
+
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+/// Owns one reference to a tfl_dataloader: copying retains (tfl_dataloader_retain), moving steals, and
+/// destruction releases (tfl_dataloader_release). borrow() and release() hand the handle to C code.
+class Dataloader {
+ public:
+  /// An empty object (borrow() is nullptr); C functions reject it as a NULL argument.
+  Dataloader() noexcept = default;
+  /// Takes over one reference the caller owns, e.g. a handle from a C out-parameter.
+  static Dataloader adopt(tfl_dataloader* handle) noexcept {
+    Dataloader r;
+    r.h_ = handle;
+    return r;
+  }
+  /// Takes a new reference to a handle borrowed from C code (retains it).
+  static Dataloader share(const tfl_dataloader* handle) {
+    Dataloader r;
+    r.h_ = const_cast<tfl_dataloader*>(handle);
+    if (r.h_) check(::tfl_dataloader_retain(r.h_));
+    return r;
+  }
+  Dataloader(const Dataloader& other) : h_(other.h_) {
+    if (h_) check(::tfl_dataloader_retain(h_));
+  }
+  Dataloader(Dataloader&& other) noexcept : h_(std::exchange(other.h_, nullptr)) {}
+  Dataloader& operator=(const Dataloader& other) {
+    Dataloader(other).swap(*this);
+    return *this;
+  }
+  Dataloader& operator=(Dataloader&& other) noexcept {
+    Dataloader(std::move(other)).swap(*this);
+    return *this;
+  }
+  ~Dataloader() { ::tfl_dataloader_release(h_); }
+  void swap(Dataloader& other) noexcept { std::swap(h_, other.h_); }
+  /// The C handle, still owned by this object: valid while it (or a copy) lives.
+  tfl_dataloader* borrow() const noexcept { return h_; }
+  /// Gives up ownership: returns the handle, which the caller must tfl_dataloader_release, and leaves this empty.
+  [[nodiscard]] tfl_dataloader* release() noexcept { return std::exchange(h_, nullptr); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+  /// Creates a data loader over ntensors tensors whose rows (dimension 0) are the samples, like PyTorch's
+  /// DataLoader over a TensorDataset. Each batch holds batch_size samples of every tensor (the last one
+  /// fewer, unless drop_last). Without shuffle the batches are views of the tensors, in order; with
+  /// shuffle each epoch visits a new permutation determined by seed and the epoch number alone.
+  /// Wraps tfl_dataloader_create.
+  [[nodiscard]] static Dataloader create(Span<Tensor> tensors, int64_t batch_size, bool shuffle, uint64_t seed, bool drop_last);
+  /// The number of batches per epoch (len of the loader): ceil(samples / batch_size), or
+  /// floor(samples / batch_size) with drop_last.
+  /// Wraps tfl_dataloader_len.
+  [[nodiscard]] int64_t len() const;
+  /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
+  /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
+  /// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+  /// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+  /// size out first.
+  /// Wraps tfl_dataloader_next.
+  [[nodiscard]] std::vector<Tensor> next();
+  /// The number of samples (the tensors' first dimension).
+  /// Wraps tfl_dataloader_num_samples.
+  [[nodiscard]] int64_t num_samples() const;
+  /// The number of dataset tensors (the tensors each batch holds).
+  /// Wraps tfl_dataloader_num_tensors.
+  [[nodiscard]] size_t num_tensors() const;
+  /// Starts the next epoch (a new permutation when shuffling); the next call of tfl_dataloader_next
+  /// returns its first batch.
+  /// Wraps tfl_dataloader_reset.
+  void reset();
+
+ private:
+  tfl_dataloader* h_ = nullptr;
+};
 
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
@@ -1499,7 +1573,7 @@ class Tensor {
 };
 
 /// Every handle class, for code (tests, generic helpers) that must cover each of them.
-using HandleTypes = std::tuple<Module, Optimizer, Safetensors, Scheduler, Tape, Tensor>;
+using HandleTypes = std::tuple<Dataloader, Module, Optimizer, Safetensors, Scheduler, Tape, Tensor>;
 
 // ---- free functions --------------------------------------------------------------------------------
 
@@ -1548,6 +1622,45 @@ inline void grad_set_enabled(bool enabled) {
 // tfl_hook_remove
 inline void hook_remove(int64_t handle) {
   check(::tfl_hook_remove(handle));
+}
+
+/// Reads a NumPy .npy file (format 1.0, 2.0 or 3.0, as numpy.save writes it) into a new contiguous CPU
+/// tensor. Supported dtypes: <f2 <f4 <f8 <i4 <i8 |u1 |b1 (little-endian, C order).
+/// Wraps tfl_data_load_npy.
+// tfl_data_load_npy
+[[nodiscard]] inline Tensor data_load_npy(std::string_view path) {
+  tfl_tensor* c_out = nullptr;
+  std::string c_path(path);
+  check(::tfl_data_load_npy(&c_out, c_path.c_str()));
+  return Tensor::adopt(c_out);
+}
+
+/// Writes a tensor (any layout) as a NumPy .npy file (format 1.0) that numpy.load reads back.
+/// Wraps tfl_data_save_npy.
+// tfl_data_save_npy
+inline void data_save_npy(std::string_view path, const Tensor& t) {
+  std::string c_path(path);
+  check(::tfl_data_save_npy(c_path.c_str(), t.borrow()));
+}
+
+/// Whether the numerical check mode is on (see tfl_numerical_check_set_enabled).
+/// Wraps tfl_numerical_check_enabled.
+// tfl_numerical_check_enabled
+[[nodiscard]] inline bool numerical_check_enabled() {
+  bool c_out{};
+  check(::tfl_numerical_check_enabled(&c_out));
+  return c_out;
+}
+
+/// Turns the numerical check mode on or off for the whole process. While on, every CPU kernel's
+/// floating output and every gradient a backward function returns is scanned, and NaN or Inf that the
+/// op's inputs did not already hold fails the op with TFL_ERR_NUMERICAL, naming the op (and, during
+/// backward, the op whose gradient was computed), like torch.autograd.detect_anomaly. Off by default;
+/// it slows ops down while on.
+/// Wraps tfl_numerical_check_set_enabled.
+// tfl_numerical_check_set_enabled
+inline void numerical_check_set_enabled(bool enabled) {
+  check(::tfl_numerical_check_set_enabled(enabled));
 }
 
 /// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
@@ -2588,6 +2701,56 @@ inline void random_set_state(uint64_t seed, uint64_t offset) {
 }
 
 // ---- members ---------------------------------------------------------------------------------------
+
+// Dataloader
+
+// tfl_dataloader_create
+inline Dataloader Dataloader::create(Span<Tensor> tensors, int64_t batch_size, bool shuffle, uint64_t seed, bool drop_last) {
+  tfl_dataloader* c_out = nullptr;
+  std::vector<const tfl_tensor*> c_tensors;
+  c_tensors.reserve(tensors.size());
+  for (const Tensor& x : tensors) c_tensors.push_back(x.borrow());
+  check(::tfl_dataloader_create(&c_out, c_tensors.data(), tensors.size(), batch_size, shuffle, seed, drop_last));
+  return Dataloader::adopt(c_out);
+}
+
+// tfl_dataloader_len
+inline int64_t Dataloader::len() const {
+  int64_t c_out{};
+  check(::tfl_dataloader_len(&c_out, h_));
+  return c_out;
+}
+
+// tfl_dataloader_next
+inline std::vector<Tensor> Dataloader::next() {
+  size_t c_out_count = 0;
+  check(::tfl_dataloader_next(nullptr, &c_out_count, 0, h_));
+  std::vector<tfl_tensor*> c_out(c_out_count, nullptr);
+  std::vector<Tensor> out(c_out.size());
+  check(::tfl_dataloader_next(c_out.data(), &c_out_count, c_out.size(), h_));
+  for (size_t i = 0; i < c_out.size(); ++i) out[i] = Tensor::adopt(c_out[i]);
+  out.resize(std::min(out.size(), c_out_count));
+  return out;
+}
+
+// tfl_dataloader_num_samples
+inline int64_t Dataloader::num_samples() const {
+  int64_t c_out{};
+  check(::tfl_dataloader_num_samples(&c_out, h_));
+  return c_out;
+}
+
+// tfl_dataloader_num_tensors
+inline size_t Dataloader::num_tensors() const {
+  size_t c_out{};
+  check(::tfl_dataloader_num_tensors(&c_out, h_));
+  return c_out;
+}
+
+// tfl_dataloader_reset
+inline void Dataloader::reset() {
+  check(::tfl_dataloader_reset(h_));
+}
 
 // Module
 
