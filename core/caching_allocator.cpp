@@ -9,6 +9,7 @@
 
 #include "core/allocator.h"
 #include "core/error.h"
+#include "core/op_profiler.h"
 #include "core/tls.h"
 
 namespace tfl {
@@ -29,6 +30,9 @@ namespace {
 constexpr const char* kUnknownOp = "unknown";
 TFL_HOT_THREAD_LOCAL const char* t_current_op = kUnknownOp;
 TFL_HOT_THREAD_LOCAL const char* t_current_module = "";
+// The innermost MemoryOpTag / MemoryModuleScope of this thread that the op profiler times, or null.
+TFL_HOT_THREAD_LOCAL const void* t_timed_tag = nullptr;
+TFL_HOT_THREAD_LOCAL const void* t_timed_module = nullptr;
 
 // Module names are dynamic strings; events keep a pointer, so each distinct name lives for the process.
 const char* intern_module_name(const std::string& name) {
@@ -206,15 +210,27 @@ void HostAllocator::clear_events() {
 MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_current_op) { t_current_op = op; }
 MemoryOpScope::~MemoryOpScope() { t_current_op = prev_; }
 
+// Op entry points open this tag, which makes it the op profiler's choke point (Note [Op profiler]): one
+// relaxed load when the profiler is off, and a compare in the destructor. The tag (whose layout is ABI of
+// every op file) has no room for a flag, so the innermost timed tag's address marks it instead: addresses
+// of live tags on one thread are distinct, and the profiler's frame keeps the address it replaced.
 MemoryOpTag::MemoryOpTag(const char* op) : prev_(t_current_op) {
   if (t_current_op == kUnknownOp) t_current_op = op;
+  if (__builtin_expect(op_profiler_active(), 0) && profiler_detail::op_enter(op, false, t_timed_tag)) t_timed_tag = this;
 }
-MemoryOpTag::~MemoryOpTag() { t_current_op = prev_; }
+MemoryOpTag::~MemoryOpTag() {
+  t_current_op = prev_;
+  if (__builtin_expect(t_timed_tag == this, 0)) t_timed_tag = profiler_detail::op_exit();
+}
 
 MemoryModuleScope::MemoryModuleScope(const std::string& module) : prev_(t_current_module) {
   t_current_module = intern_module_name(module);
+  if (op_profiler_active() && profiler_detail::module_enter(t_current_module, t_timed_module)) t_timed_module = this;
 }
-MemoryModuleScope::~MemoryModuleScope() { t_current_module = prev_; }
+MemoryModuleScope::~MemoryModuleScope() {
+  if (t_timed_module == this) t_timed_module = profiler_detail::module_exit();
+  t_current_module = prev_;
+}
 const char* MemoryModuleScope::current() { return t_current_module; }
 
 }  // namespace tfl

@@ -8,6 +8,7 @@
 
 #include "core/autograd/grad_mode.h"
 #include "core/autograd/variable.h"
+#include "core/op_profiler.h"
 #include "core/ops/creation.h"
 #include "core/ops/elementwise.h"
 
@@ -100,7 +101,11 @@ void execute(const std::vector<Edge>& roots, const std::vector<Tensor>& root_gra
     if (!skip) {
       for (uint32_t i = 0; i < grads.size(); ++i)
         if (!grads[i].defined()) grads[i] = zeros(node->outputs()[i].shape, node->outputs()[i].dtype);
-      input_grads = node->apply(grads);
+      {
+        // The op profiler times each backward function as "<op>_backward" (Note [Op profiler]).
+        OpProfileScope profile(op_profiler_active() ? op_profiler_backward_name(node->name()) : nullptr, true);
+        input_grads = node->apply(grads);
+      }
       for (auto& [id, hook] : node->post_hooks()) hook(input_grads, grads);
       // As in PyTorch, create_graph implies retain_graph: the recorded backward still needs the graph.
       if (!opt.retain_graph && !opt.create_graph) node->release_saved();
