@@ -151,6 +151,15 @@ typedef enum tfl_anneal_strategy {
 /// reference-counted). Tensors are views of the memory-mapped file where alignment allows.
 typedef struct tfl_safetensors tfl_safetensors;
 
+// --- metrics (capi/metrics.cpp) ------------------------------------------------------------------
+
+/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+typedef enum tfl_metric_average {
+  TFL_AVERAGE_MACRO = 0,    ///< unweighted mean over classes
+  TFL_AVERAGE_MICRO = 1,    ///< from the true/false positive and negative counts summed over classes
+  TFL_AVERAGE_WEIGHTED = 2  ///< mean over classes weighted by their support (samples per target class)
+} tfl_metric_average;
+
 #ifdef __cplusplus
 }
 #endif

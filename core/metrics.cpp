@@ -69,6 +69,16 @@ void check_range(const std::vector<int64_t>& labels, int64_t num_classes, const 
       TFL_THROW(IndexError, op, arg, " holds label ", l, ", outside [0, ", num_classes, ")");
 }
 
+// One more than the largest label (see confusion_matrix); IndexError for a negative label.
+int64_t infer_classes(const std::vector<int64_t>& p, const std::vector<int64_t>& t, const char* op) {
+  int64_t n = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (p[i] < 0 || t[i] < 0) TFL_THROW(IndexError, op, "labels must be >= 0, found ", std::min(p[i], t[i]));
+    n = std::max(n, std::max(p[i], t[i]) + 1);
+  }
+  return n;
+}
+
 struct Counts {
   std::vector<int64_t> tp, fp, fn, support;
 };
@@ -77,7 +87,8 @@ Counts count(const Tensor& pred, const Tensor& target, int64_t num_classes, cons
   std::vector<int64_t> p = predicted_labels(pred, target, op);
   std::vector<int64_t> t = labels_of(target, op, "target");
   check_nonempty(t.size(), op);
-  if (num_classes < 1) TFL_THROW(InvalidArgumentError, op, "num_classes must be >= 1, got ", num_classes);
+  if (num_classes < 0) num_classes = infer_classes(p, t, op);
+  if (num_classes < 1) TFL_THROW(InvalidArgumentError, op, "num_classes must be >= 1 (or -1 to infer it), got ", num_classes);
   check_range(p, num_classes, op, "pred");
   check_range(t, num_classes, op, "target");
   const size_t c = static_cast<size_t>(num_classes);
@@ -157,14 +168,7 @@ Tensor confusion_matrix(const Tensor& pred, const Tensor& target, int64_t num_cl
   const char* op = "confusion_matrix";
   std::vector<int64_t> p = predicted_labels(pred, target, op);
   std::vector<int64_t> t = labels_of(target, op, "target");
-  if (num_classes < 0) {
-    num_classes = 0;
-    for (size_t i = 0; i < t.size(); ++i) {
-      if (p[i] < 0 || t[i] < 0)
-        TFL_THROW(IndexError, op, "labels must be >= 0, found ", std::min(p[i], t[i]));
-      num_classes = std::max({num_classes, p[i] + 1, t[i] + 1});
-    }
-  }
+  if (num_classes < 0) num_classes = infer_classes(p, t, op);
   check_range(p, num_classes, op, "pred");
   check_range(t, num_classes, op, "target");
   Tensor m = zeros({num_classes, num_classes}, DType::I64);

@@ -39,7 +39,8 @@ struct ClassScores {
 
 // Per-class precision tp / (tp + fp), recall tp / (tp + fn) and F1 2tp / (2tp + fp + fn), as
 // scikit-learn's precision_recall_fscore_support(labels=range(num_classes)): a zero denominator gives
-// zero_division (0, 1, or NaN).
+// zero_division (0, 1, or NaN). num_classes < 0 infers it as confusion_matrix does. InvalidArgumentError
+// for an empty batch or another zero_division; IndexError for labels outside [0, num_classes).
 ClassScores precision_recall_f1(const Tensor& pred, const Tensor& target, int64_t num_classes, double zero_division);
 
 struct AverageScores {
