@@ -145,7 +145,7 @@ TEST_CASE("zero_division as scikit-learn handles it", "[metrics]") {
 TEST_CASE("metric errors", "[metrics]") {
   Tensor y = i64({0, 1, 2});
   REQUIRE_THROWS_AS(metrics::accuracy(i64({0, 1}), y), ShapeError);
-  REQUIRE_THROWS_WITH(metrics::accuracy(i64({0, 1}), y), Contains("[accuracy]") && Contains("[3]"));
+  REQUIRE_THROWS_WITH(metrics::accuracy(i64({0, 1}), y), Contains("[accuracy]") && Contains("target's shape 3"));
   REQUIRE_THROWS_AS(metrics::accuracy(f64({0, 0, 0, 0, 0, 0}, {3, 2, 1}), y), ShapeError);
   REQUIRE_THROWS_AS(metrics::accuracy(i64({}), i64({})), InvalidArgumentError);
   REQUIRE_THROWS_WITH(metrics::accuracy(f64({0.5, 1, 2}, {3}), y), Contains("integer class labels"));
