@@ -30,7 +30,8 @@ const char* op_category_name(OpCategory c);
 OpCategory op_category(const std::string& op);
 
 namespace profiler_detail {
-extern std::atomic<bool> g_active;
+// Hidden: op files reach it PC-relative, without a GOT load (the library exports only the C ABI anyway).
+extern __attribute__((visibility("hidden"))) std::atomic<bool> g_active;
 // Push/pop of one frame on this thread's stack; enter returns false (and pushes nothing) when the
 // profiler is not recording or name is null. `name` must outlive the recording (string literals,
 // interned names). `owner` is stored in the frame and returned by the matching exit (the caller's marker

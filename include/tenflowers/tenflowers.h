@@ -136,6 +136,13 @@ typedef enum tfl_anneal_strategy {
   TFL_ANNEAL_LINEAR = 1 /**< linear annealing */
 } tfl_anneal_strategy;
 
+/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+typedef enum tfl_metric_average {
+  TFL_AVERAGE_MACRO = 0, /**< unweighted mean over classes */
+  TFL_AVERAGE_MICRO = 1, /**< from the true/false positive and negative counts summed over classes */
+  TFL_AVERAGE_WEIGHTED = 2 /**< mean over classes weighted by their support (samples per target class) */
+} tfl_metric_average;
+
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -722,6 +729,66 @@ TFL_NODISCARD tfl_status tfl_memory_profiler_stop(void);
 /// @param name The module name (copied).
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if name is NULL.
 TFL_NODISCARD tfl_status tfl_memory_push_module(const char *name);
+
+/* ---- metrics ----------------------------------------------------------------------------------- */
+
+/// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
+/// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
+/// maximum on ties). Labels may have any real dtype but must be integers.
+/// @param[out] out Receives the accuracy in [0, 1].
+/// @param pred Predicted labels or scores.
+/// @param target Target labels.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an empty batch or non-integer labels;
+///         TFL_ERR_SHAPE if pred's shape fits neither form.
+TFL_NODISCARD tfl_status tfl_metrics_accuracy(TFL_OUT double *out, const tfl_tensor *pred, const tfl_tensor *target);
+
+/// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
+/// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param pred Predicted labels or scores.
+/// @param target Target labels.
+/// @param num_classes Number of classes, or -1 for one more than the largest label seen.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or non-integer labels; TFL_ERR_SHAPE if
+///         pred's shape fits neither form; TFL_ERR_INDEX for labels outside [0, num_classes).
+TFL_NODISCARD tfl_status tfl_metrics_confusion_matrix(TFL_OUT tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes);
+
+/// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
+/// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
+/// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param pred Predicted labels or scores (as for tfl_metrics_accuracy).
+/// @param target Target labels.
+/// @param num_classes Number of classes, or -1 for one more than the largest label seen.
+/// @param zero_division The value of a ratio whose denominator is 0: 0, 1 or NaN.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, another zero_division, an empty batch or
+///         non-integer labels; TFL_ERR_SHAPE if pred's shape fits neither form; TFL_ERR_INDEX for labels
+///         outside [0, num_classes).
+TFL_NODISCARD tfl_status tfl_metrics_precision_recall_f1(TFL_OUT tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, double zero_division);
+
+/// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
+/// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
+/// @param[out] precision Receives the averaged precision.
+/// @param[out] recall Receives the averaged recall.
+/// @param[out] f1 Receives the averaged F1.
+/// @param pred Predicted labels or scores (as for tfl_metrics_accuracy).
+/// @param target Target labels.
+/// @param num_classes Number of classes, or -1 for one more than the largest label seen.
+/// @param average How the classes are combined.
+/// @param zero_division The value of a ratio whose denominator is 0: 0, 1 or NaN.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid average, another zero_division, an
+///         empty batch or non-integer labels; TFL_ERR_SHAPE if pred's shape fits neither form;
+///         TFL_ERR_INDEX for labels outside [0, num_classes).
+TFL_NODISCARD tfl_status tfl_metrics_precision_recall_f1_average(TFL_OUT double *precision, TFL_OUT double *recall, TFL_OUT double *f1, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, tfl_metric_average average, double zero_division);
+
+/// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
+/// top_k_accuracy_score; among equal scores the higher class index ranks first).
+/// @param[out] out Receives the top-k accuracy in [0, 1].
+/// @param scores Scores [N, C] (or [C] for one sample).
+/// @param target Target labels [N] in [0, C).
+/// @param k How many of the highest scores count, 1 <= k <= C.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, k outside [1, C], an empty batch or
+///         non-integer labels; TFL_ERR_SHAPE for mismatched shapes; TFL_ERR_INDEX for a target outside [0, C).
+TFL_NODISCARD tfl_status tfl_metrics_top_k_accuracy(TFL_OUT double *out, const tfl_tensor *scores, const tfl_tensor *target, int64_t k);
 
 /* ---- nn_hooks ---------------------------------------------------------------------------------- */
 
@@ -2820,6 +2887,58 @@ TFL_NODISCARD tfl_status tfl_optim_nadam_create(TFL_OUT tfl_optimizer **out, TFL
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
 ///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_radam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay);
+
+/* ---- profiler ---------------------------------------------------------------------------------- */
+
+/// Whether the op profiler is running.
+/// @param[out] out Receives true between tfl_profiler_start and tfl_profiler_stop.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_profiler_enabled(TFL_OUT bool *out);
+
+/// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
+/// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
+/// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
+/// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
+/// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
+/// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
+/// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
+/// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
+/// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
+/// @param[out] out Receives the NUL-terminated JSON; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the JSON in bytes without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @param indent Spaces per nesting level, or -1 for the compact form on one line.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, indent < -1, or a capacity that is neither 0
+///         nor large enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_profiler_report_json(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, int32_t indent);
+
+/// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
+/// runs, its clock restarts now and it keeps running.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_profiler_reset(void);
+
+/// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
+/// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
+/// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
+/// relaxed atomic load for it.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_profiler_start(void);
+
+/// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
+/// Stopping when it is not running does nothing.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_profiler_stop(void);
+
+/// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
+/// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
+/// the bottleneck sentence.
+/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the text in bytes without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @param max_rows Most ops (and modules) listed, >= 1; the rest are counted in one line.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, max_rows < 1, or a capacity that is neither 0
+///         nor large enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_profiler_summary(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, int32_t max_rows);
 
 /* ---- random ------------------------------------------------------------------------------------ */
 

@@ -121,6 +121,17 @@ pub const TFL_ANNEAL_COS: tfl_anneal_strategy = tfl_anneal_strategy(0);
 /// linear annealing
 pub const TFL_ANNEAL_LINEAR: tfl_anneal_strategy = tfl_anneal_strategy(1);
 
+/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct tfl_metric_average(pub c_int);
+/// unweighted mean over classes
+pub const TFL_AVERAGE_MACRO: tfl_metric_average = tfl_metric_average(0);
+/// from the true/false positive and negative counts summed over classes
+pub const TFL_AVERAGE_MICRO: tfl_metric_average = tfl_metric_average(1);
+/// mean over classes weighted by their support (samples per target class)
+pub const TFL_AVERAGE_WEIGHTED: tfl_metric_average = tfl_metric_average(2);
+
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -393,6 +404,23 @@ extern "C" {
     /// tfl_memory_pop_module are tagged with this module name in the profiler's timeline and totals (the
     /// innermost scope wins; pass a qualified name such as "encoder.fc1" to see the path).
     pub fn tfl_memory_push_module(name: *const c_char) -> tfl_status;
+    /// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
+    /// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
+    /// maximum on ties). Labels may have any real dtype but must be integers.
+    pub fn tfl_metrics_accuracy(out: *mut f64, pred: *const tfl_tensor, target: *const tfl_tensor) -> tfl_status;
+    /// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
+    /// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
+    pub fn tfl_metrics_confusion_matrix(out: *mut *mut tfl_tensor, pred: *const tfl_tensor, target: *const tfl_tensor, num_classes: i64) -> tfl_status;
+    /// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
+    /// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
+    /// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
+    pub fn tfl_metrics_precision_recall_f1(out: *mut *mut tfl_tensor, pred: *const tfl_tensor, target: *const tfl_tensor, num_classes: i64, zero_division: f64) -> tfl_status;
+    /// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
+    /// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
+    pub fn tfl_metrics_precision_recall_f1_average(precision: *mut f64, recall: *mut f64, f1: *mut f64, pred: *const tfl_tensor, target: *const tfl_tensor, num_classes: i64, average: tfl_metric_average, zero_division: f64) -> tfl_status;
+    /// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
+    /// top_k_accuracy_score; among equal scores the higher class index ranks first).
+    pub fn tfl_metrics_top_k_accuracy(out: *mut f64, scores: *const tfl_tensor, target: *const tfl_tensor, k: i64) -> tfl_status;
     /// Registers a hook that runs during backward passes through later tfl_module_forward calls of this
     /// module, with the gradients w.r.t. the call's inputs and output, and may replace the input gradients
     /// (see tfl_module_backward_hook_fn). It runs on the thread running the backward pass; a pass through
@@ -977,6 +1005,33 @@ extern "C" {
     /// r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh.
     /// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay.
     pub fn tfl_optim_radam_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, decoupled_weight_decay: bool) -> tfl_status;
+    /// Whether the op profiler is running.
+    pub fn tfl_profiler_enabled(out: *mut bool) -> tfl_status;
+    /// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
+    /// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
+    /// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
+    /// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
+    /// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
+    /// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
+    /// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
+    /// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
+    /// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
+    pub fn tfl_profiler_report_json(out: *mut c_char, out_len: *mut usize, capacity: usize, indent: i32) -> tfl_status;
+    /// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
+    /// runs, its clock restarts now and it keeps running.
+    pub fn tfl_profiler_reset() -> tfl_status;
+    /// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
+    /// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
+    /// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
+    /// relaxed atomic load for it.
+    pub fn tfl_profiler_start() -> tfl_status;
+    /// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
+    /// Stopping when it is not running does nothing.
+    pub fn tfl_profiler_stop() -> tfl_status;
+    /// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
+    /// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
+    /// the bottleneck sentence.
+    pub fn tfl_profiler_summary(out: *mut c_char, out_len: *mut usize, capacity: usize, max_rows: i32) -> tfl_status;
     /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
     pub fn tfl_random_seed(seed: u64) -> tfl_status;
     /// Restores a state read with tfl_random_state.

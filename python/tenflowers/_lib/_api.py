@@ -71,14 +71,14 @@ def close(handle) -> None:
 _T1 = ffi.typeof("bool *")
 _T3 = ffi.typeof("char[]")
 _T7 = ffi.typeof("const char **")
-_T11 = ffi.typeof("double *")
+_T10 = ffi.typeof("double *")
 _T8 = ffi.typeof("int32_t *")
 _T5 = ffi.typeof("int64_t *")
 _T9 = ffi.typeof("int64_t[]")
 _T4 = ffi.typeof("size_t *")
 _T17 = ffi.typeof("tfl_device_type *")
 _T18 = ffi.typeof("tfl_dtype *")
-_T10 = ffi.typeof("tfl_module **")
+_T11 = ffi.typeof("tfl_module **")
 _T12 = ffi.typeof("tfl_optimizer **")
 _T6 = ffi.typeof("tfl_safetensors **")
 _T14 = ffi.typeof("tfl_scheduler **")
@@ -1030,6 +1030,98 @@ def memory_push_module(name):
         _raise(status)
 
 
+# ---- metrics -------------------------------------------------------------------------------------
+
+
+def metrics_accuracy(pred, target):
+    """Fraction of samples whose predicted label equals the target label. pred holds labels with target's shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first maximum on ties). Labels may have any real dtype but must be integers."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_metrics_accuracy(out, pred, target)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return v_out
+
+
+def metrics_confusion_matrix(pred, target, num_classes):
+    """The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_metrics_confusion_matrix(out, pred, target, num_classes)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def metrics_precision_recall_f1(pred, target, num_classes, zero_division):
+    """Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes] whose rows are precision, recall, F1 and support. A zero denominator gives zero_division."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_metrics_precision_recall_f1(out, pred, target, num_classes, zero_division)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def metrics_precision_recall_f1_average(pred, target, num_classes, average, zero_division):
+    """Precision, recall and F1 averaged over the classes (scikit-learn's average=\"macro\" / \"micro\" / \"weighted\"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages."""
+    try:
+        precision = _P10_pop()
+    except IndexError:
+        precision = _new(_T10)
+    try:
+        recall = _P10_pop()
+    except IndexError:
+        recall = _new(_T10)
+    try:
+        f1 = _P10_pop()
+    except IndexError:
+        f1 = _new(_T10)
+    status = lib.tfl_metrics_precision_recall_f1_average(precision, recall, f1, pred, target, num_classes, average, zero_division)
+    if status:
+        _P10_push(precision)
+        _P10_push(recall)
+        _P10_push(f1)
+        _raise(status)
+    v_precision = precision[0]
+    v_recall = recall[0]
+    v_f1 = f1[0]
+    _P10_push(precision)
+    _P10_push(recall)
+    _P10_push(f1)
+    return (v_precision, v_recall, v_f1)
+
+
+def metrics_top_k_accuracy(scores, target, k):
+    """Fraction of samples whose target is among the k highest scores of its row (scikit-learn's top_k_accuracy_score; among equal scores the higher class index ranks first)."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_metrics_top_k_accuracy(out, scores, target, k)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return v_out
+
+
 # ---- nn_hooks ------------------------------------------------------------------------------------
 
 
@@ -1084,285 +1176,285 @@ def module_register_forward_pre_hook(m, fn, user_data):
 def nn_adaptive_avg_pool2d_create(output_h, output_w):
     """2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_adaptive_avg_pool2d_create(out, output_h, output_w)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_avg_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad):
     """2-D average pooling over (N, C, H, W) or (C, H, W) input."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_avg_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_batch_norm1d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
     """Batch normalisation over (N, C) or (N, C, L) input, per channel of axis 1. In training mode the batch statistics are used and the running ones updated; in eval mode the running ones are used. Parameters \"weight\" (ones) and \"bias\" (zeros) when affine; buffers \"running_mean\", \"running_var\" and \"num_batches_tracked\" (i64, 0-d) when track_running_stats."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_batch_norm1d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_batch_norm2d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
     """Batch normalisation over (N, C, H, W) input; see tfl_nn_batch_norm1d_create."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_batch_norm2d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_conv1d_create(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype):
     """A 1-D convolution (cross-correlation): input (N, C_in, L) or (C_in, L). Parameters \"weight\" (out_channels, in_channels / groups, kernel_size) and \"bias\" (out_channels), PyTorch's default initialisation."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_conv1d_create(out, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_conv2d_create(in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype):
     """A 2-D convolution (cross-correlation): input (N, C_in, H, W) or (C_in, H, W). Parameters \"weight\" (out_channels, in_channels / groups, kernel_h, kernel_w) and \"bias\" (out_channels), PyTorch's default initialisation. Output size per axis: (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_conv2d_create(out, in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_dropout_create(p):
     """Dropout: in training mode zeroes each element with probability p (mask from the global generator) and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_dropout_create(out, p)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_embedding_create(num_embeddings, embedding_dim, padding_idx, dtype):
     """Embedding: a lookup table. Input: i32/i64 ids of any shape in [0, num_embeddings); output: ids.shape + (embedding_dim). Parameter \"weight\" (num_embeddings, embedding_dim), N(0, 1)."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_embedding_create(out, num_embeddings, embedding_dim, _NULL if padding_idx is None else [padding_idx], dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_flatten_create(start_dim, end_dim):
     """Flatten: merges axes start_dim..end_dim (negative count from the end) into one."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_flatten_create(out, start_dim, end_dim)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_gelu_create(approximate):
     """The GELU activation module: x * Phi(x), or its tanh approximation."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_gelu_create(out, approximate)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_group_norm_create(num_groups, num_channels, eps, affine, dtype):
     """Group normalisation over (N, C, *) input: the channels split into num_groups groups, each normalised over its channels and all positions, then per-channel weight (ones) and bias (zeros)."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_group_norm_create(out, num_groups, num_channels, eps, affine, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_layer_norm_create(normalized_shape, eps, elementwise_affine, bias, dtype):
     """Layer normalisation over the trailing axes given by normalized_shape (mean and biased variance), then weight (ones) and bias (zeros) of that shape when elementwise_affine."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_layer_norm_create(out, normalized_shape, len(normalized_shape), eps, elementwise_affine, bias, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_leaky_relu_create(negative_slope):
     """The LeakyReLU activation module, x for x >= 0 and negative_slope * x otherwise."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_leaky_relu_create(out, negative_slope)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_linear_create(in_features, out_features, bias, dtype):
     """A Linear (dense) layer, y = x W^T + b: input (*, in_features) -> (*, out_features). Parameters \"weight\" (out_features, in_features) and \"bias\" (out_features), both U(-1/sqrt(in_features), 1/sqrt(in_features)) as in PyTorch."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_linear_create(out, in_features, out_features, bias, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_mamba_create(d_model, d_state, d_conv, expand, dt_rank, dtype):
     """A Mamba block (selective state-space layer, Gu & Dao 2023): input (B, L, d_model) -> (B, L, d_model), causal (output t depends on inputs 0..t only). Parameters A_log, D, in_proj.weight, conv1d.weight, conv1d.bias, x_proj.weight, dt_proj.weight, dt_proj.bias, out_proj.weight, initialised as mamba_ssm does."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_mamba_create(out, d_model, d_state, d_conv, expand, dt_rank, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_max_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w):
     """2-D max pooling over (N, C, H, W) or (C, H, W) input; padding counts as -infinity."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_max_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_multi_head_attention_create(embed_dim, num_heads, bias, causal, dtype):
     """Multi-head attention (batch first, no dropout): forward takes {x} (self-attention), {query, key, value} or {query, key, value, mask}; query (B, Lq, E), key and value (B, Lk, E) -> (B, Lq, E). A bool mask broadcasting to (B, num_heads, Lq, Lk) keeps the true positions; a float mask is added to the scores. Children q_proj, k_proj, v_proj, out_proj (Linear E -> E, weights U(-1/sqrt(E), 1/sqrt(E)), biases zero)."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_multi_head_attention_create(out, embed_dim, num_heads, bias, causal, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_relu_create():
     """The ReLU activation module, max(x, 0)."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_relu_create(out)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_rms_norm_create(normalized_shape, eps, elementwise_affine, dtype):
     """RMS normalisation: x / sqrt(mean(x^2) + eps) over the trailing axes given by normalized_shape, times weight (ones) when elementwise_affine."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_rms_norm_create(out, normalized_shape, len(normalized_shape), _NULL if eps is None else [eps], elementwise_affine, dtype)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
@@ -1376,75 +1468,75 @@ def nn_sequential_append(seq, module):
 def nn_sequential_create():
     """An empty Sequential container; add modules with tfl_nn_sequential_append. Each child receives the previous one's output (the first all inputs); an empty Sequential returns its single input."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_sequential_create(out)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_sigmoid_create():
     """The Sigmoid activation module, 1 / (1 + exp(-x))."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_sigmoid_create(out)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_silu_create():
     """The SiLU (swish) activation module, x * sigmoid(x)."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_silu_create(out)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_softmax_create(axis):
     """The Softmax module, exp(x) / sum(exp(x)) along one axis."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_softmax_create(out, axis)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_tanh_create():
     """The Tanh activation module."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_nn_tanh_create(out)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
@@ -1469,15 +1561,15 @@ def module_buffer(m, name):
 def module_child(m, name):
     """The descendant module with a dotted path, e.g. \"0\" or \"1.q_proj\"."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     status = lib.tfl_module_child(out, m, _cstr(name))
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P11_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
@@ -1596,9 +1688,9 @@ def module_named_buffers_size(m, recurse):
 def module_named_child(name_capacity, m, index):
     """Direct child `index`, in registration order: its name (\"0\", \"q_proj\", ...) and a handle to it (the same module, shared with the parent)."""
     try:
-        out = _P10_pop()
+        out = _P11_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T11)
     out_name = _new(_T3, name_capacity)
     try:
         out_name_len = _P4_pop()
@@ -1606,12 +1698,12 @@ def module_named_child(name_capacity, m, index):
         out_name_len = _new(_T4)
     status = lib.tfl_module_named_child(out, out_name, out_name_len, name_capacity, m, index)
     if status:
-        _P10_push(out)
+        _P11_push(out)
         _P4_push(out_name_len)
         _raise(status)
     v_out = out[0]
     v_out_name_len = out_name_len[0]
-    _P10_push(out)
+    _P11_push(out)
     _P4_push(out_name_len)
     return (_gc(v_out, _release_module) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
 
@@ -4130,15 +4222,15 @@ def tensor_tanh(t):
 def clip_grad_norm(params, max_norm, norm_type, error_if_nonfinite):
     """Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters without a gradient are ignored."""
     try:
-        out_total_norm = _P11_pop()
+        out_total_norm = _P10_pop()
     except IndexError:
-        out_total_norm = _new(_T11)
+        out_total_norm = _new(_T10)
     status = lib.tfl_clip_grad_norm(out_total_norm, params, len(params), max_norm, norm_type, error_if_nonfinite)
     if status:
-        _P11_push(out_total_norm)
+        _P10_push(out_total_norm)
         _raise(status)
     v_out_total_norm = out_total_norm[0]
-    _P11_push(out_total_norm)
+    _P10_push(out_total_norm)
     return v_out_total_norm
 
 
@@ -4242,30 +4334,30 @@ def optim_sgd_create(params, lr, momentum, dampening, weight_decay, nesterov):
 def optimizer_hyperparameter(optimizer, name):
     """Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1)."""
     try:
-        out = _P11_pop()
+        out = _P10_pop()
     except IndexError:
-        out = _new(_T11)
+        out = _new(_T10)
     status = lib.tfl_optimizer_hyperparameter(out, optimizer, _cstr(name))
     if status:
-        _P11_push(out)
+        _P10_push(out)
         _raise(status)
     v_out = out[0]
-    _P11_push(out)
+    _P10_push(out)
     return v_out
 
 
 def optimizer_lr(optimizer):
     """The current learning rate."""
     try:
-        out = _P11_pop()
+        out = _P10_pop()
     except IndexError:
-        out = _new(_T11)
+        out = _new(_T10)
     status = lib.tfl_optimizer_lr(out, optimizer)
     if status:
-        _P11_push(out)
+        _P10_push(out)
         _raise(status)
     v_out = out[0]
-    _P11_push(out)
+    _P10_push(out)
     return v_out
 
 
@@ -4399,6 +4491,77 @@ def optim_radam_create(params, lr, beta1, beta2, eps, weight_decay, decoupled_we
     v_out = out[0]
     _P12_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
+
+
+# ---- profiler ------------------------------------------------------------------------------------
+
+
+def profiler_enabled():
+    """Whether the op profiler is running."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_profiler_enabled(out)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+def profiler_report_json(capacity, indent):
+    """The op profile as JSON: {\"running\", \"total_ns\" (recorded wall time), \"op_ns\" (time inside outermost ops), \"ops\": [{\"name\", \"category\", \"calls\", \"total_ns\" (nested ops included), \"self_ns\" (excluded), \"max_ns\"}] by decreasing self_ns, \"modules\": [{\"path\" (\"Sequential.0\"), \"calls\", \"total_ns\", \"self_ns\"}] by decreasing total_ns, \"categories\": {\"blas\", \"elementwise\", \"reduction\", \"nn\", \"memory\", \"optimizer\", \"autograd\", \"other\" (self time per category), \"framework_overhead\" (total_ns - op_ns)}, \"slowest\": [{\"name\", \"module\", \"category\", \"total_ns\", \"self_ns\", \"start_ns\"}] (the 10 longest calls), \"bottleneck\": a sentence naming what dominates and what to do}. Backward functions appear as \"<op>_backward\" with category \"autograd\". To size the buffer, call with out = NULL and capacity = 0 first (the report may grow between the calls while the profiler runs: stop it first, or allow room)."""
+    out = _new(_T3, capacity)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = lib.tfl_profiler_report_json(out, out_len, capacity, indent)
+    if status:
+        _P4_push(out_len)
+        _raise(status)
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
+
+
+def profiler_reset():
+    """Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it runs, its clock restarts now and it keeps running."""
+    status = lib.tfl_profiler_reset()
+    if status:
+        _raise(status)
+
+
+def profiler_start():
+    """Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one relaxed atomic load for it."""
+    status = lib.tfl_profiler_start()
+    if status:
+        _raise(status)
+
+
+def profiler_stop():
+    """Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary. Stopping when it is not running does nothing."""
+    status = lib.tfl_profiler_stop()
+    if status:
+        _raise(status)
+
+
+def profiler_summary(capacity, max_rows):
+    """The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name, category, calls, total ms, self ms, share), the time per category, the modules, and on the last line the bottleneck sentence."""
+    out = _new(_T3, capacity)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = lib.tfl_profiler_summary(out, out_len, capacity, max_rows)
+    if status:
+        _P4_push(out_len)
+        _raise(status)
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
 
 
 # ---- random --------------------------------------------------------------------------------------
@@ -4685,15 +4848,15 @@ def scheduler_last_epoch(scheduler):
 def scheduler_last_lr(scheduler):
     """The learning rate the last step (or the creation) set."""
     try:
-        out = _P11_pop()
+        out = _P10_pop()
     except IndexError:
-        out = _new(_T11)
+        out = _new(_T10)
     status = lib.tfl_scheduler_last_lr(out, scheduler)
     if status:
-        _P11_push(out)
+        _P10_push(out)
         _raise(status)
     v_out = out[0]
-    _P11_push(out)
+    _P10_push(out)
     return v_out
 
 
@@ -5012,15 +5175,15 @@ def tensor_full_like(t, value):
 def tensor_item_at(t, index):
     """Value of the element at a row-major flat index, converted to double."""
     try:
-        out = _P11_pop()
+        out = _P10_pop()
     except IndexError:
-        out = _new(_T11)
+        out = _new(_T10)
     status = lib.tfl_tensor_item_at(out, t, index)
     if status:
-        _P11_push(out)
+        _P10_push(out)
         _raise(status)
     v_out = out[0]
-    _P11_push(out)
+    _P10_push(out)
     return v_out
 
 
@@ -5347,21 +5510,21 @@ def tensor_nbytes(t):
 def tensor_summary(t):
     """Statistics of a tensor of any dtype, computed in f64 (shape, dtype, device and bytes come from tfl_tensor_shape, tfl_tensor_dtype, tfl_tensor_device and tfl_tensor_nbytes). min, max, mean and std (population, ddof = 0) are over the finite elements only, and NaN when there is none (0-size or all NaN/Inf); NaN and infinite elements are counted instead."""
     try:
-        out_min = _P11_pop()
+        out_min = _P10_pop()
     except IndexError:
-        out_min = _new(_T11)
+        out_min = _new(_T10)
     try:
-        out_max = _P11_pop()
+        out_max = _P10_pop()
     except IndexError:
-        out_max = _new(_T11)
+        out_max = _new(_T10)
     try:
-        out_mean = _P11_pop()
+        out_mean = _P10_pop()
     except IndexError:
-        out_mean = _new(_T11)
+        out_mean = _new(_T10)
     try:
-        out_std = _P11_pop()
+        out_std = _P10_pop()
     except IndexError:
-        out_std = _new(_T11)
+        out_std = _new(_T10)
     try:
         out_nan_count = _P5_pop()
     except IndexError:
@@ -5372,10 +5535,10 @@ def tensor_summary(t):
         out_inf_count = _new(_T5)
     status = lib.tfl_tensor_summary(out_min, out_max, out_mean, out_std, out_nan_count, out_inf_count, t)
     if status:
-        _P11_push(out_min)
-        _P11_push(out_max)
-        _P11_push(out_mean)
-        _P11_push(out_std)
+        _P10_push(out_min)
+        _P10_push(out_max)
+        _P10_push(out_mean)
+        _P10_push(out_std)
         _P5_push(out_nan_count)
         _P5_push(out_inf_count)
         _raise(status)
@@ -5385,10 +5548,10 @@ def tensor_summary(t):
     v_out_std = out_std[0]
     v_out_nan_count = out_nan_count[0]
     v_out_inf_count = out_inf_count[0]
-    _P11_push(out_min)
-    _P11_push(out_max)
-    _P11_push(out_mean)
-    _P11_push(out_std)
+    _P10_push(out_min)
+    _P10_push(out_max)
+    _P10_push(out_mean)
+    _P10_push(out_std)
     _P5_push(out_nan_count)
     _P5_push(out_inf_count)
     return (v_out_min, v_out_max, v_out_mean, v_out_std, v_out_nan_count, v_out_inf_count)
