@@ -164,6 +164,14 @@ typedef tfl_status (*tfl_module_forward_fn)(TFL_OUT tfl_tensor** out, TFL_ARRAY(
 /// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
 /// holds a reference to each tensor.
 typedef struct tfl_dataloader tfl_dataloader;
+// --- metrics (capi/metrics.cpp) ------------------------------------------------------------------
+
+/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+typedef enum tfl_metric_average {
+  TFL_AVERAGE_MACRO = 0,    ///< unweighted mean over classes
+  TFL_AVERAGE_MICRO = 1,    ///< from the true/false positive and negative counts summed over classes
+  TFL_AVERAGE_WEIGHTED = 2  ///< mean over classes weighted by their support (samples per target class)
+} tfl_metric_average;
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 
 #include "core/allocator.h"
 #include "core/error.h"
+#include "core/op_profiler.h"
 #include "core/tls.h"
 
 namespace tfl {
@@ -27,8 +28,16 @@ size_t HostAllocator::size_class(size_t nbytes) {
 
 namespace {
 constexpr const char* kUnknownOp = "unknown";
-TFL_HOT_THREAD_LOCAL const char* t_current_op = kUnknownOp;
+// The op name and the innermost MemoryOpTag the op profiler times (or null), together so that a tag's
+// destructor reaches both through one thread-local address computation.
+struct OpTagState {
+  const char* current_op;
+  const void* timed_tag;
+};
+TFL_HOT_THREAD_LOCAL OpTagState t_op_tag{kUnknownOp, nullptr};
 TFL_HOT_THREAD_LOCAL const char* t_current_module = "";
+// The innermost MemoryModuleScope of this thread that the op profiler times, or null.
+TFL_HOT_THREAD_LOCAL const void* t_timed_module = nullptr;
 
 // Module names are dynamic strings; events keep a pointer, so each distinct name lives for the process.
 const char* intern_module_name(const std::string& name) {
@@ -113,7 +122,7 @@ void* HostAllocator::allocate(size_t nbytes) {
   State& s = state();
   std::lock_guard<SpinLock> lock(s.mu);
   if (s.stats.limit_bytes > 0 && s.stats.live_bytes + static_cast<int64_t>(cls) > s.stats.limit_bytes)
-    TFL_THROW(OutOfMemoryError, t_current_op, "allocating ", nbytes, " bytes would exceed the memory limit of ",
+    TFL_THROW(OutOfMemoryError, t_op_tag.current_op, "allocating ", nbytes, " bytes would exceed the memory limit of ",
               s.stats.limit_bytes, " bytes (", s.stats.live_bytes, " bytes live)");
   void* p = nullptr;
   bool from_cache = false;
@@ -132,14 +141,14 @@ void* HostAllocator::allocate(size_t nbytes) {
       p = std::aligned_alloc(kAllocAlignment, cls);
     }
     if (p == nullptr)
-      TFL_THROW(OutOfMemoryError, t_current_op, "the system could not provide ", nbytes, " bytes");
+      TFL_THROW(OutOfMemoryError, t_op_tag.current_op, "the system could not provide ", nbytes, " bytes");
     ++s.stats.cache_misses;
   }
   ++s.stats.allocations;
   s.stats.live_bytes += static_cast<int64_t>(cls);
   if (s.stats.live_bytes > s.stats.peak_bytes) s.stats.peak_bytes = s.stats.live_bytes;
   if (s.log_events)
-    s.events.push_back({MemoryEventKind::Alloc, static_cast<int64_t>(cls), now_ns(), t_current_op, t_current_module,
+    s.events.push_back({MemoryEventKind::Alloc, static_cast<int64_t>(cls), now_ns(), t_op_tag.current_op, t_current_module,
                         s.stats.live_bytes, s.stats.cached_bytes, from_cache});
   return p;
 }
@@ -154,7 +163,7 @@ void HostAllocator::deallocate(void* ptr, size_t nbytes) {
   s.stats.live_bytes -= static_cast<int64_t>(cls);
   ++s.stats.frees;
   if (s.log_events)
-    s.events.push_back({MemoryEventKind::Free, static_cast<int64_t>(cls), now_ns(), t_current_op, t_current_module,
+    s.events.push_back({MemoryEventKind::Free, static_cast<int64_t>(cls), now_ns(), t_op_tag.current_op, t_current_module,
                         s.stats.live_bytes, s.stats.cached_bytes, false});
 }
 
@@ -207,16 +216,39 @@ const char* current_memory_op() { return t_current_op == kUnknownOp ? nullptr : 
 
 MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_current_op) { t_current_op = op; }
 MemoryOpScope::~MemoryOpScope() { t_current_op = prev_; }
+MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_op_tag.current_op) { t_op_tag.current_op = op; }
+MemoryOpScope::~MemoryOpScope() { t_op_tag.current_op = prev_; }
 
-MemoryOpTag::MemoryOpTag(const char* op) : prev_(t_current_op) {
-  if (t_current_op == kUnknownOp) t_current_op = op;
+// Op entry points open this tag, which makes it the op profiler's choke point (Note [Op profiler]): one
+// relaxed load when the profiler is off, and a compare in the destructor. The tag (whose layout is ABI of
+// every op file) has no room for a flag, so the innermost timed tag's address marks it instead: addresses
+// of live tags on one thread are distinct, and the profiler's frame keeps the address it replaced.
+// The profiler's side of a tag, out of line so that the common path needs no stack frame.
+__attribute__((noinline)) static void time_op_tag(const MemoryOpTag* tag, const char* op) {
+  if (profiler_detail::op_enter(op, false, t_op_tag.timed_tag)) t_op_tag.timed_tag = tag;
 }
-MemoryOpTag::~MemoryOpTag() { t_current_op = prev_; }
+__attribute__((noinline)) static void end_op_tag() { t_op_tag.timed_tag = profiler_detail::op_exit(); }
+
+MemoryOpTag::MemoryOpTag(const char* op) {
+  OpTagState& st = t_op_tag;
+  prev_ = st.current_op;
+  if (st.current_op == kUnknownOp) st.current_op = op;
+  if (__builtin_expect(op_profiler_active(), 0)) time_op_tag(this, op);
+}
+MemoryOpTag::~MemoryOpTag() {
+  OpTagState& st = t_op_tag;
+  st.current_op = prev_;
+  if (__builtin_expect(st.timed_tag == this, 0)) end_op_tag();
+}
 
 MemoryModuleScope::MemoryModuleScope(const std::string& module) : prev_(t_current_module) {
   t_current_module = intern_module_name(module);
+  if (op_profiler_active() && profiler_detail::module_enter(t_current_module, t_timed_module)) t_timed_module = this;
 }
-MemoryModuleScope::~MemoryModuleScope() { t_current_module = prev_; }
+MemoryModuleScope::~MemoryModuleScope() {
+  if (t_timed_module == this) t_timed_module = profiler_detail::module_exit();
+  t_current_module = prev_;
+}
 const char* MemoryModuleScope::current() { return t_current_module; }
 
 }  // namespace tfl

@@ -10,6 +10,7 @@
 #include "core/autograd/variable.h"
 #include "core/dispatch.h"
 #include "core/numerical_check.h"
+#include "core/op_profiler.h"
 #include "core/ops/creation.h"
 #include "core/ops/elementwise.h"
 
@@ -120,6 +121,11 @@ void execute(const std::vector<Edge>& roots, const std::vector<Tensor>& root_gra
         if (!grads[i].defined()) grads[i] = zeros(node->outputs()[i].shape, node->outputs()[i].dtype);
       if (numerical_check_enabled()) input_grads = apply_checked(*node, grads);
       else input_grads = node->apply(grads);
+      {
+        // The op profiler times each backward function as "<op>_backward" (Note [Op profiler]).
+        OpProfileScope profile(op_profiler_active() ? op_profiler_backward_name(node->name()) : nullptr, true);
+        input_grads = node->apply(grads);
+      }
       for (auto& [id, hook] : node->post_hooks()) hook(input_grads, grads);
       // As in PyTorch, create_graph implies retain_graph: the recorded backward still needs the graph.
       if (!opt.retain_graph && !opt.create_graph) node->release_saved();

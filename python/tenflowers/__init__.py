@@ -78,3 +78,7 @@ from ._numerical import (detect_anomaly, is_numerical_check_enabled, numerical_c
                          set_numerical_check_enabled)
 
 __all__ += ["data", "detect_anomaly", "is_numerical_check_enabled", "numerical_check", "set_numerical_check_enabled"]
+# Training diagnostics (issue 9): the op-level profiler and classification metrics.
+from . import profiler, metrics  # noqa: E402
+
+__all__ += ["profiler", "metrics"]

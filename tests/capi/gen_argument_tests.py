@@ -73,12 +73,15 @@ VALID = {
     "tfl_dataloader **": "(tfl_dataloader *[1]){NULL}",
     "tfl_dataloader *": "(tfl_dataloader *)buffer",
     "const tfl_dataloader *": "(const tfl_dataloader *)buffer",
+    # Metrics (capi/metrics.cpp).
+    "tfl_metric_average": "TFL_AVERAGE_MACRO",
 }
 # Enum arguments that are also tried with an out-of-range value (the message must name the argument).
 BAD_ENUM = {
     "tfl_dtype": "(tfl_dtype)99",
     "tfl_reduction": "(tfl_reduction)99",
     "tfl_anneal_strategy": "(tfl_anneal_strategy)99",
+    "tfl_metric_average": "(tfl_metric_average)99",
 }
 # Out-arrays (TFL_OUT with TFL_ARRAY) get an array of 16 slots instead of the single-value form.
 VALID_ARRAY_OUT = {

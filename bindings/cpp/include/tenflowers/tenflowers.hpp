@@ -98,6 +98,13 @@ enum class AnnealStrategy : std::underlying_type_t<tfl_anneal_strategy> {
   Linear = TFL_ANNEAL_LINEAR
 };
 
+/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+enum class MetricAverage : std::underlying_type_t<tfl_metric_average> {
+  Macro = TFL_AVERAGE_MACRO,
+  Micro = TFL_AVERAGE_MICRO,
+  Weighted = TFL_AVERAGE_WEIGHTED
+};
+
 // ---- errors ----------------------------------------------------------------------------------------
 
 /// The base of every exception the binding throws: a tfl_status code and the library's message
@@ -2073,6 +2080,60 @@ inline void memory_push_module(std::string_view name) {
   check(::tfl_memory_push_module(c_name.c_str()));
 }
 
+/// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
+/// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
+/// maximum on ties). Labels may have any real dtype but must be integers.
+/// Wraps tfl_metrics_accuracy.
+// tfl_metrics_accuracy
+[[nodiscard]] inline double metrics_accuracy(const Tensor& pred, const Tensor& target) {
+  double c_out{};
+  check(::tfl_metrics_accuracy(&c_out, pred.borrow(), target.borrow()));
+  return c_out;
+}
+
+/// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
+/// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
+/// Wraps tfl_metrics_confusion_matrix.
+// tfl_metrics_confusion_matrix
+[[nodiscard]] inline Tensor metrics_confusion_matrix(const Tensor& pred, const Tensor& target, int64_t num_classes) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_metrics_confusion_matrix(&c_out, pred.borrow(), target.borrow(), num_classes));
+  return Tensor::adopt(c_out);
+}
+
+/// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
+/// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
+/// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
+/// Wraps tfl_metrics_precision_recall_f1.
+// tfl_metrics_precision_recall_f1
+[[nodiscard]] inline Tensor metrics_precision_recall_f1(const Tensor& pred, const Tensor& target, int64_t num_classes, double zero_division) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_metrics_precision_recall_f1(&c_out, pred.borrow(), target.borrow(), num_classes, zero_division));
+  return Tensor::adopt(c_out);
+}
+
+/// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
+/// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
+/// Wraps tfl_metrics_precision_recall_f1_average.
+// tfl_metrics_precision_recall_f1_average
+[[nodiscard]] inline std::tuple<double, double, double> metrics_precision_recall_f1_average(const Tensor& pred, const Tensor& target, int64_t num_classes, MetricAverage average, double zero_division) {
+  double c_precision{};
+  double c_recall{};
+  double c_f1{};
+  check(::tfl_metrics_precision_recall_f1_average(&c_precision, &c_recall, &c_f1, pred.borrow(), target.borrow(), num_classes, static_cast<tfl_metric_average>(average), zero_division));
+  return std::tuple<double, double, double>{c_precision, c_recall, c_f1};
+}
+
+/// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
+/// top_k_accuracy_score; among equal scores the higher class index ranks first).
+/// Wraps tfl_metrics_top_k_accuracy.
+// tfl_metrics_top_k_accuracy
+[[nodiscard]] inline double metrics_top_k_accuracy(const Tensor& scores, const Tensor& target, int64_t k) {
+  double c_out{};
+  check(::tfl_metrics_top_k_accuracy(&c_out, scores.borrow(), target.borrow(), k));
+  return c_out;
+}
+
 /// 2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging
 /// windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does.
 /// Wraps tfl_nn_adaptive_avg_pool2d_create.
@@ -2527,6 +2588,75 @@ inline void clip_grad_value(Span<Tensor> params, double clip_value) {
   for (const Tensor& x : params) c_params.push_back(x.borrow());
   check(::tfl_optim_radam_create(&c_out, c_params.data(), params.size(), lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay));
   return Optimizer::adopt(c_out);
+}
+
+/// Whether the op profiler is running.
+/// Wraps tfl_profiler_enabled.
+// tfl_profiler_enabled
+[[nodiscard]] inline bool profiler_enabled() {
+  bool c_out{};
+  check(::tfl_profiler_enabled(&c_out));
+  return c_out;
+}
+
+/// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
+/// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
+/// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
+/// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
+/// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
+/// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
+/// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
+/// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
+/// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
+/// Wraps tfl_profiler_report_json.
+// tfl_profiler_report_json
+[[nodiscard]] inline std::string profiler_report_json(int32_t indent) {
+  size_t c_out_len = 0;
+  check(::tfl_profiler_report_json(nullptr, &c_out_len, 0, indent));
+  std::string c_out(c_out_len + 1, '\0');
+  check(::tfl_profiler_report_json(&c_out[0], &c_out_len, c_out.size(), indent));
+  c_out.resize(std::min(c_out.size() - 1, c_out_len));
+  return c_out;
+}
+
+/// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
+/// runs, its clock restarts now and it keeps running.
+/// Wraps tfl_profiler_reset.
+// tfl_profiler_reset
+inline void profiler_reset() {
+  check(::tfl_profiler_reset());
+}
+
+/// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
+/// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
+/// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
+/// relaxed atomic load for it.
+/// Wraps tfl_profiler_start.
+// tfl_profiler_start
+inline void profiler_start() {
+  check(::tfl_profiler_start());
+}
+
+/// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
+/// Stopping when it is not running does nothing.
+/// Wraps tfl_profiler_stop.
+// tfl_profiler_stop
+inline void profiler_stop() {
+  check(::tfl_profiler_stop());
+}
+
+/// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
+/// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
+/// the bottleneck sentence.
+/// Wraps tfl_profiler_summary.
+// tfl_profiler_summary
+[[nodiscard]] inline std::string profiler_summary(int32_t max_rows) {
+  size_t c_out_len = 0;
+  check(::tfl_profiler_summary(nullptr, &c_out_len, 0, max_rows));
+  std::string c_out(c_out_len + 1, '\0');
+  check(::tfl_profiler_summary(&c_out[0], &c_out_len, c_out.size(), max_rows));
+  c_out.resize(std::min(c_out.size() - 1, c_out_len));
+  return c_out;
 }
 
 /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
