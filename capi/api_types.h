@@ -151,6 +151,14 @@ typedef enum tfl_anneal_strategy {
 /// reference-counted). Tensors are views of the memory-mapped file where alignment allows.
 typedef struct tfl_safetensors tfl_safetensors;
 
+// --- transformer layers (capi/nn_transformer.cpp) -----------------------------------------------------
+
+/// The feed-forward activation of a transformer layer.
+typedef enum tfl_transformer_activation {
+  TFL_TRANSFORMER_ACTIVATION_RELU = 0, ///< max(x, 0)
+  TFL_TRANSFORMER_ACTIVATION_GELU = 1  ///< x * Phi(x) (exact, erf form)
+} tfl_transformer_activation;
+
 #ifdef __cplusplus
 }
 #endif

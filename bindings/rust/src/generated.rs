@@ -485,6 +485,43 @@ impl AnnealStrategy {
     }
 }
 
+/// The feed-forward activation of a transformer layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum TransformerActivation {
+    /// max(x, 0)
+    Relu = 0,
+    /// x * Phi(x) (exact, erf form)
+    Gelu = 1,
+}
+
+impl TransformerActivation {
+    /// Every value, in declaration order.
+    pub const ALL: [TransformerActivation; 2] = [TransformerActivation::Relu, TransformerActivation::Gelu];
+    /// The raw value; None for a value unknown to this binding.
+    pub fn from_sys(v: sys::tfl_transformer_activation) -> Option<Self> {
+        match v.0 {
+            0 => Some(TransformerActivation::Relu),
+            1 => Some(TransformerActivation::Gelu),
+            _ => None,
+        }
+    }
+    /// The raw value.
+    pub fn to_sys(self) -> sys::tfl_transformer_activation {
+        sys::tfl_transformer_activation(match self {
+            TransformerActivation::Relu => 0,
+            TransformerActivation::Gelu => 1,
+        })
+    }
+    /// The C name of the value.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransformerActivation::Relu => "TFL_TRANSFORMER_ACTIVATION_RELU",
+            TransformerActivation::Gelu => "TFL_TRANSFORMER_ACTIVATION_GELU",
+        }
+    }
+}
+
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -4955,6 +4992,100 @@ pub fn nn_tanh_create() -> Result<Module> {
         return Err(e);
     }
     Ok(unsafe { Module::from_out(out_raw, "tfl_nn_tanh_create")? })
+}
+
+/// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+/// (torch.nn.Transformer.generate_square_subsequent_mask).
+#[doc(alias = "tfl_nn_generate_square_subsequent_mask")]
+pub fn nn_generate_square_subsequent_mask(sz: i64, dtype: Dtype) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_generate_square_subsequent_mask(&mut out_raw, sz, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_nn_generate_square_subsequent_mask")? })
+}
+
+/// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+/// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+/// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+/// when track_running_stats (then training updates them with the batch average of the per-instance
+/// mean / unbiased variance, and eval mode normalises with them).
+#[doc(alias = "tfl_nn_instance_norm1d_create")]
+pub fn nn_instance_norm1d_create(num_features: i64, eps: f64, momentum: Option<f64>, affine: bool, track_running_stats: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let momentum_opt: Option<f64> = momentum;
+    let status = unsafe { sys::tfl_nn_instance_norm1d_create(&mut out_raw, num_features, eps, momentum_opt.as_ref().map_or(ptr::null(), |v| v as *const f64), affine, track_running_stats, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_instance_norm1d_create")? })
+}
+
+/// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+/// tfl_nn_instance_norm1d_create.
+#[doc(alias = "tfl_nn_instance_norm2d_create")]
+pub fn nn_instance_norm2d_create(num_features: i64, eps: f64, momentum: Option<f64>, affine: bool, track_running_stats: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let momentum_opt: Option<f64> = momentum;
+    let status = unsafe { sys::tfl_nn_instance_norm2d_create(&mut out_raw, num_features, eps, momentum_opt.as_ref().map_or(ptr::null(), |v| v as *const f64), affine, track_running_stats, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_instance_norm2d_create")? })
+}
+
+/// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+/// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+/// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+/// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+#[doc(alias = "tfl_nn_transformer_decoder_layer_create")]
+pub fn nn_transformer_decoder_layer_create(d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: TransformerActivation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_decoder_layer_create(&mut out_raw, d_model, nhead, dim_feedforward, dropout, activation.to_sys(), layer_norm_eps, batch_first, norm_first, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_transformer_decoder_layer_create")? })
+}
+
+/// Runs a transformer decoder layer (with its hooks); masks as in
+/// tfl_nn_transformer_encoder_layer_forward.
+#[doc(alias = "tfl_nn_transformer_decoder_layer_forward")]
+pub fn nn_transformer_decoder_layer_forward(m: &Module, tgt: &Tensor, memory: &Tensor, tgt_mask: Option<&Tensor>, memory_mask: Option<&Tensor>, tgt_key_padding_mask: Option<&Tensor>, memory_key_padding_mask: Option<&Tensor>, tgt_is_causal: bool, memory_is_causal: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_decoder_layer_forward(&mut out_raw, m.raw.as_ptr() as _, tgt.raw.as_ptr() as _, memory.raw.as_ptr() as _, tgt_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, memory_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, tgt_key_padding_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, memory_key_padding_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, tgt_is_causal, memory_is_causal) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_nn_transformer_decoder_layer_forward")? })
+}
+
+/// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+/// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+/// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+/// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+/// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+#[doc(alias = "tfl_nn_transformer_encoder_layer_create")]
+pub fn nn_transformer_encoder_layer_create(d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: TransformerActivation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_encoder_layer_create(&mut out_raw, d_model, nhead, dim_feedforward, dropout, activation.to_sys(), layer_norm_eps, batch_first, norm_first, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_transformer_encoder_layer_create")? })
+}
+
+/// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+/// bool mask true means masked out; a float mask is added to the attention scores.
+#[doc(alias = "tfl_nn_transformer_encoder_layer_forward")]
+pub fn nn_transformer_encoder_layer_forward(m: &Module, src: &Tensor, src_mask: Option<&Tensor>, src_key_padding_mask: Option<&Tensor>, is_causal: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_encoder_layer_forward(&mut out_raw, m.raw.as_ptr() as _, src.raw.as_ptr() as _, src_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, src_key_padding_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, is_causal) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_nn_transformer_encoder_layer_forward")? })
 }
 
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total

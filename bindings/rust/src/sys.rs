@@ -121,6 +121,15 @@ pub const TFL_ANNEAL_COS: tfl_anneal_strategy = tfl_anneal_strategy(0);
 /// linear annealing
 pub const TFL_ANNEAL_LINEAR: tfl_anneal_strategy = tfl_anneal_strategy(1);
 
+/// The feed-forward activation of a transformer layer.
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct tfl_transformer_activation(pub c_int);
+/// max(x, 0)
+pub const TFL_TRANSFORMER_ACTIVATION_RELU: tfl_transformer_activation = tfl_transformer_activation(0);
+/// x * Phi(x) (exact, erf form)
+pub const TFL_TRANSFORMER_ACTIVATION_GELU: tfl_transformer_activation = tfl_transformer_activation(1);
+
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -551,6 +560,35 @@ extern "C" {
     pub fn tfl_module_type_name(out: *mut *const c_char, m: *const tfl_module) -> tfl_status;
     /// Clears the accumulated gradient of every parameter of the module and its descendants.
     pub fn tfl_module_zero_grad(m: *mut tfl_module, set_to_none: bool) -> tfl_status;
+    /// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+    /// (torch.nn.Transformer.generate_square_subsequent_mask).
+    pub fn tfl_nn_generate_square_subsequent_mask(out: *mut *mut tfl_tensor, sz: i64, dtype: tfl_dtype) -> tfl_status;
+    /// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+    /// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+    /// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+    /// when track_running_stats (then training updates them with the batch average of the per-instance
+    /// mean / unbiased variance, and eval mode normalises with them).
+    pub fn tfl_nn_instance_norm1d_create(out: *mut *mut tfl_module, num_features: i64, eps: f64, momentum: *const f64, affine: bool, track_running_stats: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+    /// tfl_nn_instance_norm1d_create.
+    pub fn tfl_nn_instance_norm2d_create(out: *mut *mut tfl_module, num_features: i64, eps: f64, momentum: *const f64, affine: bool, track_running_stats: bool, dtype: tfl_dtype) -> tfl_status;
+    /// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+    /// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+    /// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+    /// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+    pub fn tfl_nn_transformer_decoder_layer_create(out: *mut *mut tfl_module, d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: tfl_transformer_activation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a transformer decoder layer (with its hooks); masks as in
+    /// tfl_nn_transformer_encoder_layer_forward.
+    pub fn tfl_nn_transformer_decoder_layer_forward(out: *mut *mut tfl_tensor, m: *mut tfl_module, tgt: *const tfl_tensor, memory: *const tfl_tensor, tgt_mask: *const tfl_tensor, memory_mask: *const tfl_tensor, tgt_key_padding_mask: *const tfl_tensor, memory_key_padding_mask: *const tfl_tensor, tgt_is_causal: bool, memory_is_causal: bool) -> tfl_status;
+    /// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+    /// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+    /// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+    /// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+    /// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+    pub fn tfl_nn_transformer_encoder_layer_create(out: *mut *mut tfl_module, d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: tfl_transformer_activation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+    /// bool mask true means masked out; a float mask is added to the attention scores.
+    pub fn tfl_nn_transformer_encoder_layer_forward(out: *mut *mut tfl_tensor, m: *mut tfl_module, src: *const tfl_tensor, src_mask: *const tfl_tensor, src_key_padding_mask: *const tfl_tensor, is_causal: bool) -> tfl_status;
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
     pub fn tfl_tensor_add(out: *mut *mut tfl_tensor, a: *const tfl_tensor, b: *const tfl_tensor) -> tfl_status;
     /// Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add).

@@ -17,6 +17,7 @@ typedef enum tfl_pad_mode { TFL_PAD_CONSTANT = 0, TFL_PAD_REFLECT = 1 } tfl_pad_
 typedef enum tfl_memory_counter { TFL_MEMORY_LIVE_BYTES = 0, TFL_MEMORY_PEAK_BYTES = 1, TFL_MEMORY_ALLOCATIONS = 2, TFL_MEMORY_FREES = 3, TFL_MEMORY_CACHE_HITS = 4, TFL_MEMORY_CACHE_MISSES = 5, TFL_MEMORY_CACHED_BYTES = 6, TFL_MEMORY_LIMIT_BYTES = 7 } tfl_memory_counter;
 typedef enum tfl_reduction { TFL_REDUCTION_NONE = 0, TFL_REDUCTION_MEAN = 1, TFL_REDUCTION_SUM = 2, TFL_REDUCTION_BATCHMEAN = 3 } tfl_reduction;
 typedef enum tfl_anneal_strategy { TFL_ANNEAL_COS = 0, TFL_ANNEAL_LINEAR = 1 } tfl_anneal_strategy;
+typedef enum tfl_transformer_activation { TFL_TRANSFORMER_ACTIVATION_RELU = 0, TFL_TRANSFORMER_ACTIVATION_GELU = 1 } tfl_transformer_activation;
 typedef struct tfl_module tfl_module;
 typedef struct tfl_optimizer tfl_optimizer;
 typedef struct tfl_safetensors tfl_safetensors;
@@ -154,6 +155,13 @@ tfl_status tfl_module_to_string(char *out, size_t *out_len, size_t capacity, con
 tfl_status tfl_module_train(tfl_module *m, bool training);
 tfl_status tfl_module_type_name(const char **out, const tfl_module *m);
 tfl_status tfl_module_zero_grad(tfl_module *m, bool set_to_none);
+tfl_status tfl_nn_generate_square_subsequent_mask(tfl_tensor **out, int64_t sz, tfl_dtype dtype);
+tfl_status tfl_nn_instance_norm1d_create(tfl_module **out, int64_t num_features, double eps, const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+tfl_status tfl_nn_instance_norm2d_create(tfl_module **out, int64_t num_features, double eps, const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+tfl_status tfl_nn_transformer_decoder_layer_create(tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+tfl_status tfl_nn_transformer_decoder_layer_forward(tfl_tensor **out, tfl_module *m, const tfl_tensor *tgt, const tfl_tensor *memory, const tfl_tensor *tgt_mask, const tfl_tensor *memory_mask, const tfl_tensor *tgt_key_padding_mask, const tfl_tensor *memory_key_padding_mask, bool tgt_is_causal, bool memory_is_causal);
+tfl_status tfl_nn_transformer_encoder_layer_create(tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+tfl_status tfl_nn_transformer_encoder_layer_forward(tfl_tensor **out, tfl_module *m, const tfl_tensor *src, const tfl_tensor *src_mask, const tfl_tensor *src_key_padding_mask, bool is_causal);
 tfl_status tfl_tensor_add(tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_out(tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_scalar(tfl_tensor **out, const tfl_tensor *t, double scalar);

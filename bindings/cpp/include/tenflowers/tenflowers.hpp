@@ -98,6 +98,12 @@ enum class AnnealStrategy : std::underlying_type_t<tfl_anneal_strategy> {
   Linear = TFL_ANNEAL_LINEAR
 };
 
+/// The feed-forward activation of a transformer layer.
+enum class TransformerActivation : std::underlying_type_t<tfl_transformer_activation> {
+  Relu = TFL_TRANSFORMER_ACTIVATION_RELU,
+  Gelu = TFL_TRANSFORMER_ACTIVATION_GELU
+};
+
 // ---- errors ----------------------------------------------------------------------------------------
 
 /// The base of every exception the binding throws: a tfl_status code and the library's message
@@ -2148,6 +2154,84 @@ inline void nn_sequential_append(Module& seq, Module& module) {
   tfl_module* c_out = nullptr;
   check(::tfl_nn_tanh_create(&c_out));
   return Module::adopt(c_out);
+}
+
+/// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+/// (torch.nn.Transformer.generate_square_subsequent_mask).
+/// Wraps tfl_nn_generate_square_subsequent_mask.
+// tfl_nn_generate_square_subsequent_mask
+[[nodiscard]] inline Tensor nn_generate_square_subsequent_mask(int64_t sz, Dtype dtype) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_nn_generate_square_subsequent_mask(&c_out, sz, static_cast<tfl_dtype>(dtype)));
+  return Tensor::adopt(c_out);
+}
+
+/// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+/// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+/// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+/// when track_running_stats (then training updates them with the batch average of the per-instance
+/// mean / unbiased variance, and eval mode normalises with them).
+/// Wraps tfl_nn_instance_norm1d_create.
+// tfl_nn_instance_norm1d_create
+[[nodiscard]] inline Module nn_instance_norm1d_create(int64_t num_features, double eps, std::optional<double> momentum, bool affine, bool track_running_stats, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_instance_norm1d_create(&c_out, num_features, eps, momentum ? &*momentum : nullptr, affine, track_running_stats, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+/// tfl_nn_instance_norm1d_create.
+/// Wraps tfl_nn_instance_norm2d_create.
+// tfl_nn_instance_norm2d_create
+[[nodiscard]] inline Module nn_instance_norm2d_create(int64_t num_features, double eps, std::optional<double> momentum, bool affine, bool track_running_stats, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_instance_norm2d_create(&c_out, num_features, eps, momentum ? &*momentum : nullptr, affine, track_running_stats, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+/// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+/// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+/// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+/// Wraps tfl_nn_transformer_decoder_layer_create.
+// tfl_nn_transformer_decoder_layer_create
+[[nodiscard]] inline Module nn_transformer_decoder_layer_create(int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, TransformerActivation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_transformer_decoder_layer_create(&c_out, d_model, nhead, dim_feedforward, dropout, static_cast<tfl_transformer_activation>(activation), layer_norm_eps, batch_first, norm_first, bias, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Runs a transformer decoder layer (with its hooks); masks as in
+/// tfl_nn_transformer_encoder_layer_forward.
+/// Wraps tfl_nn_transformer_decoder_layer_forward.
+// tfl_nn_transformer_decoder_layer_forward
+[[nodiscard]] inline Tensor nn_transformer_decoder_layer_forward(Module& m, const Tensor& tgt, const Tensor& memory, const std::optional<Tensor>& tgt_mask, const std::optional<Tensor>& memory_mask, const std::optional<Tensor>& tgt_key_padding_mask, const std::optional<Tensor>& memory_key_padding_mask, bool tgt_is_causal, bool memory_is_causal) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_nn_transformer_decoder_layer_forward(&c_out, m.borrow(), tgt.borrow(), memory.borrow(), tgt_mask ? tgt_mask->borrow() : nullptr, memory_mask ? memory_mask->borrow() : nullptr, tgt_key_padding_mask ? tgt_key_padding_mask->borrow() : nullptr, memory_key_padding_mask ? memory_key_padding_mask->borrow() : nullptr, tgt_is_causal, memory_is_causal));
+  return Tensor::adopt(c_out);
+}
+
+/// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+/// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+/// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+/// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+/// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+/// Wraps tfl_nn_transformer_encoder_layer_create.
+// tfl_nn_transformer_encoder_layer_create
+[[nodiscard]] inline Module nn_transformer_encoder_layer_create(int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, TransformerActivation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_transformer_encoder_layer_create(&c_out, d_model, nhead, dim_feedforward, dropout, static_cast<tfl_transformer_activation>(activation), layer_norm_eps, batch_first, norm_first, bias, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+/// bool mask true means masked out; a float mask is added to the attention scores.
+/// Wraps tfl_nn_transformer_encoder_layer_forward.
+// tfl_nn_transformer_encoder_layer_forward
+[[nodiscard]] inline Tensor nn_transformer_encoder_layer_forward(Module& m, const Tensor& src, const std::optional<Tensor>& src_mask, const std::optional<Tensor>& src_key_padding_mask, bool is_causal) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_nn_transformer_encoder_layer_forward(&c_out, m.borrow(), src.borrow(), src_mask ? src_mask->borrow() : nullptr, src_key_padding_mask ? src_key_padding_mask->borrow() : nullptr, is_causal));
+  return Tensor::adopt(c_out);
 }
 
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
