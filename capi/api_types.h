@@ -172,6 +172,13 @@ typedef enum tfl_metric_average {
   TFL_AVERAGE_MICRO = 1,    ///< from the true/false positive and negative counts summed over classes
   TFL_AVERAGE_WEIGHTED = 2  ///< mean over classes weighted by their support (samples per target class)
 } tfl_metric_average;
+// --- transformer layers (capi/nn_transformer.cpp) -----------------------------------------------------
+
+/// The feed-forward activation of a transformer layer.
+typedef enum tfl_transformer_activation {
+  TFL_TRANSFORMER_ACTIVATION_RELU = 0, ///< max(x, 0)
+  TFL_TRANSFORMER_ACTIVATION_GELU = 1  ///< x * Phi(x) (exact, erf form)
+} tfl_transformer_activation;
 
 #ifdef __cplusplus
 }

@@ -18,10 +18,13 @@ namespace tfl::nn {
 // (E, E), initialised U(-1/sqrt(E), 1/sqrt(E)) from `gen` (default_generator() when null); biases
 // start at zero, as in PyTorch. `causal` lets query i attend keys j <= i only.
 // Parameters: q_proj.weight, q_proj.bias, k_proj.*, v_proj.*, out_proj.* (biases only when `bias`).
+// `dropout` (in [0, 1], default 0) zeroes attention weights in training mode, scaling the rest by
+// 1 / (1 - dropout), as torch.nn.MultiheadAttention(dropout=...) does; the mask comes from the default
+// generator (or the one given to set_dropout_generator). Eval mode and dropout 0 use the fused path.
 class MultiHeadAttention : public Module {
  public:
   MultiHeadAttention(int64_t embed_dim, int64_t num_heads, bool bias = true, bool causal = false,
-                     DType dtype = DType::F32, Generator* gen = nullptr);
+                     DType dtype = DType::F32, Generator* gen = nullptr, double dropout = 0.0);
 
   using Module::forward;
   using Module::operator();
@@ -36,6 +39,8 @@ class MultiHeadAttention : public Module {
   int64_t embed_dim() const { return embed_dim_; }
   int64_t num_heads() const { return num_heads_; }
   bool causal() const { return causal_; }
+  double dropout() const { return dropout_; }
+  void set_dropout_generator(Generator* gen) { dropout_gen_ = gen; }
 
  protected:
   std::string extra_repr() const override;
@@ -43,6 +48,8 @@ class MultiHeadAttention : public Module {
  private:
   int64_t embed_dim_, num_heads_;
   bool causal_;
+  double dropout_ = 0.0;
+  Generator* dropout_gen_ = nullptr;
   // Projection children: 0 = q, 1 = k, 2 = v, 3 = out.
   std::shared_ptr<Linear> proj_[4];
 };

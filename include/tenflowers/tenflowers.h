@@ -136,12 +136,11 @@ typedef enum tfl_anneal_strategy {
   TFL_ANNEAL_LINEAR = 1 /**< linear annealing */
 } tfl_anneal_strategy;
 
-/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
-typedef enum tfl_metric_average {
-  TFL_AVERAGE_MACRO = 0, /**< unweighted mean over classes */
-  TFL_AVERAGE_MICRO = 1, /**< from the true/false positive and negative counts summed over classes */
-  TFL_AVERAGE_WEIGHTED = 2 /**< mean over classes weighted by their support (samples per target class) */
-} tfl_metric_average;
+/// The feed-forward activation of a transformer layer.
+typedef enum tfl_transformer_activation {
+  TFL_TRANSFORMER_ACTIVATION_RELU = 0, /**< max(x, 0) */
+  TFL_TRANSFORMER_ACTIVATION_GELU = 1 /**< x * Phi(x) (exact, erf form) */
+} tfl_transformer_activation;
 
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
@@ -730,66 +729,6 @@ TFL_NODISCARD tfl_status tfl_memory_profiler_stop(void);
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if name is NULL.
 TFL_NODISCARD tfl_status tfl_memory_push_module(const char *name);
 
-/* ---- metrics ----------------------------------------------------------------------------------- */
-
-/// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
-/// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
-/// maximum on ties). Labels may have any real dtype but must be integers.
-/// @param[out] out Receives the accuracy in [0, 1].
-/// @param pred Predicted labels or scores.
-/// @param target Target labels.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an empty batch or non-integer labels;
-///         TFL_ERR_SHAPE if pred's shape fits neither form.
-TFL_NODISCARD tfl_status tfl_metrics_accuracy(TFL_OUT double *out, const tfl_tensor *pred, const tfl_tensor *target);
-
-/// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
-/// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
-/// @param[out] out New tensor; release with tfl_tensor_release.
-/// @param pred Predicted labels or scores.
-/// @param target Target labels.
-/// @param num_classes Number of classes, or -1 for one more than the largest label seen.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or non-integer labels; TFL_ERR_SHAPE if
-///         pred's shape fits neither form; TFL_ERR_INDEX for labels outside [0, num_classes).
-TFL_NODISCARD tfl_status tfl_metrics_confusion_matrix(TFL_OUT tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes);
-
-/// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
-/// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
-/// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
-/// @param[out] out New tensor; release with tfl_tensor_release.
-/// @param pred Predicted labels or scores (as for tfl_metrics_accuracy).
-/// @param target Target labels.
-/// @param num_classes Number of classes, or -1 for one more than the largest label seen.
-/// @param zero_division The value of a ratio whose denominator is 0: 0, 1 or NaN.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, another zero_division, an empty batch or
-///         non-integer labels; TFL_ERR_SHAPE if pred's shape fits neither form; TFL_ERR_INDEX for labels
-///         outside [0, num_classes).
-TFL_NODISCARD tfl_status tfl_metrics_precision_recall_f1(TFL_OUT tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, double zero_division);
-
-/// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
-/// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
-/// @param[out] precision Receives the averaged precision.
-/// @param[out] recall Receives the averaged recall.
-/// @param[out] f1 Receives the averaged F1.
-/// @param pred Predicted labels or scores (as for tfl_metrics_accuracy).
-/// @param target Target labels.
-/// @param num_classes Number of classes, or -1 for one more than the largest label seen.
-/// @param average How the classes are combined.
-/// @param zero_division The value of a ratio whose denominator is 0: 0, 1 or NaN.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid average, another zero_division, an
-///         empty batch or non-integer labels; TFL_ERR_SHAPE if pred's shape fits neither form;
-///         TFL_ERR_INDEX for labels outside [0, num_classes).
-TFL_NODISCARD tfl_status tfl_metrics_precision_recall_f1_average(TFL_OUT double *precision, TFL_OUT double *recall, TFL_OUT double *f1, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, tfl_metric_average average, double zero_division);
-
-/// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
-/// top_k_accuracy_score; among equal scores the higher class index ranks first).
-/// @param[out] out Receives the top-k accuracy in [0, 1].
-/// @param scores Scores [N, C] (or [C] for one sample).
-/// @param target Target labels [N] in [0, C).
-/// @param k How many of the highest scores count, 1 <= k <= C.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, k outside [1, C], an empty batch or
-///         non-integer labels; TFL_ERR_SHAPE for mismatched shapes; TFL_ERR_INDEX for a target outside [0, C).
-TFL_NODISCARD tfl_status tfl_metrics_top_k_accuracy(TFL_OUT double *out, const tfl_tensor *scores, const tfl_tensor *target, int64_t k);
-
 /* ---- nn_hooks ---------------------------------------------------------------------------------- */
 
 /// Registers a hook that runs during backward passes through later tfl_module_forward calls of this
@@ -1302,6 +1241,117 @@ TFL_NODISCARD tfl_status tfl_module_type_name(TFL_OUT const char **out, const tf
 ///                    with zeros.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL m.
 TFL_NODISCARD tfl_status tfl_module_zero_grad(TFL_IN tfl_module *m, bool set_to_none);
+
+/* ---- nn_transformer ---------------------------------------------------------------------------- */
+
+/// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+/// (torch.nn.Transformer.generate_square_subsequent_mask).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param sz Sequence length (>= 0).
+/// @param dtype Floating dtype of the mask.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, a negative sz or an invalid dtype code;
+///         TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_generate_square_subsequent_mask(TFL_OUT tfl_tensor **out, int64_t sz, tfl_dtype dtype);
+
+/// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+/// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+/// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+/// when track_running_stats (then training updates them with the batch average of the per-instance
+/// mean / unbiased variance, and eval mode normalises with them).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param num_features Number of channels C (> 0).
+/// @param eps Added to the variance (>= 0), e.g. 1e-5.
+/// @param momentum Weight of the batch in the running statistics, in [0, 1] (e.g. 0.1); NULL for no
+///                 update (PyTorch's momentum=None for instance norm).
+/// @param affine Whether the layer has weight and bias (PyTorch's default: false).
+/// @param track_running_stats Whether the layer keeps running statistics (PyTorch's default: false).
+/// @param dtype Floating dtype of the parameters and running statistics.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         num_features <= 0, a negative eps or momentum outside [0, 1]; TFL_ERR_DTYPE for a non-floating
+///         dtype.
+TFL_NODISCARD tfl_status tfl_nn_instance_norm1d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+
+/// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+/// tfl_nn_instance_norm1d_create.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param num_features Number of channels C (> 0).
+/// @param eps Added to the variance (>= 0), e.g. 1e-5.
+/// @param momentum Weight of the batch in the running statistics, in [0, 1] (e.g. 0.1); NULL for no update.
+/// @param affine Whether the layer has weight and bias.
+/// @param track_running_stats Whether the layer keeps running statistics.
+/// @param dtype Floating dtype of the parameters and running statistics.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         num_features <= 0, a negative eps or momentum outside [0, 1]; TFL_ERR_DTYPE for a non-floating
+///         dtype.
+TFL_NODISCARD tfl_status tfl_nn_instance_norm2d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+
+/// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+/// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+/// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+/// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param d_model Model width E (a positive multiple of nhead).
+/// @param nhead Number of attention heads (>= 1).
+/// @param dim_feedforward Width of the feed-forward block (> 0).
+/// @param dropout Dropout probability in [0, 1).
+/// @param activation The feed-forward activation.
+/// @param layer_norm_eps Added to the LayerNorm variances (>= 0), e.g. 1e-5.
+/// @param batch_first Whether inputs are (batch, len, E) rather than (len, batch, E).
+/// @param norm_first Whether LayerNorm comes before each block (pre-norm) rather than after.
+/// @param bias Whether the Linear and LayerNorm layers have biases.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype or activation code;
+///         TFL_ERR_LAYER_CONFIG for impossible hyperparameters; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_transformer_decoder_layer_create(TFL_OUT tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+
+/// Runs a transformer decoder layer (with its hooks); masks as in
+/// tfl_nn_transformer_encoder_layer_forward.
+/// @param[out] out New tensor of tgt's shape; release with tfl_tensor_release.
+/// @param m A module made by tfl_nn_transformer_decoder_layer_create.
+/// @param tgt (T, batch, E), (batch, T, E) with batch_first, or unbatched (T, E).
+/// @param memory (S, batch, E), (batch, S, E) with batch_first, or unbatched (S, E): the encoder output.
+/// @param tgt_mask NULL, or a self-attention mask (T, T) or (batch * nhead, T, T).
+/// @param memory_mask NULL, or a cross-attention mask (T, S) or (batch * nhead, T, S).
+/// @param tgt_key_padding_mask NULL, or (batch, T): masks whole target keys.
+/// @param memory_key_padding_mask NULL, or (batch, S): masks whole memory keys.
+/// @param tgt_is_causal Whether target i may attend targets j <= i only.
+/// @param memory_is_causal Whether target i may attend memory positions j <= i only.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or when m is another kind of module;
+///         TFL_ERR_SHAPE for shapes that do not fit; TFL_ERR_DTYPE for bad dtypes.
+TFL_NODISCARD tfl_status tfl_nn_transformer_decoder_layer_forward(TFL_OUT tfl_tensor **out, TFL_IN tfl_module *m, const tfl_tensor *tgt, const tfl_tensor *memory, TFL_NULLABLE const tfl_tensor *tgt_mask, TFL_NULLABLE const tfl_tensor *memory_mask, TFL_NULLABLE const tfl_tensor *tgt_key_padding_mask, TFL_NULLABLE const tfl_tensor *memory_key_padding_mask, bool tgt_is_causal, bool memory_is_causal);
+
+/// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+/// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+/// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+/// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+/// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param d_model Model width E (a positive multiple of nhead).
+/// @param nhead Number of attention heads (>= 1).
+/// @param dim_feedforward Width of the feed-forward block (> 0; PyTorch's default 2048).
+/// @param dropout Dropout probability in [0, 1) (attention weights and the three dropout children).
+/// @param activation The feed-forward activation.
+/// @param layer_norm_eps Added to the LayerNorm variances (>= 0), e.g. 1e-5.
+/// @param batch_first Whether inputs are (batch, len, E) rather than (len, batch, E).
+/// @param norm_first Whether LayerNorm comes before each block (pre-norm) rather than after.
+/// @param bias Whether the Linear and LayerNorm layers have biases.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype or activation code;
+///         TFL_ERR_LAYER_CONFIG for impossible hyperparameters; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_transformer_encoder_layer_create(TFL_OUT tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+
+/// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+/// bool mask true means masked out; a float mask is added to the attention scores.
+/// @param[out] out New tensor of src's shape; release with tfl_tensor_release.
+/// @param m A module made by tfl_nn_transformer_encoder_layer_create.
+/// @param src (len, batch, E), (batch, len, E) with batch_first, or unbatched (len, E).
+/// @param src_mask NULL, or an attention mask (len, len) or (batch * nhead, len, len).
+/// @param src_key_padding_mask NULL, or (batch, len) ((len) when unbatched): masks whole keys.
+/// @param is_causal Whether query i may attend keys j <= i only (added to src_mask when given).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or when m is another kind of module;
+///         TFL_ERR_SHAPE for shapes that do not fit; TFL_ERR_DTYPE for non-floating src or masks that
+///         are neither bool nor floating.
+TFL_NODISCARD tfl_status tfl_nn_transformer_encoder_layer_forward(TFL_OUT tfl_tensor **out, TFL_IN tfl_module *m, const tfl_tensor *src, TFL_NULLABLE const tfl_tensor *src_mask, TFL_NULLABLE const tfl_tensor *src_key_padding_mask, bool is_causal);
 
 /* ---- ops_elementwise --------------------------------------------------------------------------- */
 
@@ -2887,58 +2937,6 @@ TFL_NODISCARD tfl_status tfl_optim_nadam_create(TFL_OUT tfl_optimizer **out, TFL
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
 ///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_radam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay);
-
-/* ---- profiler ---------------------------------------------------------------------------------- */
-
-/// Whether the op profiler is running.
-/// @param[out] out Receives true between tfl_profiler_start and tfl_profiler_stop.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
-TFL_NODISCARD tfl_status tfl_profiler_enabled(TFL_OUT bool *out);
-
-/// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
-/// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
-/// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
-/// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
-/// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
-/// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
-/// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
-/// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
-/// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
-/// @param[out] out Receives the NUL-terminated JSON; may be NULL when capacity is 0.
-/// @param[out] out_len Receives the length of the JSON in bytes without the NUL (also when capacity is too small).
-/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
-/// @param indent Spaces per nesting level, or -1 for the compact form on one line.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, indent < -1, or a capacity that is neither 0
-///         nor large enough (nothing is written to out then).
-TFL_NODISCARD tfl_status tfl_profiler_report_json(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, int32_t indent);
-
-/// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
-/// runs, its clock restarts now and it keeps running.
-/// @return TFL_OK.
-TFL_NODISCARD tfl_status tfl_profiler_reset(void);
-
-/// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
-/// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
-/// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
-/// relaxed atomic load for it.
-/// @return TFL_OK.
-TFL_NODISCARD tfl_status tfl_profiler_start(void);
-
-/// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
-/// Stopping when it is not running does nothing.
-/// @return TFL_OK.
-TFL_NODISCARD tfl_status tfl_profiler_stop(void);
-
-/// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
-/// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
-/// the bottleneck sentence.
-/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
-/// @param[out] out_len Receives the length of the text in bytes without the NUL (also when capacity is too small).
-/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
-/// @param max_rows Most ops (and modules) listed, >= 1; the rest are counted in one line.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, max_rows < 1, or a capacity that is neither 0
-///         nor large enough (nothing is written to out then).
-TFL_NODISCARD tfl_status tfl_profiler_summary(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, int32_t max_rows);
 
 /* ---- random ------------------------------------------------------------------------------------ */
 

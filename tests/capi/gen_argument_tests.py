@@ -75,6 +75,8 @@ VALID = {
     "const tfl_dataloader *": "(const tfl_dataloader *)buffer",
     # Metrics (capi/metrics.cpp).
     "tfl_metric_average": "TFL_AVERAGE_MACRO",
+    # Transformer layers (capi/nn_transformer.cpp).
+    "tfl_transformer_activation": "TFL_TRANSFORMER_ACTIVATION_RELU",
 }
 # Enum arguments that are also tried with an out-of-range value (the message must name the argument).
 BAD_ENUM = {
@@ -82,6 +84,7 @@ BAD_ENUM = {
     "tfl_reduction": "(tfl_reduction)99",
     "tfl_anneal_strategy": "(tfl_anneal_strategy)99",
     "tfl_metric_average": "(tfl_metric_average)99",
+    "tfl_transformer_activation": "(tfl_transformer_activation)99",
 }
 # Out-arrays (TFL_OUT with TFL_ARRAY) get an array of 16 slots instead of the single-value form.
 VALID_ARRAY_OUT = {

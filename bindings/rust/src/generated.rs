@@ -485,44 +485,39 @@ impl AnnealStrategy {
     }
 }
 
-/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+/// The feed-forward activation of a transformer layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(i32)]
-pub enum MetricAverage {
-    /// unweighted mean over classes
-    Macro = 0,
-    /// from the true/false positive and negative counts summed over classes
-    Micro = 1,
-    /// mean over classes weighted by their support (samples per target class)
-    Weighted = 2,
+pub enum TransformerActivation {
+    /// max(x, 0)
+    Relu = 0,
+    /// x * Phi(x) (exact, erf form)
+    Gelu = 1,
 }
 
-impl MetricAverage {
+impl TransformerActivation {
     /// Every value, in declaration order.
-    pub const ALL: [MetricAverage; 3] = [MetricAverage::Macro, MetricAverage::Micro, MetricAverage::Weighted];
+    pub const ALL: [TransformerActivation; 2] = [TransformerActivation::Relu, TransformerActivation::Gelu];
     /// The raw value; None for a value unknown to this binding.
-    pub fn from_sys(v: sys::tfl_metric_average) -> Option<Self> {
+    pub fn from_sys(v: sys::tfl_transformer_activation) -> Option<Self> {
         match v.0 {
-            0 => Some(MetricAverage::Macro),
-            1 => Some(MetricAverage::Micro),
-            2 => Some(MetricAverage::Weighted),
+            0 => Some(TransformerActivation::Relu),
+            1 => Some(TransformerActivation::Gelu),
             _ => None,
         }
     }
     /// The raw value.
-    pub fn to_sys(self) -> sys::tfl_metric_average {
-        sys::tfl_metric_average(match self {
-            MetricAverage::Macro => 0,
-            MetricAverage::Micro => 1,
-            MetricAverage::Weighted => 2,
+    pub fn to_sys(self) -> sys::tfl_transformer_activation {
+        sys::tfl_transformer_activation(match self {
+            TransformerActivation::Relu => 0,
+            TransformerActivation::Gelu => 1,
         })
     }
     /// The C name of the value.
     pub fn name(self) -> &'static str {
         match self {
-            MetricAverage::Macro => "TFL_AVERAGE_MACRO",
-            MetricAverage::Micro => "TFL_AVERAGE_MICRO",
-            MetricAverage::Weighted => "TFL_AVERAGE_WEIGHTED",
+            TransformerActivation::Relu => "TFL_TRANSFORMER_ACTIVATION_RELU",
+            TransformerActivation::Gelu => "TFL_TRANSFORMER_ACTIVATION_GELU",
         }
     }
 }
@@ -4694,70 +4689,6 @@ pub fn memory_push_module(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
-/// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
-/// maximum on ties). Labels may have any real dtype but must be integers.
-#[doc(alias = "tfl_metrics_accuracy")]
-pub fn metrics_accuracy(pred: &Tensor, target: &Tensor) -> Result<f64> {
-    let mut out_val: f64 = Default::default();
-    let status = unsafe { sys::tfl_metrics_accuracy(&mut out_val, pred.raw.as_ptr() as _, target.raw.as_ptr() as _) };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(out_val)
-}
-
-/// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
-/// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
-#[doc(alias = "tfl_metrics_confusion_matrix")]
-pub fn metrics_confusion_matrix(pred: &Tensor, target: &Tensor, num_classes: i64) -> Result<Tensor> {
-    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
-    let status = unsafe { sys::tfl_metrics_confusion_matrix(&mut out_raw, pred.raw.as_ptr() as _, target.raw.as_ptr() as _, num_classes) };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(unsafe { Tensor::from_out(out_raw, "tfl_metrics_confusion_matrix")? })
-}
-
-/// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
-/// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
-/// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
-#[doc(alias = "tfl_metrics_precision_recall_f1")]
-pub fn metrics_precision_recall_f1(pred: &Tensor, target: &Tensor, num_classes: i64, zero_division: f64) -> Result<Tensor> {
-    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
-    let status = unsafe { sys::tfl_metrics_precision_recall_f1(&mut out_raw, pred.raw.as_ptr() as _, target.raw.as_ptr() as _, num_classes, zero_division) };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(unsafe { Tensor::from_out(out_raw, "tfl_metrics_precision_recall_f1")? })
-}
-
-/// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
-/// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
-#[doc(alias = "tfl_metrics_precision_recall_f1_average")]
-pub fn metrics_precision_recall_f1_average(pred: &Tensor, target: &Tensor, num_classes: i64, average: MetricAverage, zero_division: f64) -> Result<(f64, f64, f64)> {
-    let mut precision_val: f64 = Default::default();
-    let mut recall_val: f64 = Default::default();
-    let mut f1_val: f64 = Default::default();
-    let status = unsafe { sys::tfl_metrics_precision_recall_f1_average(&mut precision_val, &mut recall_val, &mut f1_val, pred.raw.as_ptr() as _, target.raw.as_ptr() as _, num_classes, average.to_sys(), zero_division) };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok((precision_val, recall_val, f1_val))
-}
-
-/// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
-/// top_k_accuracy_score; among equal scores the higher class index ranks first).
-#[doc(alias = "tfl_metrics_top_k_accuracy")]
-pub fn metrics_top_k_accuracy(scores: &Tensor, target: &Tensor, k: i64) -> Result<f64> {
-    let mut out_val: f64 = Default::default();
-    let status = unsafe { sys::tfl_metrics_top_k_accuracy(&mut out_val, scores.raw.as_ptr() as _, target.raw.as_ptr() as _, k) };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(out_val)
-}
-
 /// 2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging
 /// windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does.
 #[doc(alias = "tfl_nn_adaptive_avg_pool2d_create")]
@@ -5063,6 +4994,100 @@ pub fn nn_tanh_create() -> Result<Module> {
     Ok(unsafe { Module::from_out(out_raw, "tfl_nn_tanh_create")? })
 }
 
+/// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+/// (torch.nn.Transformer.generate_square_subsequent_mask).
+#[doc(alias = "tfl_nn_generate_square_subsequent_mask")]
+pub fn nn_generate_square_subsequent_mask(sz: i64, dtype: Dtype) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_generate_square_subsequent_mask(&mut out_raw, sz, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_nn_generate_square_subsequent_mask")? })
+}
+
+/// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+/// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+/// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+/// when track_running_stats (then training updates them with the batch average of the per-instance
+/// mean / unbiased variance, and eval mode normalises with them).
+#[doc(alias = "tfl_nn_instance_norm1d_create")]
+pub fn nn_instance_norm1d_create(num_features: i64, eps: f64, momentum: Option<f64>, affine: bool, track_running_stats: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let momentum_opt: Option<f64> = momentum;
+    let status = unsafe { sys::tfl_nn_instance_norm1d_create(&mut out_raw, num_features, eps, momentum_opt.as_ref().map_or(ptr::null(), |v| v as *const f64), affine, track_running_stats, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_instance_norm1d_create")? })
+}
+
+/// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+/// tfl_nn_instance_norm1d_create.
+#[doc(alias = "tfl_nn_instance_norm2d_create")]
+pub fn nn_instance_norm2d_create(num_features: i64, eps: f64, momentum: Option<f64>, affine: bool, track_running_stats: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let momentum_opt: Option<f64> = momentum;
+    let status = unsafe { sys::tfl_nn_instance_norm2d_create(&mut out_raw, num_features, eps, momentum_opt.as_ref().map_or(ptr::null(), |v| v as *const f64), affine, track_running_stats, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_instance_norm2d_create")? })
+}
+
+/// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+/// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+/// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+/// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+#[doc(alias = "tfl_nn_transformer_decoder_layer_create")]
+pub fn nn_transformer_decoder_layer_create(d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: TransformerActivation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_decoder_layer_create(&mut out_raw, d_model, nhead, dim_feedforward, dropout, activation.to_sys(), layer_norm_eps, batch_first, norm_first, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_transformer_decoder_layer_create")? })
+}
+
+/// Runs a transformer decoder layer (with its hooks); masks as in
+/// tfl_nn_transformer_encoder_layer_forward.
+#[doc(alias = "tfl_nn_transformer_decoder_layer_forward")]
+pub fn nn_transformer_decoder_layer_forward(m: &Module, tgt: &Tensor, memory: &Tensor, tgt_mask: Option<&Tensor>, memory_mask: Option<&Tensor>, tgt_key_padding_mask: Option<&Tensor>, memory_key_padding_mask: Option<&Tensor>, tgt_is_causal: bool, memory_is_causal: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_decoder_layer_forward(&mut out_raw, m.raw.as_ptr() as _, tgt.raw.as_ptr() as _, memory.raw.as_ptr() as _, tgt_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, memory_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, tgt_key_padding_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, memory_key_padding_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, tgt_is_causal, memory_is_causal) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_nn_transformer_decoder_layer_forward")? })
+}
+
+/// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+/// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+/// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+/// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+/// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+#[doc(alias = "tfl_nn_transformer_encoder_layer_create")]
+pub fn nn_transformer_encoder_layer_create(d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: TransformerActivation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_encoder_layer_create(&mut out_raw, d_model, nhead, dim_feedforward, dropout, activation.to_sys(), layer_norm_eps, batch_first, norm_first, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_transformer_encoder_layer_create")? })
+}
+
+/// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+/// bool mask true means masked out; a float mask is added to the attention scores.
+#[doc(alias = "tfl_nn_transformer_encoder_layer_forward")]
+pub fn nn_transformer_encoder_layer_forward(m: &Module, src: &Tensor, src_mask: Option<&Tensor>, src_key_padding_mask: Option<&Tensor>, is_causal: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_encoder_layer_forward(&mut out_raw, m.raw.as_ptr() as _, src.raw.as_ptr() as _, src_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, src_key_padding_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, is_causal) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_nn_transformer_encoder_layer_forward")? })
+}
+
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
 /// is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters
 /// without a gradient are ignored.
@@ -5245,88 +5270,6 @@ pub fn optim_radam_create(params: &[&Tensor], lr: f64, beta1: f64, beta2: f64, e
         return Err(e);
     }
     Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_radam_create")? })
-}
-
-/// Whether the op profiler is running.
-#[doc(alias = "tfl_profiler_enabled")]
-pub fn profiler_enabled() -> Result<bool> {
-    let mut out_val: bool = false;
-    let status = unsafe { sys::tfl_profiler_enabled(&mut out_val) };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(out_val)
-}
-
-/// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
-/// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
-/// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
-/// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
-/// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
-/// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
-/// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
-/// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
-/// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
-#[doc(alias = "tfl_profiler_report_json")]
-pub fn profiler_report_json(indent: i32) -> Result<String> {
-    let mut out_len_val: usize = 0;
-    check(unsafe { sys::tfl_profiler_report_json(ptr::null_mut(), &mut out_len_val, 0, indent) })?;
-    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
-    let status = unsafe { sys::tfl_profiler_report_json(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _, indent) };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
-}
-
-/// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
-/// runs, its clock restarts now and it keeps running.
-#[doc(alias = "tfl_profiler_reset")]
-pub fn profiler_reset() -> Result<()> {
-    let status = unsafe { sys::tfl_profiler_reset() };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(())
-}
-
-/// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
-/// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
-/// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
-/// relaxed atomic load for it.
-#[doc(alias = "tfl_profiler_start")]
-pub fn profiler_start() -> Result<()> {
-    let status = unsafe { sys::tfl_profiler_start() };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(())
-}
-
-/// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
-/// Stopping when it is not running does nothing.
-#[doc(alias = "tfl_profiler_stop")]
-pub fn profiler_stop() -> Result<()> {
-    let status = unsafe { sys::tfl_profiler_stop() };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(())
-}
-
-/// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
-/// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
-/// the bottleneck sentence.
-#[doc(alias = "tfl_profiler_summary")]
-pub fn profiler_summary(max_rows: i32) -> Result<String> {
-    let mut out_len_val: usize = 0;
-    check(unsafe { sys::tfl_profiler_summary(ptr::null_mut(), &mut out_len_val, 0, max_rows) })?;
-    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
-    let status = unsafe { sys::tfl_profiler_summary(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _, max_rows) };
-    if let Err(e) = check(status) {
-        return Err(e);
-    }
-    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
 }
 
 /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.

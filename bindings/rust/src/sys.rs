@@ -121,16 +121,14 @@ pub const TFL_ANNEAL_COS: tfl_anneal_strategy = tfl_anneal_strategy(0);
 /// linear annealing
 pub const TFL_ANNEAL_LINEAR: tfl_anneal_strategy = tfl_anneal_strategy(1);
 
-/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+/// The feed-forward activation of a transformer layer.
 #[repr(transparent)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct tfl_metric_average(pub c_int);
-/// unweighted mean over classes
-pub const TFL_AVERAGE_MACRO: tfl_metric_average = tfl_metric_average(0);
-/// from the true/false positive and negative counts summed over classes
-pub const TFL_AVERAGE_MICRO: tfl_metric_average = tfl_metric_average(1);
-/// mean over classes weighted by their support (samples per target class)
-pub const TFL_AVERAGE_WEIGHTED: tfl_metric_average = tfl_metric_average(2);
+pub struct tfl_transformer_activation(pub c_int);
+/// max(x, 0)
+pub const TFL_TRANSFORMER_ACTIVATION_RELU: tfl_transformer_activation = tfl_transformer_activation(0);
+/// x * Phi(x) (exact, erf form)
+pub const TFL_TRANSFORMER_ACTIVATION_GELU: tfl_transformer_activation = tfl_transformer_activation(1);
 
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
@@ -404,23 +402,6 @@ extern "C" {
     /// tfl_memory_pop_module are tagged with this module name in the profiler's timeline and totals (the
     /// innermost scope wins; pass a qualified name such as "encoder.fc1" to see the path).
     pub fn tfl_memory_push_module(name: *const c_char) -> tfl_status;
-    /// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
-    /// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
-    /// maximum on ties). Labels may have any real dtype but must be integers.
-    pub fn tfl_metrics_accuracy(out: *mut f64, pred: *const tfl_tensor, target: *const tfl_tensor) -> tfl_status;
-    /// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
-    /// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
-    pub fn tfl_metrics_confusion_matrix(out: *mut *mut tfl_tensor, pred: *const tfl_tensor, target: *const tfl_tensor, num_classes: i64) -> tfl_status;
-    /// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
-    /// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
-    /// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
-    pub fn tfl_metrics_precision_recall_f1(out: *mut *mut tfl_tensor, pred: *const tfl_tensor, target: *const tfl_tensor, num_classes: i64, zero_division: f64) -> tfl_status;
-    /// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
-    /// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
-    pub fn tfl_metrics_precision_recall_f1_average(precision: *mut f64, recall: *mut f64, f1: *mut f64, pred: *const tfl_tensor, target: *const tfl_tensor, num_classes: i64, average: tfl_metric_average, zero_division: f64) -> tfl_status;
-    /// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
-    /// top_k_accuracy_score; among equal scores the higher class index ranks first).
-    pub fn tfl_metrics_top_k_accuracy(out: *mut f64, scores: *const tfl_tensor, target: *const tfl_tensor, k: i64) -> tfl_status;
     /// Registers a hook that runs during backward passes through later tfl_module_forward calls of this
     /// module, with the gradients w.r.t. the call's inputs and output, and may replace the input gradients
     /// (see tfl_module_backward_hook_fn). It runs on the thread running the backward pass; a pass through
@@ -579,6 +560,35 @@ extern "C" {
     pub fn tfl_module_type_name(out: *mut *const c_char, m: *const tfl_module) -> tfl_status;
     /// Clears the accumulated gradient of every parameter of the module and its descendants.
     pub fn tfl_module_zero_grad(m: *mut tfl_module, set_to_none: bool) -> tfl_status;
+    /// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+    /// (torch.nn.Transformer.generate_square_subsequent_mask).
+    pub fn tfl_nn_generate_square_subsequent_mask(out: *mut *mut tfl_tensor, sz: i64, dtype: tfl_dtype) -> tfl_status;
+    /// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+    /// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+    /// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+    /// when track_running_stats (then training updates them with the batch average of the per-instance
+    /// mean / unbiased variance, and eval mode normalises with them).
+    pub fn tfl_nn_instance_norm1d_create(out: *mut *mut tfl_module, num_features: i64, eps: f64, momentum: *const f64, affine: bool, track_running_stats: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+    /// tfl_nn_instance_norm1d_create.
+    pub fn tfl_nn_instance_norm2d_create(out: *mut *mut tfl_module, num_features: i64, eps: f64, momentum: *const f64, affine: bool, track_running_stats: bool, dtype: tfl_dtype) -> tfl_status;
+    /// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+    /// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+    /// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+    /// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+    pub fn tfl_nn_transformer_decoder_layer_create(out: *mut *mut tfl_module, d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: tfl_transformer_activation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a transformer decoder layer (with its hooks); masks as in
+    /// tfl_nn_transformer_encoder_layer_forward.
+    pub fn tfl_nn_transformer_decoder_layer_forward(out: *mut *mut tfl_tensor, m: *mut tfl_module, tgt: *const tfl_tensor, memory: *const tfl_tensor, tgt_mask: *const tfl_tensor, memory_mask: *const tfl_tensor, tgt_key_padding_mask: *const tfl_tensor, memory_key_padding_mask: *const tfl_tensor, tgt_is_causal: bool, memory_is_causal: bool) -> tfl_status;
+    /// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+    /// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+    /// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+    /// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+    /// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+    pub fn tfl_nn_transformer_encoder_layer_create(out: *mut *mut tfl_module, d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: tfl_transformer_activation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+    /// bool mask true means masked out; a float mask is added to the attention scores.
+    pub fn tfl_nn_transformer_encoder_layer_forward(out: *mut *mut tfl_tensor, m: *mut tfl_module, src: *const tfl_tensor, src_mask: *const tfl_tensor, src_key_padding_mask: *const tfl_tensor, is_causal: bool) -> tfl_status;
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
     pub fn tfl_tensor_add(out: *mut *mut tfl_tensor, a: *const tfl_tensor, b: *const tfl_tensor) -> tfl_status;
     /// Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add).
@@ -1005,33 +1015,6 @@ extern "C" {
     /// r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh.
     /// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay.
     pub fn tfl_optim_radam_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, decoupled_weight_decay: bool) -> tfl_status;
-    /// Whether the op profiler is running.
-    pub fn tfl_profiler_enabled(out: *mut bool) -> tfl_status;
-    /// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
-    /// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
-    /// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
-    /// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
-    /// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
-    /// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
-    /// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
-    /// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
-    /// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
-    pub fn tfl_profiler_report_json(out: *mut c_char, out_len: *mut usize, capacity: usize, indent: i32) -> tfl_status;
-    /// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
-    /// runs, its clock restarts now and it keeps running.
-    pub fn tfl_profiler_reset() -> tfl_status;
-    /// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
-    /// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
-    /// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
-    /// relaxed atomic load for it.
-    pub fn tfl_profiler_start() -> tfl_status;
-    /// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
-    /// Stopping when it is not running does nothing.
-    pub fn tfl_profiler_stop() -> tfl_status;
-    /// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
-    /// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
-    /// the bottleneck sentence.
-    pub fn tfl_profiler_summary(out: *mut c_char, out_len: *mut usize, capacity: usize, max_rows: i32) -> tfl_status;
     /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
     pub fn tfl_random_seed(seed: u64) -> tfl_status;
     /// Restores a state read with tfl_random_state.

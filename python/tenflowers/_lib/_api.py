@@ -1900,6 +1900,114 @@ def module_zero_grad(m, set_to_none):
         _raise(status)
 
 
+# ---- nn_transformer ------------------------------------------------------------------------------
+
+
+def nn_generate_square_subsequent_mask(sz, dtype):
+    """The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above (torch.nn.Transformer.generate_square_subsequent_mask)."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_nn_generate_square_subsequent_mask(out, sz, dtype)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def nn_instance_norm1d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
+    """Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters \"weight\" (ones) and \"bias\" (zeros) when affine; buffers \"running_mean\", \"running_var\" and \"num_batches_tracked\" when track_running_stats (then training updates them with the batch average of the per-instance mean / unbiased variance, and eval mode normalises with them)."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_nn_instance_norm1d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_instance_norm2d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
+    """Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see tfl_nn_instance_norm1d_create."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_nn_instance_norm2d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_transformer_decoder_layer_create(d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias, dtype):
+    """A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3, dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_nn_transformer_decoder_layer_create(out, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias, dtype)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_transformer_decoder_layer_forward(m, tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask, tgt_is_causal, memory_is_causal):
+    """Runs a transformer decoder layer (with its hooks); masks as in tfl_nn_transformer_encoder_layer_forward."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_nn_transformer_decoder_layer_forward(out, m, tgt, memory, _NULL if tgt_mask is None else tgt_mask, _NULL if memory_mask is None else memory_mask, _NULL if tgt_key_padding_mask is None else tgt_key_padding_mask, _NULL if memory_key_padding_mask is None else memory_key_padding_mask, tgt_is_causal, memory_is_causal)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def nn_transformer_encoder_layer_create(d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias, dtype):
+    """A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src})."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_nn_transformer_encoder_layer_create(out, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias, dtype)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_transformer_encoder_layer_forward(m, src, src_mask, src_key_padding_mask, is_causal):
+    """Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a bool mask true means masked out; a float mask is added to the attention scores."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_nn_transformer_encoder_layer_forward(out, m, src, _NULL if src_mask is None else src_mask, _NULL if src_key_padding_mask is None else src_key_padding_mask, is_causal)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
 # ---- ops_elementwise -----------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ typedef enum tfl_pad_mode { TFL_PAD_CONSTANT = 0, TFL_PAD_REFLECT = 1 } tfl_pad_
 typedef enum tfl_memory_counter { TFL_MEMORY_LIVE_BYTES = 0, TFL_MEMORY_PEAK_BYTES = 1, TFL_MEMORY_ALLOCATIONS = 2, TFL_MEMORY_FREES = 3, TFL_MEMORY_CACHE_HITS = 4, TFL_MEMORY_CACHE_MISSES = 5, TFL_MEMORY_CACHED_BYTES = 6, TFL_MEMORY_LIMIT_BYTES = 7 } tfl_memory_counter;
 typedef enum tfl_reduction { TFL_REDUCTION_NONE = 0, TFL_REDUCTION_MEAN = 1, TFL_REDUCTION_SUM = 2, TFL_REDUCTION_BATCHMEAN = 3 } tfl_reduction;
 typedef enum tfl_anneal_strategy { TFL_ANNEAL_COS = 0, TFL_ANNEAL_LINEAR = 1 } tfl_anneal_strategy;
-typedef enum tfl_metric_average { TFL_AVERAGE_MACRO = 0, TFL_AVERAGE_MICRO = 1, TFL_AVERAGE_WEIGHTED = 2 } tfl_metric_average;
+typedef enum tfl_transformer_activation { TFL_TRANSFORMER_ACTIVATION_RELU = 0, TFL_TRANSFORMER_ACTIVATION_GELU = 1 } tfl_transformer_activation;
 typedef struct tfl_module tfl_module;
 typedef struct tfl_optimizer tfl_optimizer;
 typedef struct tfl_safetensors tfl_safetensors;
@@ -103,11 +103,6 @@ tfl_status tfl_memory_profiler_snapshot_json(char *out, size_t *out_len, size_t 
 tfl_status tfl_memory_profiler_start(void);
 tfl_status tfl_memory_profiler_stop(void);
 tfl_status tfl_memory_push_module(const char *name);
-tfl_status tfl_metrics_accuracy(double *out, const tfl_tensor *pred, const tfl_tensor *target);
-tfl_status tfl_metrics_confusion_matrix(tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes);
-tfl_status tfl_metrics_precision_recall_f1(tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, double zero_division);
-tfl_status tfl_metrics_precision_recall_f1_average(double *precision, double *recall, double *f1, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, tfl_metric_average average, double zero_division);
-tfl_status tfl_metrics_top_k_accuracy(double *out, const tfl_tensor *scores, const tfl_tensor *target, int64_t k);
 tfl_status tfl_module_register_backward_hook(int64_t *out, tfl_module *m, tfl_module_backward_hook_fn fn, void *user_data);
 tfl_status tfl_module_register_forward_hook(int64_t *out, tfl_module *m, tfl_module_forward_hook_fn fn, void *user_data);
 tfl_status tfl_module_register_forward_pre_hook(int64_t *out, tfl_module *m, tfl_module_forward_pre_hook_fn fn, void *user_data);
@@ -160,6 +155,13 @@ tfl_status tfl_module_to_string(char *out, size_t *out_len, size_t capacity, con
 tfl_status tfl_module_train(tfl_module *m, bool training);
 tfl_status tfl_module_type_name(const char **out, const tfl_module *m);
 tfl_status tfl_module_zero_grad(tfl_module *m, bool set_to_none);
+tfl_status tfl_nn_generate_square_subsequent_mask(tfl_tensor **out, int64_t sz, tfl_dtype dtype);
+tfl_status tfl_nn_instance_norm1d_create(tfl_module **out, int64_t num_features, double eps, const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+tfl_status tfl_nn_instance_norm2d_create(tfl_module **out, int64_t num_features, double eps, const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+tfl_status tfl_nn_transformer_decoder_layer_create(tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+tfl_status tfl_nn_transformer_decoder_layer_forward(tfl_tensor **out, tfl_module *m, const tfl_tensor *tgt, const tfl_tensor *memory, const tfl_tensor *tgt_mask, const tfl_tensor *memory_mask, const tfl_tensor *tgt_key_padding_mask, const tfl_tensor *memory_key_padding_mask, bool tgt_is_causal, bool memory_is_causal);
+tfl_status tfl_nn_transformer_encoder_layer_create(tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+tfl_status tfl_nn_transformer_encoder_layer_forward(tfl_tensor **out, tfl_module *m, const tfl_tensor *src, const tfl_tensor *src_mask, const tfl_tensor *src_key_padding_mask, bool is_causal);
 tfl_status tfl_tensor_add(tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_out(tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_scalar(tfl_tensor **out, const tfl_tensor *t, double scalar);
@@ -341,12 +343,6 @@ tfl_status tfl_optim_adabelief_create(tfl_optimizer **out, const tfl_tensor *con
 tfl_status tfl_optim_adadelta_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double rho, double eps, double weight_decay);
 tfl_status tfl_optim_nadam_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, double momentum_decay, bool decoupled_weight_decay);
 tfl_status tfl_optim_radam_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay);
-tfl_status tfl_profiler_enabled(bool *out);
-tfl_status tfl_profiler_report_json(char *out, size_t *out_len, size_t capacity, int32_t indent);
-tfl_status tfl_profiler_reset(void);
-tfl_status tfl_profiler_start(void);
-tfl_status tfl_profiler_stop(void);
-tfl_status tfl_profiler_summary(char *out, size_t *out_len, size_t capacity, int32_t max_rows);
 tfl_status tfl_random_seed(uint64_t seed);
 tfl_status tfl_random_set_state(uint64_t seed, uint64_t offset);
 tfl_status tfl_random_state(uint64_t *out_seed, uint64_t *out_offset);

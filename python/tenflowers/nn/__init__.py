@@ -6,6 +6,8 @@ from .module import Module, RemovableHandle, IncompatibleKeys
 from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, CoreModule, Dropout,
                      Embedding, Flatten, GELU, GroupNorm, Identity, LayerNorm, LeakyReLU, Linear, Mamba, MaxPool2d,
                      ModuleList, MultiheadAttention, ReLU, RMSNorm, Sequential, Sigmoid, SiLU, Softmax, Tanh)
+from .transformer import (InstanceNorm1d, InstanceNorm2d, TransformerDecoderLayer, TransformerEncoderLayer,
+                          generate_square_subsequent_mask)
 from .loss import (BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)
 
@@ -25,3 +27,5 @@ __all__ += ["StateSpaceModel"]
 from .parameter import is_parameter  # noqa: E402
 
 __all__ += ["is_parameter"]
+__all__ += ["InstanceNorm1d", "InstanceNorm2d", "TransformerEncoderLayer", "TransformerDecoderLayer",
+            "generate_square_subsequent_mask"]
