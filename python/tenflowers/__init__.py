@@ -62,3 +62,7 @@ __all__ = (["Tensor", "DType", "as_dtype", "tensor", "asarray", "from_numpy", "f
             "TenflowersError", "STATUS_ERRORS", "library_version", "set_num_threads", "get_num_threads",
             "manual_seed", "nn", "optim", "memory", "viz", "save", "load"]
            + list(_lib._errors.__all__) + list(_FUNCTION_NAMES))
+
+# Training diagnostics (gradient flow, progress, the HTML report).
+from . import diagnostics  # noqa: E402
+__all__ += ["diagnostics"]
