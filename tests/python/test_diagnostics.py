@@ -186,3 +186,125 @@ def test_progress_with_tqdm():
         p.log_step(loss=float(i), n=2)
         bar.set_postfix(p.postfix())
     assert p.end_epoch()["loss"] == pytest.approx(1.0)
+
+
+# ---- the HTML report -------------------------------------------------------------------------------------
+
+from html.parser import HTMLParser  # noqa: E402
+
+from report_fixture import LAYERS, PLOT_COLORS, build_inputs  # noqa: E402
+from tenflowers.diagnostics import render_report, write_report  # noqa: E402
+from tenflowers.diagnostics import svg as tsvg  # noqa: E402
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.attrs, self.text, self.stack, self.errors = [], [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.append((tag, dict(attrs)))
+        if tag not in ("meta", "br", "img", "input", "link", "hr") and not tag in _VOID_SVG:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append("unbalanced </%s> (open: %s)" % (tag, self.stack[-3:]))
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+_VOID_SVG = ()
+
+
+def _parse(text):
+    c = _Collect()
+    c.feed(text)
+    c.close()
+    return c
+
+
+def test_report_is_valid_self_contained_html(tmp_path):
+    p, grad, prof, mem, metrics = build_inputs()
+    path = write_report(str(tmp_path / "sub" / "report.html"), progress=p, grad_flow=grad, profiler=prof,
+                        memory=mem, metrics=metrics)
+    text = open(path, encoding="utf-8").read()
+    assert text.startswith("<!DOCTYPE html>")
+    c = _parse(text)
+    assert not c.errors and not c.stack, (c.errors, c.stack)
+    assert "script" not in c.tags and "link" not in c.tags and "iframe" not in c.tags
+    for tag, attrs in c.attrs:
+        for k in ("src", "href", "xlink:href", "action", "data"):
+            v = attrs.get(k) or ""
+            assert not v.lower().startswith(("http:", "https:", "//")), (tag, k, v)
+    assert "url(" not in text and "@import" not in text
+    ids = [a.get("id") for t, a in c.attrs if t == "svg"]
+    assert ids == ["plot-loss", "plot-metrics", "plot-gradflow", "plot-ops", "plot-memory"]
+    body = " ".join(c.text)
+    assert "Bottleneck: 'matmul' (blas)" in body
+    assert "vanishing gradients in layer 'features.0'" in body
+    assert "memory: peak 1.2 MiB reached in matmul" in body
+    assert "Confusion matrix" in body and "Slowest ops" in body and "Epochs" in body
+    for layer in LAYERS:
+        assert layer in body
+    # the plots draw in their colours
+    for pid, color in PLOT_COLORS.items():
+        start = text.index('id="%s"' % pid)
+        assert color in text[start:text.index("</svg>", start)], pid
+
+
+def test_report_tables_hold_the_numbers():
+    p, grad, prof, mem, metrics = build_inputs()
+    c = _parse(render_report(progress=p, profiler=prof, metrics=metrics))
+    cells = [t.strip() for t in c.text if t.strip()]
+    # the confusion matrix rows: a label then its counts
+    i = cells.index("true \\ pred")
+    assert cells[i + 1:i + 4] == ["a", "b", "c"]
+    assert cells[i + 4:i + 8] == ["a", "50", "2", "0"] and cells[i + 12:i + 16] == ["c", "0", "4", "60"]
+    # the epoch table: epoch 1's mean loss over its 20 steps, computed here from the same formula
+    mean1 = sum(2.5 * math.exp(-s / 30.0) + 0.05 for s in range(20)) / 20
+    j = cells.index("Epochs")
+    assert "%.4g" % mean1 in cells[j:j + 40]
+    assert "94.0%" not in cells and "93.94%" in cells  # accuracy card: 155/165
+    # slowest ops in the given order, with the mean time per call (matmul: 9e8 ns / 300 calls = 3000 us)
+    k = cells.index("Slowest ops")
+    assert cells[k + 7:k + 9] == ["matmul", "blas"] and "3000" in cells[k + 9:k + 14]
+
+
+def test_report_parts_are_optional_and_empty_inputs_work(tmp_path):
+    text = render_report()
+    assert "<svg" not in text and _parse(text).errors == []
+    text = render_report(progress={"steps": [], "epochs": []}, grad_flow={"steps": [], "grad_norms": {}},
+                         profiler={"ops": []}, memory={"timeline": []}, metrics={})
+    assert _parse(text).errors == []
+    with pytest.raises(TypeError):
+        render_report(progress=42)
+
+
+def test_grad_flow_tracker_goes_into_the_report():
+    tfl.manual_seed(6)
+    model = nn.Sequential(nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, 1))
+    tracker = GradientFlowTracker(model)
+    _train(model, tracker, steps=3, lr=0.01)
+    text = render_report(grad_flow=tracker)
+    assert 'id="plot-gradflow"' in text and "no vanishing or exploding gradients in 3 recorded steps" in text
+
+
+def test_svg_helpers():
+    assert tsvg.nice_ticks(0, 1, 5) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert tsvg.nice_ticks(3, 3) == [3]
+    assert tsvg.ramp_color(0.0) == tsvg.RAMP[0] and tsvg.ramp_color(1.0) == tsvg.RAMP[-1]
+    assert tsvg.ramp_color(0.125) == "#402a70"  # halfway between #440154 and #3b528b, rounded per channel
+    assert tsvg.ramp_color(float("nan")) == tsvg.NONFINITE_COLOR
+    xs, ys = tsvg.downsample(list(range(1000)), [float(v) for v in range(1000)], 10)
+    assert len(xs) == 10 and ys[0] == pytest.approx(49.5)
+    s = tsvg.line_chart([("a", [0, 1, 2], [1.0, float("nan"), 3.0], "#123456")], "t", logy=True)
+    assert _parse(s).errors == [] and "#123456" in s

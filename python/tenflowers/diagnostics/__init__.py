@@ -11,6 +11,7 @@ op profiler, the memory profiler and the metrics.
 from .grad_flow import (ExplodingGradientWarning, Finding, GradientFlowTracker, GradientFlowWarning,
                         VanishingGradientWarning)
 from .progress import ProgressTracker
+from .report import render_report, write_report
 
 __all__ = ["GradientFlowTracker", "GradientFlowWarning", "VanishingGradientWarning", "ExplodingGradientWarning",
-           "Finding", "ProgressTracker"]
+           "Finding", "ProgressTracker", "write_report", "render_report"]
