@@ -308,3 +308,26 @@ def test_svg_helpers():
     assert len(xs) == 10 and ys[0] == pytest.approx(49.5)
     s = tsvg.line_chart([("a", [0, 1, 2], [1.0, float("nan"), 3.0], "#123456")], "t", logy=True)
     assert _parse(s).errors == [] and "#123456" in s
+
+
+def test_report_reads_the_op_profilers_json_shape():
+    # The shape tfl_profiler_report_json writes: slowest lists single calls; categories include zeros and
+    # framework_overhead.
+    prof = {"running": False, "total_ns": 3000000, "op_ns": 2500000,
+            "ops": [{"name": "matmul", "category": "blas", "calls": 4, "total_ns": 2000000, "self_ns": 1800000,
+                     "max_ns": 600000},
+                    {"name": "relu", "category": "elementwise", "calls": 4, "total_ns": 500000, "self_ns": 500000,
+                     "max_ns": 200000}],
+            "modules": [{"path": "fc1", "calls": 4, "total_ns": 2100000, "self_ns": 100000}],
+            "categories": {"blas": 1800000, "elementwise": 500000, "reduction": 0, "framework_overhead": 500000},
+            "slowest": [{"name": "matmul", "module": "fc1", "category": "blas", "total_ns": 600000,
+                         "self_ns": 550000, "start_ns": 10}],
+            "bottleneck": "Bottleneck: 'matmul' (blas) takes 72.0% of the op time"}
+    c = _parse(render_report(profiler=prof))
+    cells = [t.strip() for t in c.text if t.strip()]
+    assert c.errors == [] and "Slowest single calls" in cells and "reduction" not in cells
+    k = cells.index("Slowest ops")
+    assert cells[k + 7:k + 10] == ["matmul", "blas", "4"] and "500" in cells[k + 10:k + 14]  # 2 ms / 4 calls
+    k = cells.index("Slowest single calls")
+    assert cells[k + 6:k + 11] == ["matmul", "fc1", "blas", "600", "550"]
+    assert "Bottleneck: 'matmul' (blas) takes 72.0% of the op time" in cells

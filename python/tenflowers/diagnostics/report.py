@@ -184,12 +184,16 @@ def _profiler_parts(pr: Dict[str, Any]) -> Tuple[List[str], List[str], str]:
         total = sum(ns(v) for v in cats.values()) or 1.0
         tables.append("<h2>Time by category</h2>" + _table(
             ["category", "ms", "share %"],
-            [[k, ns(v) / 1e6, 100.0 * ns(v) / total] for k, v in sorted(cats.items(), key=lambda kv: -ns(kv[1]))]))
-    slow = pr.get("slowest") or ops[:10]
+            [[k, ns(v) / 1e6, 100.0 * ns(v) / total] for k, v in sorted(cats.items(), key=lambda kv: -ns(kv[1]))
+             if ns(v) > 0]))
+    # Slowest ops: aggregated per op, in the order "slowest" names them when it is a list of names, else
+    # by self time. When "slowest" lists single calls (the profiler's report), they get their own table.
+    slow = pr.get("slowest") or []
     by_name = {o.get("name"): o for o in ops}
+    names = [s for s in slow if isinstance(s, str)] or [o.get("name") for o in ops]
     rows = []
-    for s in slow[:15]:
-        o = by_name.get(s, {"name": s}) if isinstance(s, str) else s
+    for n in names[:15]:
+        o = by_name.get(n, {"name": n})
         calls = o.get("calls", 0) or 0
         rows.append([o.get("name", "?"), o.get("category", ""), calls, float(o.get("total_ns", 0)) / 1e6,
                      float(o.get("self_ns", o.get("total_ns", 0))) / 1e6,
@@ -197,6 +201,12 @@ def _profiler_parts(pr: Dict[str, Any]) -> Tuple[List[str], List[str], str]:
     if rows:
         tables.append("<h2>Slowest ops</h2>" + _table(["op", "category", "calls", "total ms", "self ms",
                                                        "mean us"], rows, left=2))
+    calls_rows = [[c.get("name", "?"), c.get("module", ""), c.get("category", ""),
+                   float(c.get("total_ns", 0)) / 1e3, float(c.get("self_ns", c.get("total_ns", 0))) / 1e3]
+                  for c in slow[:15] if isinstance(c, dict)]
+    if calls_rows:
+        tables.append("<h2>Slowest single calls</h2>" + _table(["op", "module", "category", "total us", "self us"],
+                                                               calls_rows, left=3))
     mods = sorted(pr.get("modules") or [], key=lambda m: -float(m.get("total_ns", 0)))[:15]
     if mods:
         tables.append("<h2>Modules</h2>" + _table(

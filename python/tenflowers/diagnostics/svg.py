@@ -18,6 +18,7 @@ MEMORY_FILL_COLOR = "#a8ddd9"
 MEMORY_CACHED_COLOR = "#b8860b"
 CATEGORY_COLORS = {"blas": "#ff7f0e", "gemm": "#ff7f0e", "matmul": "#ff7f0e", "conv": "#f4a460",
                    "elementwise": "#6b8e23", "reduction": "#4682b4", "reduce": "#4682b4", "copy": "#a0522d",
+                   "memory": "#a0522d", "optimizer": "#c71585", "framework_overhead": "#808080",
                    "shape": "#708090", "indexing": "#b03060", "nn": "#daa520", "autograd": "#483d8b",
                    "overhead": "#808080", "framework": "#808080", "other": "#bc8f8f"}
 EXTRA_COLORS = ("#20b2aa", "#cd5c5c", "#9acd32", "#ba55d3", "#5f9ea0", "#d2691e")
