@@ -73,9 +73,9 @@ class GradientFlowTracker:
     Thresholds (all per layer):
       vanishing: norm < vanish_threshold for patience consecutive records, or norm / median layer norm
                  < vanish_ratio for patience consecutive records;
-      exploding: norm > explode_threshold, a non-finite norm, or norm > growth_factor times the smallest
-                 norm of the previous growth_window records (only once the norm is at least
-                 growth_min_norm, so that small, noisy gradients early in training do not count).
+      exploding: norm > explode_threshold, a non-finite norm, or norm > growth_factor times the median
+                 of the growth_window records before the rise, for growth_patience records in a row (and
+                 at least growth_min_norm, so that small, noisy gradients early in training do not count).
     Each (kind, layer) pair is warned about once (warnings.warn with VanishingGradientWarning or
     ExplodingGradientWarning) and listed once in findings.
 
@@ -85,10 +85,10 @@ class GradientFlowTracker:
 
     def __init__(self, model: Any, *, every: int = 1, vanish_threshold: float = 1e-7, vanish_ratio: float = 1e-4,
                  patience: int = 3, explode_threshold: float = 1e3, growth_factor: float = 10.0,
-                 growth_window: int = 5, growth_min_norm: float = 1.0, lr: Optional[float] = None,
+                 growth_window: int = 5, growth_min_norm: float = 1.0, growth_patience: int = 2, lr: Optional[float] = None,
                  optimizer: Any = None, warn: bool = True) -> None:
-        if every < 1 or patience < 1 or growth_window < 1:
-            raise ValueError("GradientFlowTracker: every, patience and growth_window must be >= 1")
+        if every < 1 or patience < 1 or growth_window < 1 or growth_patience < 1:
+            raise ValueError("GradientFlowTracker: every, patience, growth_window and growth_patience must be >= 1")
         self.model = model
         self.every = every
         self.vanish_threshold = vanish_threshold
@@ -98,6 +98,8 @@ class GradientFlowTracker:
         self.growth_factor = growth_factor
         self.growth_window = growth_window
         self.growth_min_norm = growth_min_norm
+        self.growth_patience = growth_patience
+        self._growth_streak: Dict[str, int] = {}
         self.lr = lr
         self.optimizer = optimizer
         self.warn = warn
@@ -185,11 +187,20 @@ class GradientFlowTracker:
             if n > self.explode_threshold:
                 self._flag("exploding", layer, step, n, "exploding gradients in layer '%s': gradient norm %.3g > %g "
                            "at step %d" % (layer, n, self.explode_threshold, step))
-            prev = [v for v in hist[-1 - self.growth_window:-1] if math.isfinite(v)]
-            if prev and n >= self.growth_min_norm and n > self.growth_factor * min(prev):
+            # Growth: the norm stays above growth_factor x the median of the records before the rise for
+            # growth_patience records in a row (a single spike from one hard batch is not an explosion).
+            streak = self._growth_streak.get(layer, 0)
+            prev = [v for v in hist[-1 - streak - self.growth_window:-1 - streak] if math.isfinite(v)]
+            base = sorted(prev)[len(prev) // 2] if prev else 0.0
+            if prev and n >= self.growth_min_norm and n > self.growth_factor * base:
+                streak += 1
+            else:
+                streak = 0
+            self._growth_streak[layer] = streak
+            if streak >= self.growth_patience:
                 self._flag("exploding", layer, step, n, "exploding gradients in layer '%s': gradient norm grew "
-                           "from %.3g to %.3g (x%.3g) within %d steps at step %d"
-                           % (layer, min(prev), n, n / max(min(prev), 1e-300), len(prev), step))
+                           "from %.3g to %.3g (x%.3g) and stayed above x%g for %d steps (at step %d)"
+                           % (layer, base, n, n / max(base, 1e-300), self.growth_factor, streak, step))
             self._low_streak[layer] = self._low_streak.get(layer, 0) + 1 if n < self.vanish_threshold else 0
             if self._low_streak[layer] >= self.patience:
                 self._flag("vanishing", layer, step, n, "vanishing gradients in layer '%s': gradient norm %.3g "
