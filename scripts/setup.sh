@@ -17,6 +17,8 @@ apt_packages=(
   ccache
   # auditwheel's tool for repairing the Python wheel to a manylinux tag
   patchelf
+  # headless Chromium renders the training report (tests/python/test_report_chromium.py screenshots it)
+  chromium
 )
 # The Rust binding's tests (cargo test, offline: the crate has no dependencies); a rustup toolchain counts.
 command -v cargo >/dev/null || [[ -x $HOME/.cargo/bin/cargo ]] || apt_packages+=(cargo rustc)

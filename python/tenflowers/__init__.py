@@ -82,3 +82,6 @@ __all__ += ["data", "detect_anomaly", "is_numerical_check_enabled", "numerical_c
 from . import profiler, metrics  # noqa: E402
 
 __all__ += ["profiler", "metrics"]
+# Training diagnostics (gradient flow, progress, the HTML report).
+from . import diagnostics  # noqa: E402
+__all__ += ["diagnostics"]
