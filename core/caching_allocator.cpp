@@ -212,10 +212,8 @@ void HostAllocator::clear_events() {
   state().events.clear();
 }
 
-const char* current_memory_op() { return t_current_op == kUnknownOp ? nullptr : t_current_op; }
+const char* current_memory_op() { return t_op_tag.current_op == kUnknownOp ? nullptr : t_op_tag.current_op; }
 
-MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_current_op) { t_current_op = op; }
-MemoryOpScope::~MemoryOpScope() { t_current_op = prev_; }
 MemoryOpScope::MemoryOpScope(const char* op) : prev_(t_op_tag.current_op) { t_op_tag.current_op = op; }
 MemoryOpScope::~MemoryOpScope() { t_op_tag.current_op = prev_; }
 

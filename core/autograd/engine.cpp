@@ -119,12 +119,11 @@ void execute(const std::vector<Edge>& roots, const std::vector<Tensor>& root_gra
     if (!skip) {
       for (uint32_t i = 0; i < grads.size(); ++i)
         if (!grads[i].defined()) grads[i] = zeros(node->outputs()[i].shape, node->outputs()[i].dtype);
-      if (numerical_check_enabled()) input_grads = apply_checked(*node, grads);
-      else input_grads = node->apply(grads);
       {
         // The op profiler times each backward function as "<op>_backward" (Note [Op profiler]).
         OpProfileScope profile(op_profiler_active() ? op_profiler_backward_name(node->name()) : nullptr, true);
-        input_grads = node->apply(grads);
+        if (numerical_check_enabled()) input_grads = apply_checked(*node, grads);
+        else input_grads = node->apply(grads);
       }
       for (auto& [id, hook] : node->post_hooks()) hook(input_grads, grads);
       // As in PyTorch, create_graph implies retain_graph: the recorded backward still needs the graph.

@@ -72,16 +72,19 @@ from . import cuda  # noqa: E402
 
 __all__ += ["broadcast_shapes", "is_broadcastable", "format_bytes", "summary", "TensorSummary", "result_type",
             "can_cast", "finfo", "iinfo", "set_default_device", "get_default_device", "device_info", "cuda"]
+
 # Data loading and the numerical check mode (issue 9, error classes).
 from . import data  # noqa: E402
 from ._numerical import (detect_anomaly, is_numerical_check_enabled, numerical_check,  # noqa: E402
                          set_numerical_check_enabled)
 
 __all__ += ["data", "detect_anomaly", "is_numerical_check_enabled", "numerical_check", "set_numerical_check_enabled"]
+
 # Training diagnostics (issue 9): the op-level profiler and classification metrics.
 from . import profiler, metrics  # noqa: E402
 
 __all__ += ["profiler", "metrics"]
+
 # Training diagnostics (gradient flow, progress, the HTML report).
 from . import diagnostics  # noqa: E402
 __all__ += ["diagnostics"]
