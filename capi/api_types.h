@@ -151,6 +151,14 @@ typedef enum tfl_anneal_strategy {
 /// reference-counted). Tensors are views of the memory-mapped file where alignment allows.
 typedef struct tfl_safetensors tfl_safetensors;
 
+// --- recurrent layers (capi/nn_rnn.cpp)
+
+/// The nonlinearity of tfl_nn_rnn_create (torch.nn.RNN's nonlinearity argument).
+typedef enum tfl_rnn_nonlinearity {
+  TFL_RNN_TANH = 0, ///< h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
+  TFL_RNN_RELU = 1  ///< h' = relu(W_ih x + b_ih + W_hh h + b_hh)
+} tfl_rnn_nonlinearity;
+
 #ifdef __cplusplus
 }
 #endif

@@ -67,12 +67,15 @@ VALID = {
     "const tfl_safetensors *": "(const tfl_safetensors *)buffer",
     # Devices (capi/device.cpp).
     "tfl_device_type": "TFL_DEVICE_CPU",
+    # Recurrent layers (capi/nn_rnn.cpp).
+    "tfl_rnn_nonlinearity": "TFL_RNN_TANH",
 }
 # Enum arguments that are also tried with an out-of-range value (the message must name the argument).
 BAD_ENUM = {
     "tfl_dtype": "(tfl_dtype)99",
     "tfl_reduction": "(tfl_reduction)99",
     "tfl_anneal_strategy": "(tfl_anneal_strategy)99",
+    "tfl_rnn_nonlinearity": "(tfl_rnn_nonlinearity)99",
 }
 # Out-arrays (TFL_OUT with TFL_ARRAY) get an array of 16 slots instead of the single-value form.
 VALID_ARRAY_OUT = {

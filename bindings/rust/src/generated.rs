@@ -485,6 +485,43 @@ impl AnnealStrategy {
     }
 }
 
+/// The nonlinearity of tfl_nn_rnn_create (torch.nn.RNN's nonlinearity argument).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum RnnNonlinearity {
+    /// h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
+    Tanh = 0,
+    /// h' = relu(W_ih x + b_ih + W_hh h + b_hh)
+    Relu = 1,
+}
+
+impl RnnNonlinearity {
+    /// Every value, in declaration order.
+    pub const ALL: [RnnNonlinearity; 2] = [RnnNonlinearity::Tanh, RnnNonlinearity::Relu];
+    /// The raw value; None for a value unknown to this binding.
+    pub fn from_sys(v: sys::tfl_rnn_nonlinearity) -> Option<Self> {
+        match v.0 {
+            0 => Some(RnnNonlinearity::Tanh),
+            1 => Some(RnnNonlinearity::Relu),
+            _ => None,
+        }
+    }
+    /// The raw value.
+    pub fn to_sys(self) -> sys::tfl_rnn_nonlinearity {
+        sys::tfl_rnn_nonlinearity(match self {
+            RnnNonlinearity::Tanh => 0,
+            RnnNonlinearity::Relu => 1,
+        })
+    }
+    /// The C name of the value.
+    pub fn name(self) -> &'static str {
+        match self {
+            RnnNonlinearity::Tanh => "TFL_RNN_TANH",
+            RnnNonlinearity::Relu => "TFL_RNN_RELU",
+        }
+    }
+}
+
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -4955,6 +4992,67 @@ pub fn nn_tanh_create() -> Result<Module> {
         return Err(e);
     }
     Ok(unsafe { Module::from_out(out_raw, "tfl_nn_tanh_create")? })
+}
+
+/// A GRU layer (torch.nn.GRU): gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),
+/// h_t = (1 - z) * n + z * h_(t-1). Shapes, options and parameter names as for tfl_nn_rnn_create, with
+/// 3 * hidden_size rows per weight and bias (the gates in the order r, z, n).
+#[doc(alias = "tfl_nn_gru_create")]
+pub fn nn_gru_create(input_size: i64, hidden_size: i64, num_layers: i64, bias: bool, batch_first: bool, dropout: f64, bidirectional: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_gru_create(&mut out_raw, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_gru_create")? })
+}
+
+/// An LSTM layer (torch.nn.LSTM without proj_size): gates i, f, g, o; c_t = f * c_(t-1) + i * g,
+/// h_t = o * tanh(c_t). Shapes, options and parameter names as for tfl_nn_rnn_create, with 4 *
+/// hidden_size rows per weight and bias (the gates in the order i, f, g, o). tfl_module_forward takes
+/// {input}, {input, h0} or {input, h0, c0}.
+#[doc(alias = "tfl_nn_lstm_create")]
+pub fn nn_lstm_create(input_size: i64, hidden_size: i64, num_layers: i64, bias: bool, batch_first: bool, dropout: f64, bidirectional: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_lstm_create(&mut out_raw, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_lstm_create")? })
+}
+
+/// An Elman RNN layer (torch.nn.RNN): h_t = act(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh) per layer and
+/// direction. Input (L, N, input_size), or (N, L, input_size) with batch_first, or unbatched
+/// (L, input_size); output (L, N, D * hidden_size) likewise, D = 2 when bidirectional. Run it with
+/// tfl_nn_rnn_forward (output and final state) or tfl_module_forward (output only; inputs {input} or
+/// {input, h0}). Parameters weight_ih_l{k}{_reverse} (hidden_size, in_k), weight_hh_l{k}{_reverse}
+/// (hidden_size, hidden_size), bias_ih_l{k}{_reverse} and bias_hh_l{k}{_reverse} (hidden_size), for each
+/// layer k and direction in that order, in_0 = input_size and in_k = D * hidden_size; all
+/// U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as in PyTorch.
+#[doc(alias = "tfl_nn_rnn_create")]
+pub fn nn_rnn_create(input_size: i64, hidden_size: i64, num_layers: i64, nonlinearity: RnnNonlinearity, bias: bool, batch_first: bool, dropout: f64, bidirectional: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_rnn_create(&mut out_raw, input_size, hidden_size, num_layers, nonlinearity.to_sys(), bias, batch_first, dropout, bidirectional, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_rnn_create")? })
+}
+
+/// Runs a recurrent layer (made by tfl_nn_rnn_create, tfl_nn_lstm_create or tfl_nn_gru_create) and
+/// returns its output and final states, like PyTorch's (output, h_n) / (output, (h_n, c_n)). The
+/// module's hooks do not run (tfl_module_forward runs them, and returns the output only). Inter-layer
+/// dropout acts in training mode only (see tfl_module_train).
+#[doc(alias = "tfl_nn_rnn_forward")]
+pub fn nn_rnn_forward(module: &Module, input: &Tensor, h0: Option<&Tensor>, c0: Option<&Tensor>) -> Result<(Tensor, Tensor, Option<Tensor>)> {
+    let mut out_output_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let mut out_h_n_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let mut out_c_n_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_rnn_forward(&mut out_output_raw, &mut out_h_n_raw, &mut out_c_n_raw, module.raw.as_ptr() as _, input.raw.as_ptr() as _, h0.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, c0.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok((unsafe { Tensor::from_out(out_output_raw, "tfl_nn_rnn_forward")? }, unsafe { Tensor::from_out(out_h_n_raw, "tfl_nn_rnn_forward")? }, unsafe { Tensor::from_raw(out_c_n_raw) }))
 }
 
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total

@@ -121,6 +121,15 @@ pub const TFL_ANNEAL_COS: tfl_anneal_strategy = tfl_anneal_strategy(0);
 /// linear annealing
 pub const TFL_ANNEAL_LINEAR: tfl_anneal_strategy = tfl_anneal_strategy(1);
 
+/// The nonlinearity of tfl_nn_rnn_create (torch.nn.RNN's nonlinearity argument).
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct tfl_rnn_nonlinearity(pub c_int);
+/// h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
+pub const TFL_RNN_TANH: tfl_rnn_nonlinearity = tfl_rnn_nonlinearity(0);
+/// h' = relu(W_ih x + b_ih + W_hh h + b_hh)
+pub const TFL_RNN_RELU: tfl_rnn_nonlinearity = tfl_rnn_nonlinearity(1);
+
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -551,6 +560,29 @@ extern "C" {
     pub fn tfl_module_type_name(out: *mut *const c_char, m: *const tfl_module) -> tfl_status;
     /// Clears the accumulated gradient of every parameter of the module and its descendants.
     pub fn tfl_module_zero_grad(m: *mut tfl_module, set_to_none: bool) -> tfl_status;
+    /// A GRU layer (torch.nn.GRU): gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),
+    /// h_t = (1 - z) * n + z * h_(t-1). Shapes, options and parameter names as for tfl_nn_rnn_create, with
+    /// 3 * hidden_size rows per weight and bias (the gates in the order r, z, n).
+    pub fn tfl_nn_gru_create(out: *mut *mut tfl_module, input_size: i64, hidden_size: i64, num_layers: i64, bias: bool, batch_first: bool, dropout: f64, bidirectional: bool, dtype: tfl_dtype) -> tfl_status;
+    /// An LSTM layer (torch.nn.LSTM without proj_size): gates i, f, g, o; c_t = f * c_(t-1) + i * g,
+    /// h_t = o * tanh(c_t). Shapes, options and parameter names as for tfl_nn_rnn_create, with 4 *
+    /// hidden_size rows per weight and bias (the gates in the order i, f, g, o). tfl_module_forward takes
+    /// {input}, {input, h0} or {input, h0, c0}.
+    pub fn tfl_nn_lstm_create(out: *mut *mut tfl_module, input_size: i64, hidden_size: i64, num_layers: i64, bias: bool, batch_first: bool, dropout: f64, bidirectional: bool, dtype: tfl_dtype) -> tfl_status;
+    /// An Elman RNN layer (torch.nn.RNN): h_t = act(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh) per layer and
+    /// direction. Input (L, N, input_size), or (N, L, input_size) with batch_first, or unbatched
+    /// (L, input_size); output (L, N, D * hidden_size) likewise, D = 2 when bidirectional. Run it with
+    /// tfl_nn_rnn_forward (output and final state) or tfl_module_forward (output only; inputs {input} or
+    /// {input, h0}). Parameters weight_ih_l{k}{_reverse} (hidden_size, in_k), weight_hh_l{k}{_reverse}
+    /// (hidden_size, hidden_size), bias_ih_l{k}{_reverse} and bias_hh_l{k}{_reverse} (hidden_size), for each
+    /// layer k and direction in that order, in_0 = input_size and in_k = D * hidden_size; all
+    /// U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as in PyTorch.
+    pub fn tfl_nn_rnn_create(out: *mut *mut tfl_module, input_size: i64, hidden_size: i64, num_layers: i64, nonlinearity: tfl_rnn_nonlinearity, bias: bool, batch_first: bool, dropout: f64, bidirectional: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a recurrent layer (made by tfl_nn_rnn_create, tfl_nn_lstm_create or tfl_nn_gru_create) and
+    /// returns its output and final states, like PyTorch's (output, h_n) / (output, (h_n, c_n)). The
+    /// module's hooks do not run (tfl_module_forward runs them, and returns the output only). Inter-layer
+    /// dropout acts in training mode only (see tfl_module_train).
+    pub fn tfl_nn_rnn_forward(out_output: *mut *mut tfl_tensor, out_h_n: *mut *mut tfl_tensor, out_c_n: *mut *mut tfl_tensor, module: *mut tfl_module, input: *const tfl_tensor, h0: *const tfl_tensor, c0: *const tfl_tensor) -> tfl_status;
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
     pub fn tfl_tensor_add(out: *mut *mut tfl_tensor, a: *const tfl_tensor, b: *const tfl_tensor) -> tfl_status;
     /// Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add).

@@ -1808,6 +1808,83 @@ def module_zero_grad(m, set_to_none):
         _raise(status)
 
 
+# ---- nn_rnn --------------------------------------------------------------------------------------
+
+
+def nn_gru_create(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype):
+    """A GRU layer (torch.nn.GRU): gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h_t = (1 - z) * n + z * h_(t-1). Shapes, options and parameter names as for tfl_nn_rnn_create, with 3 * hidden_size rows per weight and bias (the gates in the order r, z, n)."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_nn_gru_create(out, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_lstm_create(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype):
+    """An LSTM layer (torch.nn.LSTM without proj_size): gates i, f, g, o; c_t = f * c_(t-1) + i * g, h_t = o * tanh(c_t). Shapes, options and parameter names as for tfl_nn_rnn_create, with 4 * hidden_size rows per weight and bias (the gates in the order i, f, g, o). tfl_module_forward takes {input}, {input, h0} or {input, h0, c0}."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_nn_lstm_create(out, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_rnn_create(input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, dropout, bidirectional, dtype):
+    """An Elman RNN layer (torch.nn.RNN): h_t = act(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh) per layer and direction. Input (L, N, input_size), or (N, L, input_size) with batch_first, or unbatched (L, input_size); output (L, N, D * hidden_size) likewise, D = 2 when bidirectional. Run it with tfl_nn_rnn_forward (output and final state) or tfl_module_forward (output only; inputs {input} or {input, h0}). Parameters weight_ih_l{k}{_reverse} (hidden_size, in_k), weight_hh_l{k}{_reverse} (hidden_size, hidden_size), bias_ih_l{k}{_reverse} and bias_hh_l{k}{_reverse} (hidden_size), for each layer k and direction in that order, in_0 = input_size and in_k = D * hidden_size; all U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as in PyTorch."""
+    try:
+        out = _P10_pop()
+    except IndexError:
+        out = _new(_T10)
+    status = lib.tfl_nn_rnn_create(out, input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, dropout, bidirectional, dtype)
+    if status:
+        _P10_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P10_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_rnn_forward(module, input, h0, c0):
+    """Runs a recurrent layer (made by tfl_nn_rnn_create, tfl_nn_lstm_create or tfl_nn_gru_create) and returns its output and final states, like PyTorch's (output, h_n) / (output, (h_n, c_n)). The module's hooks do not run (tfl_module_forward runs them, and returns the output only). Inter-layer dropout acts in training mode only (see tfl_module_train)."""
+    try:
+        out_output = _P2_pop()
+    except IndexError:
+        out_output = _new(_T2)
+    try:
+        out_h_n = _P2_pop()
+    except IndexError:
+        out_h_n = _new(_T2)
+    try:
+        out_c_n = _P2_pop()
+    except IndexError:
+        out_c_n = _new(_T2)
+    status = lib.tfl_nn_rnn_forward(out_output, out_h_n, out_c_n, module, input, _NULL if h0 is None else h0, _NULL if c0 is None else c0)
+    if status:
+        _P2_push(out_output)
+        _P2_push(out_h_n)
+        _P2_push(out_c_n)
+        _raise(status)
+    v_out_output = out_output[0]
+    v_out_h_n = out_h_n[0]
+    v_out_c_n = out_c_n[0]
+    _P2_push(out_output)
+    _P2_push(out_h_n)
+    _P2_push(out_c_n)
+    return (_gc(v_out_output, _release_tensor) if v_out_output else None, _gc(v_out_h_n, _release_tensor) if v_out_h_n else None, _gc(v_out_c_n, _release_tensor) if v_out_c_n else None)
+
+
 # ---- ops_elementwise -----------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ typedef enum tfl_pad_mode { TFL_PAD_CONSTANT = 0, TFL_PAD_REFLECT = 1 } tfl_pad_
 typedef enum tfl_memory_counter { TFL_MEMORY_LIVE_BYTES = 0, TFL_MEMORY_PEAK_BYTES = 1, TFL_MEMORY_ALLOCATIONS = 2, TFL_MEMORY_FREES = 3, TFL_MEMORY_CACHE_HITS = 4, TFL_MEMORY_CACHE_MISSES = 5, TFL_MEMORY_CACHED_BYTES = 6, TFL_MEMORY_LIMIT_BYTES = 7 } tfl_memory_counter;
 typedef enum tfl_reduction { TFL_REDUCTION_NONE = 0, TFL_REDUCTION_MEAN = 1, TFL_REDUCTION_SUM = 2, TFL_REDUCTION_BATCHMEAN = 3 } tfl_reduction;
 typedef enum tfl_anneal_strategy { TFL_ANNEAL_COS = 0, TFL_ANNEAL_LINEAR = 1 } tfl_anneal_strategy;
+typedef enum tfl_rnn_nonlinearity { TFL_RNN_TANH = 0, TFL_RNN_RELU = 1 } tfl_rnn_nonlinearity;
 typedef struct tfl_module tfl_module;
 typedef struct tfl_optimizer tfl_optimizer;
 typedef struct tfl_safetensors tfl_safetensors;
@@ -154,6 +155,10 @@ tfl_status tfl_module_to_string(char *out, size_t *out_len, size_t capacity, con
 tfl_status tfl_module_train(tfl_module *m, bool training);
 tfl_status tfl_module_type_name(const char **out, const tfl_module *m);
 tfl_status tfl_module_zero_grad(tfl_module *m, bool set_to_none);
+tfl_status tfl_nn_gru_create(tfl_module **out, int64_t input_size, int64_t hidden_size, int64_t num_layers, bool bias, bool batch_first, double dropout, bool bidirectional, tfl_dtype dtype);
+tfl_status tfl_nn_lstm_create(tfl_module **out, int64_t input_size, int64_t hidden_size, int64_t num_layers, bool bias, bool batch_first, double dropout, bool bidirectional, tfl_dtype dtype);
+tfl_status tfl_nn_rnn_create(tfl_module **out, int64_t input_size, int64_t hidden_size, int64_t num_layers, tfl_rnn_nonlinearity nonlinearity, bool bias, bool batch_first, double dropout, bool bidirectional, tfl_dtype dtype);
+tfl_status tfl_nn_rnn_forward(tfl_tensor **out_output, tfl_tensor **out_h_n, tfl_tensor **out_c_n, tfl_module *module, const tfl_tensor *input, const tfl_tensor *h0, const tfl_tensor *c0);
 tfl_status tfl_tensor_add(tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_out(tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_scalar(tfl_tensor **out, const tfl_tensor *t, double scalar);

@@ -98,6 +98,12 @@ enum class AnnealStrategy : std::underlying_type_t<tfl_anneal_strategy> {
   Linear = TFL_ANNEAL_LINEAR
 };
 
+/// The nonlinearity of tfl_nn_rnn_create (torch.nn.RNN's nonlinearity argument).
+enum class RnnNonlinearity : std::underlying_type_t<tfl_rnn_nonlinearity> {
+  Tanh = TFL_RNN_TANH,
+  Relu = TFL_RNN_RELU
+};
+
 // ---- errors ----------------------------------------------------------------------------------------
 
 /// The base of every exception the binding throws: a tfl_status code and the library's message
@@ -2148,6 +2154,59 @@ inline void nn_sequential_append(Module& seq, Module& module) {
   tfl_module* c_out = nullptr;
   check(::tfl_nn_tanh_create(&c_out));
   return Module::adopt(c_out);
+}
+
+/// A GRU layer (torch.nn.GRU): gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),
+/// h_t = (1 - z) * n + z * h_(t-1). Shapes, options and parameter names as for tfl_nn_rnn_create, with
+/// 3 * hidden_size rows per weight and bias (the gates in the order r, z, n).
+/// Wraps tfl_nn_gru_create.
+// tfl_nn_gru_create
+[[nodiscard]] inline Module nn_gru_create(int64_t input_size, int64_t hidden_size, int64_t num_layers, bool bias, bool batch_first, double dropout, bool bidirectional, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_gru_create(&c_out, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// An LSTM layer (torch.nn.LSTM without proj_size): gates i, f, g, o; c_t = f * c_(t-1) + i * g,
+/// h_t = o * tanh(c_t). Shapes, options and parameter names as for tfl_nn_rnn_create, with 4 *
+/// hidden_size rows per weight and bias (the gates in the order i, f, g, o). tfl_module_forward takes
+/// {input}, {input, h0} or {input, h0, c0}.
+/// Wraps tfl_nn_lstm_create.
+// tfl_nn_lstm_create
+[[nodiscard]] inline Module nn_lstm_create(int64_t input_size, int64_t hidden_size, int64_t num_layers, bool bias, bool batch_first, double dropout, bool bidirectional, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_lstm_create(&c_out, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// An Elman RNN layer (torch.nn.RNN): h_t = act(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh) per layer and
+/// direction. Input (L, N, input_size), or (N, L, input_size) with batch_first, or unbatched
+/// (L, input_size); output (L, N, D * hidden_size) likewise, D = 2 when bidirectional. Run it with
+/// tfl_nn_rnn_forward (output and final state) or tfl_module_forward (output only; inputs {input} or
+/// {input, h0}). Parameters weight_ih_l{k}{_reverse} (hidden_size, in_k), weight_hh_l{k}{_reverse}
+/// (hidden_size, hidden_size), bias_ih_l{k}{_reverse} and bias_hh_l{k}{_reverse} (hidden_size), for each
+/// layer k and direction in that order, in_0 = input_size and in_k = D * hidden_size; all
+/// U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as in PyTorch.
+/// Wraps tfl_nn_rnn_create.
+// tfl_nn_rnn_create
+[[nodiscard]] inline Module nn_rnn_create(int64_t input_size, int64_t hidden_size, int64_t num_layers, RnnNonlinearity nonlinearity, bool bias, bool batch_first, double dropout, bool bidirectional, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_rnn_create(&c_out, input_size, hidden_size, num_layers, static_cast<tfl_rnn_nonlinearity>(nonlinearity), bias, batch_first, dropout, bidirectional, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Runs a recurrent layer (made by tfl_nn_rnn_create, tfl_nn_lstm_create or tfl_nn_gru_create) and
+/// returns its output and final states, like PyTorch's (output, h_n) / (output, (h_n, c_n)). The
+/// module's hooks do not run (tfl_module_forward runs them, and returns the output only). Inter-layer
+/// dropout acts in training mode only (see tfl_module_train).
+/// Wraps tfl_nn_rnn_forward.
+// tfl_nn_rnn_forward
+[[nodiscard]] inline std::tuple<Tensor, Tensor, Tensor> nn_rnn_forward(Module& module, const Tensor& input, const std::optional<Tensor>& h0, const std::optional<Tensor>& c0) {
+  tfl_tensor* c_out_output = nullptr;
+  tfl_tensor* c_out_h_n = nullptr;
+  tfl_tensor* c_out_c_n = nullptr;
+  check(::tfl_nn_rnn_forward(&c_out_output, &c_out_h_n, &c_out_c_n, module.borrow(), input.borrow(), h0 ? h0->borrow() : nullptr, c0 ? c0->borrow() : nullptr));
+  return std::tuple<Tensor, Tensor, Tensor>{Tensor::adopt(c_out_output), Tensor::adopt(c_out_h_n), Tensor::adopt(c_out_c_n)};
 }
 
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
