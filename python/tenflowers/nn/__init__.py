@@ -6,6 +6,7 @@ from .module import Module, RemovableHandle, IncompatibleKeys
 from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, CoreModule, Dropout,
                      Embedding, Flatten, GELU, GroupNorm, Identity, LayerNorm, LeakyReLU, Linear, Mamba, MaxPool2d,
                      ModuleList, MultiheadAttention, ReLU, RMSNorm, Sequential, Sigmoid, SiLU, Softmax, Tanh)
+from .rnn import GRU, LSTM, RNN
 from .loss import (BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)
 
@@ -15,3 +16,4 @@ __all__ = ["functional", "utils", "Parameter", "Module", "RemovableHandle", "Inc
            "Embedding", "Flatten", "ReLU", "LeakyReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "Softmax",
            "MultiheadAttention", "Mamba", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss",
            "NLLLoss", "BCEWithLogitsLoss", "KLDivLoss"]
+__all__ += ["RNN", "LSTM", "GRU"]
