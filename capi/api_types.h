@@ -179,6 +179,13 @@ typedef enum tfl_transformer_activation {
   TFL_TRANSFORMER_ACTIVATION_RELU = 0, ///< max(x, 0)
   TFL_TRANSFORMER_ACTIVATION_GELU = 1  ///< x * Phi(x) (exact, erf form)
 } tfl_transformer_activation;
+// --- recurrent layers (capi/nn_rnn.cpp)
+
+/// The nonlinearity of tfl_nn_rnn_create (torch.nn.RNN's nonlinearity argument).
+typedef enum tfl_rnn_nonlinearity {
+  TFL_RNN_TANH = 0, ///< h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
+  TFL_RNN_RELU = 1  ///< h' = relu(W_ih x + b_ih + W_hh h + b_hh)
+} tfl_rnn_nonlinearity;
 
 #ifdef __cplusplus
 }

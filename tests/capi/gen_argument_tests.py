@@ -77,6 +77,8 @@ VALID = {
     "tfl_metric_average": "TFL_AVERAGE_MACRO",
     # Transformer layers (capi/nn_transformer.cpp).
     "tfl_transformer_activation": "TFL_TRANSFORMER_ACTIVATION_RELU",
+    # Recurrent layers (capi/nn_rnn.cpp).
+    "tfl_rnn_nonlinearity": "TFL_RNN_TANH",
 }
 # Enum arguments that are also tried with an out-of-range value (the message must name the argument).
 BAD_ENUM = {
@@ -85,6 +87,7 @@ BAD_ENUM = {
     "tfl_anneal_strategy": "(tfl_anneal_strategy)99",
     "tfl_metric_average": "(tfl_metric_average)99",
     "tfl_transformer_activation": "(tfl_transformer_activation)99",
+    "tfl_rnn_nonlinearity": "(tfl_rnn_nonlinearity)99",
 }
 # Out-arrays (TFL_OUT with TFL_ARRAY) get an array of 16 slots instead of the single-value form.
 VALID_ARRAY_OUT = {

@@ -8,6 +8,7 @@ from .layers import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Con
                      ModuleList, MultiheadAttention, ReLU, RMSNorm, Sequential, Sigmoid, SiLU, Softmax, Tanh)
 from .transformer import (InstanceNorm1d, InstanceNorm2d, TransformerDecoderLayer, TransformerEncoderLayer,
                           generate_square_subsequent_mask)
+from .rnn import GRU, LSTM, RNN
 from .loss import (BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)
 
@@ -29,3 +30,4 @@ from .parameter import is_parameter  # noqa: E402
 __all__ += ["is_parameter"]
 __all__ += ["InstanceNorm1d", "InstanceNorm2d", "TransformerEncoderLayer", "TransformerDecoderLayer",
             "generate_square_subsequent_mask"]
+__all__ += ["RNN", "LSTM", "GRU"]
