@@ -6,6 +6,8 @@ from typing import Any, Iterator, List, Optional, Sequence, Tuple, Union
 from . import _dtype
 from ._dtype import DType, as_dtype
 from ._lib import api, ffi, lib, InvalidArgumentError, OutOfRangeError
+from ._fastpath import TensorBase as _TensorBase
+from . import _fastpath
 
 _new_obj = object.__new__
 _own = api.own_tensor
@@ -50,10 +52,10 @@ def _axes(axis: Any, ndim: int) -> Optional[List[int]]:
     return [operator.index(a) for a in axis]
 
 
-class Tensor:
+class Tensor(_TensorBase):
     """An n-dimensional array on a device, with autograd. Create with tfl.tensor, tfl.zeros, ..."""
 
-    __slots__ = ("_h", "_shape", "_dtype", "__weakref__")
+    __slots__ = ()  # _h, _shape, _dtype and weak references: see _fastpath.TensorBase
     __array_priority__ = 1000  # NumPy defers to our reflected operators
 
     def __init__(self, data: Any = None, dtype: Any = None, requires_grad: bool = False) -> None:
@@ -722,6 +724,11 @@ def _binary_method(c_fn, name: str):
 
 for _name in BINARY:
     setattr(Tensor, _name, _binary_method(getattr(api, "tensor_" + _name), _name))
+
+# The compiled operators, when _fast is built (the Python ones above stay the fallbacks).
+_fastpath.install(Tensor, {n: getattr(Tensor, n) for n in ("__add__", "__sub__", "__mul__", "__truediv__",
+                                                          "__matmul__")},
+                  {n: getattr(Tensor, n) for n in UNARY})
 
 
 def _as_tensor(x: Any, like: Optional[Tensor]) -> Tensor:

@@ -23,10 +23,12 @@ assert where.startswith(sys.prefix), "imported %s, not the installed package" % 
 assert os.path.isfile(os.path.join(where, "libtenflowers.so")), "library not shipped in the package"
 assert os.path.isfile(os.path.join(where, "_lib", "_ffi.py")), "pre-built cffi module missing"
 assert tfl._lib.library_path.startswith(where)
+from tenflowers import _fastpath
+assert _fastpath.FAST is not None and _fastpath.FAST.__file__.startswith(where), "compiled fast path not used"
 r = (tfl.ones((2, 2)) + tfl.tensor([1.0, 2.0])).tolist()
 assert r == [[2.0, 3.0], [2.0, 3.0]], r
 x = tfl.tensor([3.0], requires_grad=True)
 (x * x).sum().backward()
 assert x.grad.tolist() == [6.0]
-print("installed tenflowers", tfl.__version__, "from", where, "ok")
+print("installed tenflowers", tfl.__version__, "from", where, "(compiled fast path) ok")
 PY
