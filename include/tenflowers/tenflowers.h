@@ -136,12 +136,28 @@ typedef enum tfl_anneal_strategy {
   TFL_ANNEAL_LINEAR = 1 /**< linear annealing */
 } tfl_anneal_strategy;
 
+/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+typedef enum tfl_metric_average {
+  TFL_AVERAGE_MACRO = 0, /**< unweighted mean over classes */
+  TFL_AVERAGE_MICRO = 1, /**< from the true/false positive and negative counts summed over classes */
+  TFL_AVERAGE_WEIGHTED = 2 /**< mean over classes weighted by their support (samples per target class) */
+} tfl_metric_average;
+
+/// The feed-forward activation of a transformer layer.
+typedef enum tfl_transformer_activation {
+  TFL_TRANSFORMER_ACTIVATION_RELU = 0, /**< max(x, 0) */
+  TFL_TRANSFORMER_ACTIVATION_GELU = 1 /**< x * Phi(x) (exact, erf form) */
+} tfl_transformer_activation;
+
 /// The nonlinearity of tfl_nn_rnn_create (torch.nn.RNN's nonlinearity argument).
 typedef enum tfl_rnn_nonlinearity {
   TFL_RNN_TANH = 0, /**< h' = tanh(W_ih x + b_ih + W_hh h + b_hh) */
   TFL_RNN_RELU = 1 /**< h' = relu(W_ih x + b_ih + W_hh h + b_hh) */
 } tfl_rnn_nonlinearity;
 
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+typedef struct tfl_dataloader tfl_dataloader;
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
 /// module (e.g. one from a constructor and one from tfl_module_named_child) share it.
@@ -174,6 +190,12 @@ typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements,
                                                   size_t ngrad_input,
                                                   const tfl_tensor* const* grad_output,
                                                   size_t ngrad_output, void* user_data);
+/// The computation of a module made by tfl_module_create_custom, run by tfl_module_forward (between the
+/// module's hooks) with the inputs, borrowed for the duration of the call. Set *out to a new reference
+/// (the library takes it over and releases it); leaving it NULL fails the forward call. A status other
+/// than TFL_OK fails the forward call with that status.
+typedef tfl_status (*tfl_module_forward_fn)(tfl_tensor** out, const tfl_tensor* const* inputs,
+                                            size_t ninputs, void* user_data);
 /// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
 /// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
 /// tensors are borrowed for the duration of the call. To replace the output, set *replacement to a new
@@ -216,9 +238,10 @@ typedef tfl_status (*tfl_tensor_hook_fn)(tfl_tensor** replacement, const tfl_ten
 /// @param retain_graph Keep the graph's saved tensors so that it can be run backward again.
 /// @param create_graph Record this computation, so the results can be differentiated again.
 /// @param unused_as_zeros Give zeros instead of NULL for inputs the outputs do not depend on.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arrays or elements, a too small out_capacity, or an
-///         output that does not require grad; TFL_ERR_SHAPE for a grad_outputs entry of the wrong shape;
-///         any status returned by a gradient hook.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arrays or elements or a too small out_capacity;
+///         TFL_ERR_GRADIENT for an output that does not require grad, an implicit gradient of an output
+///         with several elements, or a freed graph; TFL_ERR_SHAPE for a grad_outputs entry of the wrong
+///         shape; any status returned by a gradient hook.
 TFL_NODISCARD tfl_status tfl_autograd_grad(TFL_OUT TFL_ARRAY(out_capacity) tfl_tensor **out, size_t out_capacity, TFL_ARRAY(noutputs) const tfl_tensor *const *outputs, size_t noutputs, TFL_ARRAY(ninputs) const tfl_tensor *const *inputs, size_t ninputs, TFL_NULLABLE TFL_ARRAY(noutputs) const tfl_tensor *const *grad_outputs, bool retain_graph, bool create_graph, bool unused_as_zeros);
 
 /// Whether ops record their backward on the calling thread (see tfl_grad_set_enabled).
@@ -247,10 +270,12 @@ TFL_NODISCARD tfl_status tfl_hook_remove(int64_t handle);
 /// @param grad_output Gradient with t's shape, or NULL for an implicit 1 (t must have one element).
 /// @param retain_graph Keep the graph's saved tensors so that it can be run backward again.
 /// @param create_graph Record the backward pass itself, for higher-order gradients (implies retain_graph).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t, when t does not require grad, when the graph was
-///         already freed by an earlier backward pass, or when a saved tensor was modified in place;
-///         TFL_ERR_SHAPE when grad_output's shape differs from t's or it is NULL and t has several
-///         elements; any status returned by a gradient hook (the message names the hook).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_GRADIENT when t does not require grad,
+///         when the graph was already freed by an earlier backward pass, when a saved tensor was
+///         modified in place, or when grad_output is NULL and t has several elements; TFL_ERR_SHAPE
+///         when grad_output's shape differs from t's; TFL_ERR_NUMERICAL when the numerical check mode
+///         is on and a backward function produced NaN/Inf; any status returned by a gradient hook (the
+///         message names the hook).
 TFL_NODISCARD tfl_status tfl_tensor_backward(const tfl_tensor *t, TFL_NULLABLE const tfl_tensor *grad_output, bool retain_graph, bool create_graph);
 
 /// A new tensor sharing t's memory but cut from the graph: it does not require grad, and no gradient
@@ -296,7 +321,8 @@ TFL_NODISCARD tfl_status tfl_tensor_is_leaf(TFL_OUT bool *out, const tfl_tensor 
 /// @param t A tensor that requires grad.
 /// @param fn The callback (see tfl_tensor_hook_fn).
 /// @param user_data Passed to fn unchanged.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, t or fn, or when t does not require grad.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, t or fn; TFL_ERR_GRADIENT when t does not
+///         require grad.
 TFL_NODISCARD tfl_status tfl_tensor_register_hook(TFL_OUT int64_t *out, TFL_IN tfl_tensor *t, tfl_tensor_hook_fn fn, TFL_IN TFL_NULLABLE void *user_data);
 
 /// Whether gradients flow to a tensor: a leaf with requires_grad set, or the result of a recorded op.
@@ -308,7 +334,7 @@ TFL_NODISCARD tfl_status tfl_tensor_requires_grad(TFL_OUT bool *out, const tfl_t
 /// Makes backward passes also store the gradient of a non-leaf tensor (read it with tfl_tensor_grad).
 /// Does nothing for leaves, which keep theirs anyway.
 /// @param t A tensor that requires grad.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t or when t does not require grad.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_GRADIENT when t does not require grad.
 TFL_NODISCARD tfl_status tfl_tensor_retain_grad(TFL_IN tfl_tensor *t);
 
 /// Replaces the accumulated gradient of a tensor, or clears it (e.g. between optimizer steps).
@@ -320,7 +346,7 @@ TFL_NODISCARD tfl_status tfl_tensor_set_grad(TFL_IN tfl_tensor *t, TFL_NULLABLE 
 /// Makes a tensor a leaf that accumulates gradients (or stops it from doing so).
 /// @param t A leaf tensor (one not computed by a recorded op).
 /// @param requires_grad Whether backward passes accumulate into t's gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t or when t is not a leaf; TFL_ERR_DTYPE when
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL t; TFL_ERR_GRADIENT when t is not a leaf; TFL_ERR_DTYPE when
 ///         requires_grad is true and t is not floating point.
 TFL_NODISCARD tfl_status tfl_tensor_set_requires_grad(TFL_IN tfl_tensor *t, bool requires_grad);
 
@@ -339,8 +365,9 @@ TFL_NODISCARD tfl_status tfl_safetensors_count(TFL_OUT size_t *out, const tfl_sa
 /// overlapping, duplicate names) is reported, never read past.
 /// @param[out] out New handle; release with tfl_safetensors_release.
 /// @param path File to read.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO (with the file name and the
-///         problem in the message) when the file cannot be read or is malformed or truncated.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO (with the file name) when the
+///         file cannot be opened or read; TFL_ERR_SERIALIZATION (with the file name and the problem) when
+///         it is malformed or truncated (bad header length, JSON, dtype tag or data offsets).
 TFL_NODISCARD tfl_status tfl_safetensors_from_file(TFL_OUT tfl_safetensors **out, const char *path);
 
 /// The metadata value of a key.
@@ -408,6 +435,104 @@ TFL_NODISCARD tfl_status tfl_safetensors_tensor(TFL_OUT tfl_tensor **out, const 
 /// @param name The tensor's name.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a name the file does not hold.
 TFL_NODISCARD tfl_status tfl_safetensors_tensor_by_name(TFL_OUT tfl_tensor **out, const tfl_safetensors *file, const char *name);
+
+/* ---- data -------------------------------------------------------------------------------------- */
+
+/// Reads a NumPy .npy file (format 1.0, 2.0 or 3.0, as numpy.save writes it) into a new contiguous CPU
+/// tensor. Supported dtypes: <f2 <f4 <f8 <i4 <i8 |u1 |b1 (little-endian, C order).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param path File name (UTF-8).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_IO when the file cannot be
+///         opened or read; TFL_ERR_DATA_LOADING for a file that is not a valid .npy file or holds
+///         something this library cannot load (truncated data, a malformed header, big-endian or
+///         structured dtypes, fortran_order True).
+TFL_NODISCARD tfl_status tfl_data_load_npy(TFL_OUT tfl_tensor **out, const char *path);
+
+/// Writes a tensor (any layout) as a NumPy .npy file (format 1.0) that numpy.load reads back.
+/// @param path File name (UTF-8).
+/// @param t The tensor (CPU; any dtype but bfloat16, which NumPy lacks).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for bfloat16;
+///         TFL_ERR_DEVICE for a tensor not on the CPU; TFL_ERR_IO when the file cannot be written.
+TFL_NODISCARD tfl_status tfl_data_save_npy(const char *path, const tfl_tensor *t);
+
+/// Creates a data loader over ntensors tensors whose rows (dimension 0) are the samples, like PyTorch's
+/// DataLoader over a TensorDataset. Each batch holds batch_size samples of every tensor (the last one
+/// fewer, unless drop_last). Without shuffle the batches are views of the tensors, in order; with
+/// shuffle each epoch visits a new permutation determined by seed and the epoch number alone.
+/// @param[out] out New loader; release with tfl_dataloader_release. It holds a reference to each tensor.
+/// @param tensors The dataset tensors, each at least 1-D, all with the same first dimension.
+/// @param ntensors Number of tensors, at least 1.
+/// @param batch_size Samples per batch, at least 1.
+/// @param shuffle Visit the samples in a new random order each epoch.
+/// @param seed Seed of the shuffling (ignored without shuffle).
+/// @param drop_last Drop the last batch when it would be smaller than batch_size.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DATA_LOADING for no tensors,
+///         a 0-d tensor, first dimensions that differ, or batch_size < 1.
+TFL_NODISCARD tfl_status tfl_dataloader_create(TFL_OUT tfl_dataloader **out, TFL_ARRAY(ntensors) const tfl_tensor *const *tensors, size_t ntensors, int64_t batch_size, bool shuffle, uint64_t seed, bool drop_last);
+
+/// The number of batches per epoch (len of the loader): ceil(samples / batch_size), or
+/// floor(samples / batch_size) with drop_last.
+/// @param[out] out Receives the count.
+/// @param loader The loader.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_dataloader_len(TFL_OUT int64_t *out, const tfl_dataloader *loader);
+
+/// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
+/// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
+/// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+/// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+/// size out first.
+/// @param[out] out Receives *out_count new references (release each with tfl_tensor_release); every
+///             entry out[0..capacity) is set to NULL first, and stays NULL on failure. May be NULL
+///             when capacity is 0.
+/// @param[out] out_count Receives the number of tensors written (or, with capacity 0, that the next
+///             batch holds): the number of dataset tensors, or 0 at the end of the epoch.
+/// @param capacity Length of out: 0 (a query), or at least the loader's number of tensors.
+/// @param loader The loader.
+/// @return TFL_OK (also at the end of the epoch); TFL_ERR_INVALID_ARGUMENT for NULL arguments or a
+///         capacity that is neither 0 nor at least the number of tensors.
+TFL_NODISCARD tfl_status tfl_dataloader_next(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) tfl_tensor **out, TFL_OUT size_t *out_count, size_t capacity, TFL_IN tfl_dataloader *loader);
+
+/// The number of samples (the tensors' first dimension).
+/// @param[out] out Receives the count.
+/// @param loader The loader.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_dataloader_num_samples(TFL_OUT int64_t *out, const tfl_dataloader *loader);
+
+/// The number of dataset tensors (the tensors each batch holds).
+/// @param[out] out Receives the count.
+/// @param loader The loader.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_dataloader_num_tensors(TFL_OUT size_t *out, const tfl_dataloader *loader);
+
+/// Drops a reference; the last one frees the loader and its references to the tensors.
+/// @param loader Loader handle, or NULL (ignored).
+void tfl_dataloader_release(TFL_IN TFL_NULLABLE tfl_dataloader *loader);
+
+/// Starts the next epoch (a new permutation when shuffling); the next call of tfl_dataloader_next
+/// returns its first batch.
+/// @param loader The loader.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if loader is NULL.
+TFL_NODISCARD tfl_status tfl_dataloader_reset(TFL_IN tfl_dataloader *loader);
+
+/// Adds a reference to a data loader.
+/// @param loader Loader handle.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if loader is NULL.
+TFL_NODISCARD tfl_status tfl_dataloader_retain(TFL_IN tfl_dataloader *loader);
+
+/// Whether the numerical check mode is on (see tfl_numerical_check_set_enabled).
+/// @param[out] out Receives the flag.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_numerical_check_enabled(TFL_OUT bool *out);
+
+/// Turns the numerical check mode on or off for the whole process. While on, every CPU kernel's
+/// floating output and every gradient a backward function returns is scanned, and NaN or Inf that the
+/// op's inputs did not already hold fails the op with TFL_ERR_NUMERICAL, naming the op (and, during
+/// backward, the op whose gradient was computed), like torch.autograd.detect_anomaly. Off by default;
+/// it slows ops down while on.
+/// @param enabled Whether ops are checked.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_numerical_check_set_enabled(bool enabled);
 
 /* ---- device ------------------------------------------------------------------------------------ */
 
@@ -492,6 +617,39 @@ TFL_NODISCARD tfl_status tfl_cuda_unavailable_reason(TFL_OUT const char **out);
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an unknown device type; TFL_ERR_DEVICE
 /// "CUDA unavailable: <reason>" or for an index out of range; TFL_ERR_OUT_OF_MEMORY.
 TFL_NODISCARD tfl_status tfl_tensor_to_device(TFL_OUT tfl_tensor **out, const tfl_tensor *t, tfl_device_type device_type, int32_t device_index);
+
+/* ---- device_default ---------------------------------------------------------------------------- */
+
+/// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+/// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+/// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+/// @param[out] out_type Receives the device type.
+/// @param[out] out_index Receives the device index.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_default_device_get(TFL_OUT tfl_device_type *out_type, TFL_OUT int32_t *out_index);
+
+/// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+/// exist stay where they are.
+/// @param device_type TFL_DEVICE_CPU or TFL_DEVICE_CUDA.
+/// @param device_index Device index: 0 for the CPU, an existing CUDA device otherwise.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for an unknown device type, a CPU index other than 0 or a
+///         negative index; TFL_ERR_DEVICE "CUDA unavailable: <reason>" when CUDA cannot be used, or for a
+///         CUDA device that does not exist (the default stays unchanged).
+TFL_NODISCARD tfl_status tfl_default_device_set(tfl_device_type device_type, int32_t device_index);
+
+/// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+/// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+/// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+/// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+/// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+/// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+/// capacity = 0 first.
+/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the text in bytes, without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a capacity that is neither 0 nor large
+///         enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_device_info_json(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity);
 
 /* ---- errors ------------------------------------------------------------------------------------ */
 
@@ -729,6 +887,66 @@ TFL_NODISCARD tfl_status tfl_memory_profiler_stop(void);
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if name is NULL.
 TFL_NODISCARD tfl_status tfl_memory_push_module(const char *name);
 
+/* ---- metrics ----------------------------------------------------------------------------------- */
+
+/// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
+/// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
+/// maximum on ties). Labels may have any real dtype but must be integers.
+/// @param[out] out Receives the accuracy in [0, 1].
+/// @param pred Predicted labels or scores.
+/// @param target Target labels.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an empty batch or non-integer labels;
+///         TFL_ERR_SHAPE if pred's shape fits neither form.
+TFL_NODISCARD tfl_status tfl_metrics_accuracy(TFL_OUT double *out, const tfl_tensor *pred, const tfl_tensor *target);
+
+/// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
+/// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param pred Predicted labels or scores.
+/// @param target Target labels.
+/// @param num_classes Number of classes, or -1 for one more than the largest label seen.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or non-integer labels; TFL_ERR_SHAPE if
+///         pred's shape fits neither form; TFL_ERR_INDEX for labels outside [0, num_classes).
+TFL_NODISCARD tfl_status tfl_metrics_confusion_matrix(TFL_OUT tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes);
+
+/// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
+/// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
+/// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param pred Predicted labels or scores (as for tfl_metrics_accuracy).
+/// @param target Target labels.
+/// @param num_classes Number of classes, or -1 for one more than the largest label seen.
+/// @param zero_division The value of a ratio whose denominator is 0: 0, 1 or NaN.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, another zero_division, an empty batch or
+///         non-integer labels; TFL_ERR_SHAPE if pred's shape fits neither form; TFL_ERR_INDEX for labels
+///         outside [0, num_classes).
+TFL_NODISCARD tfl_status tfl_metrics_precision_recall_f1(TFL_OUT tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, double zero_division);
+
+/// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
+/// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
+/// @param[out] precision Receives the averaged precision.
+/// @param[out] recall Receives the averaged recall.
+/// @param[out] f1 Receives the averaged F1.
+/// @param pred Predicted labels or scores (as for tfl_metrics_accuracy).
+/// @param target Target labels.
+/// @param num_classes Number of classes, or -1 for one more than the largest label seen.
+/// @param average How the classes are combined.
+/// @param zero_division The value of a ratio whose denominator is 0: 0, 1 or NaN.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid average, another zero_division, an
+///         empty batch or non-integer labels; TFL_ERR_SHAPE if pred's shape fits neither form;
+///         TFL_ERR_INDEX for labels outside [0, num_classes).
+TFL_NODISCARD tfl_status tfl_metrics_precision_recall_f1_average(TFL_OUT double *precision, TFL_OUT double *recall, TFL_OUT double *f1, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, tfl_metric_average average, double zero_division);
+
+/// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
+/// top_k_accuracy_score; among equal scores the higher class index ranks first).
+/// @param[out] out Receives the top-k accuracy in [0, 1].
+/// @param scores Scores [N, C] (or [C] for one sample).
+/// @param target Target labels [N] in [0, C).
+/// @param k How many of the highest scores count, 1 <= k <= C.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, k outside [1, C], an empty batch or
+///         non-integer labels; TFL_ERR_SHAPE for mismatched shapes; TFL_ERR_INDEX for a target outside [0, C).
+TFL_NODISCARD tfl_status tfl_metrics_top_k_accuracy(TFL_OUT double *out, const tfl_tensor *scores, const tfl_tensor *target, int64_t k);
+
 /* ---- nn_hooks ---------------------------------------------------------------------------------- */
 
 /// Registers a hook that runs during backward passes through later tfl_module_forward calls of this
@@ -773,7 +991,7 @@ TFL_NODISCARD tfl_status tfl_module_register_forward_pre_hook(TFL_OUT int64_t *o
 /// @param[out] out New module; release with tfl_module_release.
 /// @param output_h Output height (>= 1).
 /// @param output_w Output width (>= 1).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or sizes below 1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for sizes below 1.
 TFL_NODISCARD tfl_status tfl_nn_adaptive_avg_pool2d_create(TFL_OUT tfl_module **out, int64_t output_h, int64_t output_w);
 
 /// 2-D average pooling over (N, C, H, W) or (C, H, W) input.
@@ -785,7 +1003,7 @@ TFL_NODISCARD tfl_status tfl_nn_adaptive_avg_pool2d_create(TFL_OUT tfl_module **
 /// @param padding_h Zero rows added above and below (>= 0, at most half the window).
 /// @param padding_w Zero columns added left and right (>= 0, at most half the window).
 /// @param count_include_pad Whether padded zeros count in the divisor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or out-of-range sizes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for out-of-range sizes.
 TFL_NODISCARD tfl_status tfl_nn_avg_pool2d_create(TFL_OUT tfl_module **out, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t padding_h, int64_t padding_w, bool count_include_pad);
 
 /// Batch normalisation over (N, C) or (N, C, L) input, per channel of axis 1. In training mode the
@@ -801,8 +1019,8 @@ TFL_NODISCARD tfl_status tfl_nn_avg_pool2d_create(TFL_OUT tfl_module **out, int6
 /// @param track_running_stats Whether the layer keeps running statistics (otherwise batch statistics
 ///                            are used in eval mode too).
 /// @param dtype Floating dtype of the parameters and running statistics.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range values; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_batch_norm1d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
 
 /// Batch normalisation over (N, C, H, W) input; see tfl_nn_batch_norm1d_create.
@@ -814,8 +1032,8 @@ TFL_NODISCARD tfl_status tfl_nn_batch_norm1d_create(TFL_OUT tfl_module **out, in
 /// @param affine Whether the layer has weight and bias.
 /// @param track_running_stats Whether the layer keeps running statistics.
 /// @param dtype Floating dtype of the parameters and running statistics.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range values; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_batch_norm2d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
 
 /// A 1-D convolution (cross-correlation): input (N, C_in, L) or (C_in, L). Parameters "weight"
@@ -831,8 +1049,8 @@ TFL_NODISCARD tfl_status tfl_nn_batch_norm2d_create(TFL_OUT tfl_module **out, in
 /// @param groups Number of channel groups (>= 1).
 /// @param bias Whether the layer has a bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range sizes;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range sizes; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_conv1d_create(TFL_OUT tfl_module **out, int64_t in_channels, int64_t out_channels, int64_t kernel_size, int64_t stride, int64_t padding, int64_t dilation, int64_t groups, bool bias, tfl_dtype dtype);
 
 /// A 2-D convolution (cross-correlation): input (N, C_in, H, W) or (C_in, H, W). Parameters "weight"
@@ -852,15 +1070,15 @@ TFL_NODISCARD tfl_status tfl_nn_conv1d_create(TFL_OUT tfl_module **out, int64_t 
 /// @param groups Number of channel groups (>= 1).
 /// @param bias Whether the layer has a bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range sizes;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range sizes; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_conv2d_create(TFL_OUT tfl_module **out, int64_t in_channels, int64_t out_channels, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t padding_h, int64_t padding_w, int64_t dilation_h, int64_t dilation_w, int64_t groups, bool bias, tfl_dtype dtype);
 
 /// Dropout: in training mode zeroes each element with probability p (mask from the global generator)
 /// and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only.
 /// @param[out] out New module; release with tfl_module_release.
 /// @param p Probability of zeroing, in [0, 1].
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or p outside [0, 1].
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for p outside [0, 1].
 TFL_NODISCARD tfl_status tfl_nn_dropout_create(TFL_OUT tfl_module **out, double p);
 
 /// Embedding: a lookup table. Input: i32/i64 ids of any shape in [0, num_embeddings); output:
@@ -871,8 +1089,8 @@ TFL_NODISCARD tfl_status tfl_nn_dropout_create(TFL_OUT tfl_module **out, double 
 /// @param padding_idx NULL, or a row (negative counts from the end) that starts at zero and receives no
 ///                    gradient.
 /// @param dtype Floating dtype of the weight.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or negative sizes;
-///         TFL_ERR_INDEX for padding_idx out of range; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         negative sizes or padding_idx out of range; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_embedding_create(TFL_OUT tfl_module **out, int64_t num_embeddings, int64_t embedding_dim, TFL_NULLABLE const int64_t *padding_idx, tfl_dtype dtype);
 
 /// Flatten: merges axes start_dim..end_dim (negative count from the end) into one.
@@ -896,8 +1114,8 @@ TFL_NODISCARD tfl_status tfl_nn_gelu_create(TFL_OUT tfl_module **out, bool appro
 /// @param eps Added to the variance (>= 0), e.g. 1e-5.
 /// @param affine Whether the layer has weight and bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or out-of-range values;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         out-of-range values; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_group_norm_create(TFL_OUT tfl_module **out, int64_t num_groups, int64_t num_channels, double eps, bool affine, tfl_dtype dtype);
 
 /// Layer normalisation over the trailing axes given by normalized_shape (mean and biased variance),
@@ -909,8 +1127,8 @@ TFL_NODISCARD tfl_status tfl_nn_group_norm_create(TFL_OUT tfl_module **out, int6
 /// @param elementwise_affine Whether the layer has weight (and bias).
 /// @param bias Whether the layer has a bias (with elementwise_affine).
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid dtype code, an empty or
-///         non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an invalid dtype code; TFL_ERR_LAYER_CONFIG
+///         for an empty or non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_layer_norm_create(TFL_OUT tfl_module **out, TFL_ARRAY(ndim) const int64_t *normalized_shape, size_t ndim, double eps, bool elementwise_affine, bool bias, tfl_dtype dtype);
 
 /// The LeakyReLU activation module, x for x >= 0 and negative_slope * x otherwise.
@@ -927,8 +1145,8 @@ TFL_NODISCARD tfl_status tfl_nn_leaky_relu_create(TFL_OUT tfl_module **out, doub
 /// @param out_features Size of the last output axis (>= 0).
 /// @param bias Whether the layer has a bias.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or negative sizes;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         negative sizes; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_linear_create(TFL_OUT tfl_module **out, int64_t in_features, int64_t out_features, bool bias, tfl_dtype dtype);
 
 /// A Mamba block (selective state-space layer, Gu & Dao 2023): input (B, L, d_model) -> (B, L, d_model),
@@ -942,8 +1160,8 @@ TFL_NODISCARD tfl_status tfl_nn_linear_create(TFL_OUT tfl_module **out, int64_t 
 /// @param expand Inner width factor, d_inner = expand * d_model (>= 1; 2 in the paper).
 /// @param dt_rank Rank of the step-size projection; <= 0 means ceil(d_model / 16).
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or sizes below 1;
-///         TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         sizes below 1; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_mamba_create(TFL_OUT tfl_module **out, int64_t d_model, int64_t d_state, int64_t d_conv, int64_t expand, int64_t dt_rank, tfl_dtype dtype);
 
 /// 2-D max pooling over (N, C, H, W) or (C, H, W) input; padding counts as -infinity.
@@ -956,7 +1174,7 @@ TFL_NODISCARD tfl_status tfl_nn_mamba_create(TFL_OUT tfl_module **out, int64_t d
 /// @param padding_w Columns added left and right (>= 0, at most half the window).
 /// @param dilation_h Vertical spacing of window elements (>= 1).
 /// @param dilation_w Horizontal spacing of window elements (>= 1).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or out-of-range sizes.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out; TFL_ERR_LAYER_CONFIG for out-of-range sizes.
 TFL_NODISCARD tfl_status tfl_nn_max_pool2d_create(TFL_OUT tfl_module **out, int64_t kernel_h, int64_t kernel_w, int64_t stride_h, int64_t stride_w, int64_t padding_h, int64_t padding_w, int64_t dilation_h, int64_t dilation_w);
 
 /// Multi-head attention (batch first, no dropout): forward takes {x} (self-attention), {query, key,
@@ -970,8 +1188,8 @@ TFL_NODISCARD tfl_status tfl_nn_max_pool2d_create(TFL_OUT tfl_module **out, int6
 /// @param bias Whether the projections have biases.
 /// @param causal Whether query i attends to keys j <= i only.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, an invalid dtype code or sizes that do not
-///         fit; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         sizes that do not fit; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_multi_head_attention_create(TFL_OUT tfl_module **out, int64_t embed_dim, int64_t num_heads, bool bias, bool causal, tfl_dtype dtype);
 
 /// The ReLU activation module, max(x, 0).
@@ -987,8 +1205,8 @@ TFL_NODISCARD tfl_status tfl_nn_relu_create(TFL_OUT tfl_module **out);
 /// @param eps Added to the mean square (>= 0); NULL for the machine epsilon of the input's dtype.
 /// @param elementwise_affine Whether the layer has a weight.
 /// @param dtype Floating dtype of the parameters.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, an invalid dtype code, an empty or
-///         non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an invalid dtype code; TFL_ERR_LAYER_CONFIG
+///         for an empty or non-positive shape or a negative eps; TFL_ERR_DTYPE for a non-floating dtype.
 TFL_NODISCARD tfl_status tfl_nn_rms_norm_create(TFL_OUT tfl_module **out, TFL_ARRAY(ndim) const int64_t *normalized_shape, size_t ndim, TFL_NULLABLE const double *eps, bool elementwise_affine, tfl_dtype dtype);
 
 /// Appends a module to a Sequential container, as the child named by its position ("0", "1", ...).
@@ -1081,9 +1299,9 @@ TFL_NODISCARD tfl_status tfl_module_is_training(TFL_OUT bool *out, const tfl_mod
 /// @param tensors The values, tensors[i] for names[i], each of the module's shape and dtype for that name.
 /// @param n Number of entries.
 /// @param strict Fail when a name is missing or unexpected.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, a name given twice, or (when
-///         strict) missing or unexpected names, all listed in the message; TFL_ERR_SHAPE / TFL_ERR_DTYPE
-///         for a value whose shape / dtype differs from the module's.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements or a name given twice;
+///         TFL_ERR_CHECKPOINT for (when strict) missing or unexpected names, all listed in the message,
+///         or a value whose shape or dtype differs from the module's.
 TFL_NODISCARD tfl_status tfl_module_load_state_dict(TFL_OUT TFL_NULLABLE size_t *out_missing, TFL_OUT TFL_NULLABLE size_t *out_unexpected, TFL_IN tfl_module *m, TFL_ARRAY(n) const char *const *names, TFL_ARRAY(n) const tfl_tensor *const *tensors, size_t n, bool strict);
 
 /// Entry `index` of the buffer listing: its dotted name and the module's buffer (not a copy).
@@ -1190,9 +1408,9 @@ TFL_NODISCARD tfl_status tfl_module_state_dict_entry(TFL_OUT TFL_NULLABLE tfl_te
 /// @param m The module.
 /// @param path File to read.
 /// @param strict Fail when an entry is missing or unexpected.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or (when strict) missing or unexpected
-///         entries; TFL_ERR_IO when the file cannot be read or is malformed; TFL_ERR_SHAPE /
-///         TFL_ERR_DTYPE for an entry whose shape / dtype differs from the module's.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_CHECKPOINT for (when strict)
+///         missing or unexpected entries or an entry whose shape or dtype differs from the module's;
+///         TFL_ERR_SERIALIZATION for a malformed file; TFL_ERR_IO when the file cannot be read.
 TFL_NODISCARD tfl_status tfl_module_state_dict_load(TFL_OUT TFL_NULLABLE size_t *out_missing, TFL_OUT TFL_NULLABLE size_t *out_unexpected, TFL_IN tfl_module *m, const char *path, bool strict);
 
 /// Saves the module's state dict as a safetensors checkpoint (readable by the Python safetensors
@@ -1241,6 +1459,60 @@ TFL_NODISCARD tfl_status tfl_module_type_name(TFL_OUT const char **out, const tf
 ///                    with zeros.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL m.
 TFL_NODISCARD tfl_status tfl_module_zero_grad(TFL_IN tfl_module *m, bool set_to_none);
+
+/* ---- nn_parameter ------------------------------------------------------------------------------ */
+
+/// A new custom module: an empty module (no parameters, buffers or children; add them with
+/// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+/// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param type_name The module's type name (shown by tfl_module_type_name and tfl_module_to_string).
+/// @param fn The forward computation, or NULL for a module that only holds state (forward then fails
+///           with TFL_ERR_NOT_IMPLEMENTED).
+/// @param user_data Passed to fn unchanged; it must stay valid while the module lives.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or type_name, or an empty type_name.
+TFL_NODISCARD tfl_status tfl_module_create_custom(TFL_OUT tfl_module **out, const char *type_name, TFL_NULLABLE tfl_module_forward_fn fn, TFL_IN TFL_NULLABLE void *user_data);
+
+/// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+/// @param m The module.
+/// @param name The name: non-empty, no '.', not yet used by a parameter, buffer or child of m.
+/// @param t The tensor (shared, no copy).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad or taken name.
+TFL_NODISCARD tfl_status tfl_module_register_buffer(TFL_IN tfl_module *m, const char *name, const tfl_tensor *t);
+
+/// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+/// fine). Its parameters are listed as "<name>.<parameter>".
+/// @param m The module.
+/// @param name The name: non-empty, no '.', not yet used by a parameter, buffer or child of m.
+/// @param child The child; neither m itself nor a module that contains m.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad or taken name, or a cycle.
+TFL_NODISCARD tfl_status tfl_module_register_child(TFL_IN tfl_module *m, const char *name, TFL_IN tfl_module *child);
+
+/// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+/// require grad or not; later listings, state dicts and zero_grad include it.
+/// @param m The module.
+/// @param name The name: non-empty, no '.', not yet used by a parameter, buffer or child of m.
+/// @param t A floating leaf tensor.
+/// @param requires_grad Whether the parameter is trainable.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad or taken name, or a t computed
+///         by an op; TFL_ERR_DTYPE for a non-floating t.
+TFL_NODISCARD tfl_status tfl_module_register_parameter(TFL_IN tfl_module *m, const char *name, const tfl_tensor *t, bool requires_grad);
+
+/// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+/// grad when requires_grad is true.
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param data The values (any tensor; the parameter is a detached alias of it).
+/// @param requires_grad Whether the parameter is trainable.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE when requires_grad is true
+///         and data is not floating.
+TFL_NODISCARD tfl_status tfl_parameter_create(TFL_OUT tfl_tensor **out, const tfl_tensor *data, bool requires_grad);
+
+/// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+/// weights are). Views and detached aliases of a parameter are not parameters themselves.
+/// @param[out] out Receives the answer.
+/// @param t The tensor.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments.
+TFL_NODISCARD tfl_status tfl_tensor_is_parameter(TFL_OUT bool *out, const tfl_tensor *t);
 
 /* ---- nn_rnn ------------------------------------------------------------------------------------ */
 
@@ -1326,6 +1598,148 @@ TFL_NODISCARD tfl_status tfl_nn_rnn_create(TFL_OUT tfl_module **out, int64_t inp
 ///         TFL_ERR_DTYPE for an input or state whose dtype is not the parameters'. Nothing is written
 ///         to the outputs on failure.
 TFL_NODISCARD tfl_status tfl_nn_rnn_forward(TFL_OUT tfl_tensor **out_output, TFL_OUT tfl_tensor **out_h_n, TFL_OUT TFL_NULLABLE tfl_tensor **out_c_n, TFL_IN tfl_module *module, const tfl_tensor *input, TFL_NULLABLE const tfl_tensor *h0, TFL_NULLABLE const tfl_tensor *c0);
+
+/* ---- nn_state_space ---------------------------------------------------------------------------- */
+
+/// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+/// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+/// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+/// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+/// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+/// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+/// tfl_nn_state_space_forward for the final state.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param state_size State size (> 0).
+/// @param in_features Input features (> 0).
+/// @param out_features Output features (> 0).
+/// @param feedthrough Whether the layer has the direct term D u_t.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG
+///         for a size <= 0; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_state_space_create(TFL_OUT tfl_module **out, int64_t state_size, int64_t in_features, int64_t out_features, bool feedthrough, tfl_dtype dtype);
+
+/// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+/// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+/// tfl_module_forward for that).
+/// @param[out] out_output New tensor (batch, seq, out_features); release with tfl_tensor_release.
+/// @param[out] out_state New tensor (batch, state_size); release with tfl_tensor_release.
+/// @param m A module made by tfl_nn_state_space_create.
+/// @param u Input (batch, seq, in_features) of the parameters' dtype.
+/// @param x0 Initial state (batch, state_size), or (state_size) shared by the batch; NULL for zeros.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a module of another type;
+///         TFL_ERR_SHAPE / TFL_ERR_DTYPE for inputs of the wrong shape or dtype.
+TFL_NODISCARD tfl_status tfl_nn_state_space_forward(TFL_OUT tfl_tensor **out_output, TFL_OUT tfl_tensor **out_state, TFL_IN tfl_module *m, const tfl_tensor *u, TFL_NULLABLE const tfl_tensor *x0);
+
+/* ---- nn_transformer ---------------------------------------------------------------------------- */
+
+/// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+/// (torch.nn.Transformer.generate_square_subsequent_mask).
+/// @param[out] out New tensor; release with tfl_tensor_release.
+/// @param sz Sequence length (>= 0).
+/// @param dtype Floating dtype of the mask.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out, a negative sz or an invalid dtype code;
+///         TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_generate_square_subsequent_mask(TFL_OUT tfl_tensor **out, int64_t sz, tfl_dtype dtype);
+
+/// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+/// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+/// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+/// when track_running_stats (then training updates them with the batch average of the per-instance
+/// mean / unbiased variance, and eval mode normalises with them).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param num_features Number of channels C (> 0).
+/// @param eps Added to the variance (>= 0), e.g. 1e-5.
+/// @param momentum Weight of the batch in the running statistics, in [0, 1] (e.g. 0.1); NULL for no
+///                 update (PyTorch's momentum=None for instance norm).
+/// @param affine Whether the layer has weight and bias (PyTorch's default: false).
+/// @param track_running_stats Whether the layer keeps running statistics (PyTorch's default: false).
+/// @param dtype Floating dtype of the parameters and running statistics.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         num_features <= 0, a negative eps or momentum outside [0, 1]; TFL_ERR_DTYPE for a non-floating
+///         dtype.
+TFL_NODISCARD tfl_status tfl_nn_instance_norm1d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+
+/// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+/// tfl_nn_instance_norm1d_create.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param num_features Number of channels C (> 0).
+/// @param eps Added to the variance (>= 0), e.g. 1e-5.
+/// @param momentum Weight of the batch in the running statistics, in [0, 1] (e.g. 0.1); NULL for no update.
+/// @param affine Whether the layer has weight and bias.
+/// @param track_running_stats Whether the layer keeps running statistics.
+/// @param dtype Floating dtype of the parameters and running statistics.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype code; TFL_ERR_LAYER_CONFIG for
+///         num_features <= 0, a negative eps or momentum outside [0, 1]; TFL_ERR_DTYPE for a non-floating
+///         dtype.
+TFL_NODISCARD tfl_status tfl_nn_instance_norm2d_create(TFL_OUT tfl_module **out, int64_t num_features, double eps, TFL_NULLABLE const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+
+/// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+/// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+/// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+/// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+/// @param[out] out New module; release with tfl_module_release.
+/// @param d_model Model width E (a positive multiple of nhead).
+/// @param nhead Number of attention heads (>= 1).
+/// @param dim_feedforward Width of the feed-forward block (> 0).
+/// @param dropout Dropout probability in [0, 1).
+/// @param activation The feed-forward activation.
+/// @param layer_norm_eps Added to the LayerNorm variances (>= 0), e.g. 1e-5.
+/// @param batch_first Whether inputs are (batch, len, E) rather than (len, batch, E).
+/// @param norm_first Whether LayerNorm comes before each block (pre-norm) rather than after.
+/// @param bias Whether the Linear and LayerNorm layers have biases.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype or activation code;
+///         TFL_ERR_LAYER_CONFIG for impossible hyperparameters; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_transformer_decoder_layer_create(TFL_OUT tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+
+/// Runs a transformer decoder layer (with its hooks); masks as in
+/// tfl_nn_transformer_encoder_layer_forward.
+/// @param[out] out New tensor of tgt's shape; release with tfl_tensor_release.
+/// @param m A module made by tfl_nn_transformer_decoder_layer_create.
+/// @param tgt (T, batch, E), (batch, T, E) with batch_first, or unbatched (T, E).
+/// @param memory (S, batch, E), (batch, S, E) with batch_first, or unbatched (S, E): the encoder output.
+/// @param tgt_mask NULL, or a self-attention mask (T, T) or (batch * nhead, T, T).
+/// @param memory_mask NULL, or a cross-attention mask (T, S) or (batch * nhead, T, S).
+/// @param tgt_key_padding_mask NULL, or (batch, T): masks whole target keys.
+/// @param memory_key_padding_mask NULL, or (batch, S): masks whole memory keys.
+/// @param tgt_is_causal Whether target i may attend targets j <= i only.
+/// @param memory_is_causal Whether target i may attend memory positions j <= i only.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or when m is another kind of module;
+///         TFL_ERR_SHAPE for shapes that do not fit; TFL_ERR_DTYPE for bad dtypes.
+TFL_NODISCARD tfl_status tfl_nn_transformer_decoder_layer_forward(TFL_OUT tfl_tensor **out, TFL_IN tfl_module *m, const tfl_tensor *tgt, const tfl_tensor *memory, TFL_NULLABLE const tfl_tensor *tgt_mask, TFL_NULLABLE const tfl_tensor *memory_mask, TFL_NULLABLE const tfl_tensor *tgt_key_padding_mask, TFL_NULLABLE const tfl_tensor *memory_key_padding_mask, bool tgt_is_causal, bool memory_is_causal);
+
+/// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+/// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+/// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+/// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+/// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+/// @param[out] out New module; release with tfl_module_release.
+/// @param d_model Model width E (a positive multiple of nhead).
+/// @param nhead Number of attention heads (>= 1).
+/// @param dim_feedforward Width of the feed-forward block (> 0; PyTorch's default 2048).
+/// @param dropout Dropout probability in [0, 1) (attention weights and the three dropout children).
+/// @param activation The feed-forward activation.
+/// @param layer_norm_eps Added to the LayerNorm variances (>= 0), e.g. 1e-5.
+/// @param batch_first Whether inputs are (batch, len, E) rather than (len, batch, E).
+/// @param norm_first Whether LayerNorm comes before each block (pre-norm) rather than after.
+/// @param bias Whether the Linear and LayerNorm layers have biases.
+/// @param dtype Floating dtype of the parameters.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL out or an invalid dtype or activation code;
+///         TFL_ERR_LAYER_CONFIG for impossible hyperparameters; TFL_ERR_DTYPE for a non-floating dtype.
+TFL_NODISCARD tfl_status tfl_nn_transformer_encoder_layer_create(TFL_OUT tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+
+/// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+/// bool mask true means masked out; a float mask is added to the attention scores.
+/// @param[out] out New tensor of src's shape; release with tfl_tensor_release.
+/// @param m A module made by tfl_nn_transformer_encoder_layer_create.
+/// @param src (len, batch, E), (batch, len, E) with batch_first, or unbatched (len, E).
+/// @param src_mask NULL, or an attention mask (len, len) or (batch * nhead, len, len).
+/// @param src_key_padding_mask NULL, or (batch, len) ((len) when unbatched): masks whole keys.
+/// @param is_causal Whether query i may attend keys j <= i only (added to src_mask when given).
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or when m is another kind of module;
+///         TFL_ERR_SHAPE for shapes that do not fit; TFL_ERR_DTYPE for non-floating src or masks that
+///         are neither bool nor floating.
+TFL_NODISCARD tfl_status tfl_nn_transformer_encoder_layer_forward(TFL_OUT tfl_tensor **out, TFL_IN tfl_module *m, const tfl_tensor *src, TFL_NULLABLE const tfl_tensor *src_mask, TFL_NULLABLE const tfl_tensor *src_key_padding_mask, bool is_causal);
 
 /* ---- ops_elementwise --------------------------------------------------------------------------- */
 
@@ -1756,7 +2170,8 @@ TFL_NODISCARD tfl_status tfl_tensor_index_add(TFL_OUT tfl_tensor **out, const tf
 /// @param alpha Scale of src; must be integral for integer dtypes.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a non-integral alpha with integers;
 ///         TFL_ERR_DTYPE for a wrong index or src dtype; TFL_ERR_SHAPE if the shapes do not fit;
-///         TFL_ERR_INDEX for an index or axis out of range.
+///         TFL_ERR_INDEX for an index or axis out of range; TFL_ERR_GRADIENT when t or src takes part in
+///         autograd.
 TFL_NODISCARD tfl_status tfl_tensor_index_add_inplace(TFL_IN tfl_tensor *t, int64_t axis, const tfl_tensor *index, const tfl_tensor *src, double alpha);
 
 /// Slices of t along axis picked by a 1-D index (repeats allowed).
@@ -1803,7 +2218,8 @@ TFL_NODISCARD tfl_status tfl_tensor_scatter_add(TFL_OUT tfl_tensor **out, const 
 /// @param index i32 or i64 tensor of t's rank.
 /// @param src Values to add, with t's dtype and rank.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_DTYPE for a wrong index or src
-///         dtype; TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_INDEX for an index or axis out of range.
+///         dtype; TFL_ERR_SHAPE if the shapes do not fit; TFL_ERR_INDEX for an index or axis out of range;
+///         TFL_ERR_GRADIENT when t or src takes part in autograd (grad mode on and one requires grad).
 TFL_NODISCARD tfl_status tfl_tensor_scatter_add_inplace(TFL_IN tfl_tensor *t, int64_t axis, const tfl_tensor *index, const tfl_tensor *src);
 
 /// Sorts along axis, stably (equal elements keep their order); NaN sorts as larger than every number.
@@ -2019,7 +2435,7 @@ TFL_NODISCARD tfl_status tfl_tensor_any_axes(TFL_OUT tfl_tensor **out, const tfl
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
 /// @param keepdims false: a 0-d result; true: every axis kept with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for an empty t.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP for an empty t.
 TFL_NODISCARD tfl_status tfl_tensor_argmax(TFL_OUT tfl_tensor **out, const tfl_tensor *t, bool keepdims);
 
 /// i64 index of the first maximum along one axis (the first NaN for floats).
@@ -2027,14 +2443,14 @@ TFL_NODISCARD tfl_status tfl_tensor_argmax(TFL_OUT tfl_tensor **out, const tfl_t
 /// @param t Input tensor.
 /// @param axis Axis to reduce; negative counts from the end.
 /// @param keepdims Keep each reduced axis with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_SHAPE if the axis has size 0.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_TENSOR_OP if the axis has size 0.
 TFL_NODISCARD tfl_status tfl_tensor_argmax_axis(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, bool keepdims);
 
 /// i64 row-major flat index of the first minimum of t (the first NaN for floats).
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
 /// @param keepdims false: a 0-d result; true: every axis kept with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE for an empty t.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP for an empty t.
 TFL_NODISCARD tfl_status tfl_tensor_argmin(TFL_OUT tfl_tensor **out, const tfl_tensor *t, bool keepdims);
 
 /// i64 index of the first minimum along one axis (the first NaN for floats).
@@ -2042,7 +2458,7 @@ TFL_NODISCARD tfl_status tfl_tensor_argmin(TFL_OUT tfl_tensor **out, const tfl_t
 /// @param t Input tensor.
 /// @param axis Axis to reduce; negative counts from the end.
 /// @param keepdims Keep each reduced axis with size 1.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_SHAPE if the axis has size 0.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_TENSOR_OP if the axis has size 0.
 TFL_NODISCARD tfl_status tfl_tensor_argmin_axis(TFL_OUT tfl_tensor **out, const tfl_tensor *t, int64_t axis, bool keepdims);
 
 /// Inclusive running product along one axis; same shape as t, dtype as for tfl_tensor_prod.
@@ -2079,7 +2495,7 @@ TFL_NODISCARD tfl_status tfl_tensor_logsumexp_axes(TFL_OUT tfl_tensor **out, con
 /// Maximum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates.
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_NODISCARD tfl_status tfl_tensor_max(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
 
 /// Maximum over the given axes; keeps the dtype; NaN propagates.
@@ -2090,7 +2506,7 @@ TFL_NODISCARD tfl_status tfl_tensor_max(TFL_OUT tfl_tensor **out, const tfl_tens
 /// @param naxes Number of axes.
 /// @param keepdims Keep each reduced axis with size 1.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
-///         axis; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+///         axis; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_NODISCARD tfl_status tfl_tensor_max_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
 
 /// Mean of every element of t as a 0-d tensor; integer and bool inputs give f32; an empty reduction gives NaN.
@@ -2113,7 +2529,7 @@ TFL_NODISCARD tfl_status tfl_tensor_mean_axes(TFL_OUT tfl_tensor **out, const tf
 /// Minimum of every element of t as a 0-d tensor; keeps the dtype; NaN propagates.
 /// @param[out] out New tensor; release with tfl_tensor_release.
 /// @param t Input tensor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_NODISCARD tfl_status tfl_tensor_min(TFL_OUT tfl_tensor **out, const tfl_tensor *t);
 
 /// Minimum over the given axes; keeps the dtype; NaN propagates.
@@ -2124,7 +2540,7 @@ TFL_NODISCARD tfl_status tfl_tensor_min(TFL_OUT tfl_tensor **out, const tfl_tens
 /// @param naxes Number of axes.
 /// @param keepdims Keep each reduced axis with size 1.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_INDEX for an axis out of range; TFL_ERR_INVALID_ARGUMENT for a repeated
-///         axis; TFL_ERR_SHAPE when a reduced extent has size 0; TFL_ERR_DTYPE if t's dtype is not supported.
+///         axis; TFL_ERR_TENSOR_OP when a reduced extent has size 0 (no identity); TFL_ERR_DTYPE if t's dtype is not supported.
 TFL_NODISCARD tfl_status tfl_tensor_min_axes(TFL_OUT tfl_tensor **out, const tfl_tensor *t, TFL_ARRAY(naxes) const int64_t *axes, size_t naxes, bool keepdims);
 
 /// Product of every element of t as a 0-d tensor; bool and integer inputs give i64 (wrapping on overflow); floats keep their dtype.
@@ -2658,8 +3074,8 @@ TFL_NODISCARD tfl_status tfl_tensor_tanh(TFL_OUT tfl_tensor **out, const tfl_ten
 /// @param norm_type p of the p-norm (>= 1), or INFINITY for the largest |g|; 2 is usual.
 /// @param error_if_nonfinite Fail (changing nothing) when the total is NaN or infinite; otherwise the
 ///        gradients are scaled by the NaN factor, like PyTorch.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad norm_type or a non-finite total with
-///         error_if_nonfinite.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for a negative
+///         max_norm or a bad norm_type; TFL_ERR_NUMERICAL for a non-finite total with error_if_nonfinite.
 TFL_NODISCARD tfl_status tfl_clip_grad_norm(TFL_OUT double *out_total_norm, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double max_norm, double norm_type, bool error_if_nonfinite);
 
 /// Clamps every gradient element of params into [-clip_value, clip_value] in place
@@ -2681,8 +3097,8 @@ TFL_NODISCARD tfl_status tfl_clip_grad_value(TFL_ARRAY(nparams) const tfl_tensor
 /// @param weight_decay L2 penalty (>= 0).
 /// @param initial_accumulator_value Starting value of s (>= 0).
 /// @param eps Added to the denominator (>= 0; default 1e-10).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adagrad_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double lr_decay, double weight_decay, double initial_accumulator_value, double eps);
 
 /// Creates an Adam optimizer with PyTorch's rule at step t: g += weight_decay p; m = beta1 m + (1 - beta1) g;
@@ -2697,8 +3113,8 @@ TFL_NODISCARD tfl_status tfl_optim_adagrad_create(TFL_OUT tfl_optimizer **out, T
 /// @param eps Added to the denominator (>= 0; default 1e-8).
 /// @param weight_decay L2 penalty added to the gradient (>= 0).
 /// @param amsgrad Use the maximum of past second moments.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad);
 
 /// Creates an AdamW optimizer: Adam with decoupled weight decay, p *= 1 - lr weight_decay before the
@@ -2712,8 +3128,8 @@ TFL_NODISCARD tfl_status tfl_optim_adam_create(TFL_OUT tfl_optimizer **out, TFL_
 /// @param eps Added to the denominator (>= 0; default 1e-8).
 /// @param weight_decay Decoupled weight decay (>= 0; PyTorch's default is 1e-2).
 /// @param amsgrad Use the maximum of past second moments.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adamw_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad);
 
 /// Creates a Lion optimizer (Chen et al. 2023): p *= 1 - lr weight_decay; p -= lr sign(beta1 m + (1 - beta1) g);
@@ -2725,8 +3141,8 @@ TFL_NODISCARD tfl_status tfl_optim_adamw_create(TFL_OUT tfl_optimizer **out, TFL
 /// @param beta1 Interpolation of the update direction, in [0, 1) (default 0.9).
 /// @param beta2 Decay of the momentum, in [0, 1) (default 0.99).
 /// @param weight_decay Decoupled weight decay (>= 0).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_lion_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double weight_decay);
 
 /// Creates an RMSprop optimizer with PyTorch's rule: g += weight_decay p; s = alpha s + (1 - alpha) g^2;
@@ -2742,8 +3158,8 @@ TFL_NODISCARD tfl_status tfl_optim_lion_create(TFL_OUT tfl_optimizer **out, TFL_
 /// @param weight_decay L2 penalty (>= 0).
 /// @param momentum Momentum factor (>= 0; 0 for none).
 /// @param centered Divide by the estimated standard deviation instead of the RMS.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_rmsprop_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double alpha, double eps, double weight_decay, double momentum, bool centered);
 
 /// Creates an SGD optimizer with PyTorch's rule: d = g + weight_decay p; b = d on the first step, else
@@ -2758,8 +3174,8 @@ TFL_NODISCARD tfl_status tfl_optim_rmsprop_create(TFL_OUT tfl_optimizer **out, T
 /// @param dampening Dampening of the momentum.
 /// @param weight_decay L2 penalty (>= 0).
 /// @param nesterov Nesterov momentum (needs momentum > 0 and dampening 0).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_sgd_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double momentum, double dampening, double weight_decay, bool nesterov);
 
 /// Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1).
@@ -2812,9 +3228,11 @@ TFL_NODISCARD tfl_status tfl_optimizer_set_lr(TFL_IN tfl_optimizer *optimizer, d
 /// changes when the file does not fit.
 /// @param optimizer The optimizer.
 /// @param path File to read.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or missing, unknown or mismatched entries;
-///         TFL_ERR_SHAPE / TFL_ERR_DTYPE for buffers that do not fit the parameters; TFL_ERR_IO when the
-///         file cannot be read or is not a valid safetensors file.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for missing, unknown
+///         or mismatched entries (the state of another optimizer type, or of parameters with other
+///         counts, shapes or dtypes); TFL_ERR_SERIALIZATION for a malformed state (a scalar entry that
+///         does not hold one value) or a file that is not a valid safetensors file; TFL_ERR_IO when the
+///         file cannot be read.
 TFL_NODISCARD tfl_status tfl_optimizer_state_load(TFL_IN tfl_optimizer *optimizer, const char *path);
 
 /// Saves the optimizer's state (hyperparameters, step counts and per-parameter buffers) to a
@@ -2856,8 +3274,8 @@ TFL_NODISCARD tfl_status tfl_optimizer_zero_grad(TFL_IN tfl_optimizer *optimizer
 /// @param amsgrad Use the maximum of past variances.
 /// @param decoupled_weight_decay AdamW-style decay (the reference's weight_decouple, default true);
 ///        false adds weight_decay p to the gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adabelief_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool amsgrad, bool decoupled_weight_decay);
 
 /// Creates an Adadelta optimizer (Zeiler 2012) with PyTorch's rule: g += weight_decay p;
@@ -2870,8 +3288,8 @@ TFL_NODISCARD tfl_status tfl_optim_adabelief_create(TFL_OUT tfl_optimizer **out,
 /// @param rho Decay of the running averages, in [0, 1] (default 0.9).
 /// @param eps Added inside both square roots (>= 0; default 1e-6).
 /// @param weight_decay L2 penalty (>= 0).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_adadelta_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double rho, double eps, double weight_decay);
 
 /// Creates a NAdam optimizer (Dozat 2016) with PyTorch's rule at step t: decoupled: p *= 1 - lr
@@ -2889,8 +3307,8 @@ TFL_NODISCARD tfl_status tfl_optim_adadelta_create(TFL_OUT tfl_optimizer **out, 
 /// @param weight_decay Weight decay (>= 0).
 /// @param momentum_decay psi of the momentum schedule (>= 0; default 4e-3).
 /// @param decoupled_weight_decay AdamW-style decay instead of an L2 term in the gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_nadam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, double momentum_decay, bool decoupled_weight_decay);
 
 /// Creates a RAdam optimizer (Liu et al. 2019) with PyTorch's rule at step t: decoupled: p *= 1 - lr
@@ -2908,9 +3326,61 @@ TFL_NODISCARD tfl_status tfl_optim_nadam_create(TFL_OUT tfl_optimizer **out, TFL
 /// @param eps Added to the denominator (>= 0; default 1e-8).
 /// @param weight_decay Weight decay (>= 0).
 /// @param decoupled_weight_decay AdamW-style decay instead of an L2 term in the gradient.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, repeated parameters or out-of-range
-///         hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_OPTIMIZER for repeated
+///         parameters or out-of-range hyperparameters; TFL_ERR_DTYPE for a non-floating parameter.
 TFL_NODISCARD tfl_status tfl_optim_radam_create(TFL_OUT tfl_optimizer **out, TFL_ARRAY(nparams) const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay);
+
+/* ---- profiler ---------------------------------------------------------------------------------- */
+
+/// Whether the op profiler is running.
+/// @param[out] out Receives true between tfl_profiler_start and tfl_profiler_stop.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT if out is NULL.
+TFL_NODISCARD tfl_status tfl_profiler_enabled(TFL_OUT bool *out);
+
+/// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
+/// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
+/// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
+/// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
+/// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
+/// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
+/// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
+/// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
+/// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
+/// @param[out] out Receives the NUL-terminated JSON; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the JSON in bytes without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @param indent Spaces per nesting level, or -1 for the compact form on one line.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, indent < -1, or a capacity that is neither 0
+///         nor large enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_profiler_report_json(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, int32_t indent);
+
+/// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
+/// runs, its clock restarts now and it keeps running.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_profiler_reset(void);
+
+/// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
+/// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
+/// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
+/// relaxed atomic load for it.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_profiler_start(void);
+
+/// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
+/// Stopping when it is not running does nothing.
+/// @return TFL_OK.
+TFL_NODISCARD tfl_status tfl_profiler_stop(void);
+
+/// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
+/// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
+/// the bottleneck sentence.
+/// @param[out] out Receives the NUL-terminated text; may be NULL when capacity is 0.
+/// @param[out] out_len Receives the length of the text in bytes without the NUL (also when capacity is too small).
+/// @param capacity Size of out in bytes: 0, or at least *out_len + 1.
+/// @param max_rows Most ops (and modules) listed, >= 1; the rest are counted in one line.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, max_rows < 1, or a capacity that is neither 0
+///         nor large enough (nothing is written to out then).
+TFL_NODISCARD tfl_status tfl_profiler_summary(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char *out, TFL_OUT size_t *out_len, size_t capacity, int32_t max_rows);
 
 /* ---- random ------------------------------------------------------------------------------------ */
 
@@ -3056,8 +3526,8 @@ TFL_NODISCARD tfl_status tfl_sched_exponential_create(TFL_OUT tfl_scheduler **ou
 /// @param after A scheduler built over the same optimizer just before this call, or NULL. The warm-up
 ///        takes it over: step only the warm-up from now on (after's handle stays valid and must still
 ///        be released, but stepping it would advance the wrong schedule). A scheduler can be taken over once.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, out-of-range values, or an `after` over
-///         another optimizer or already taken over.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or an `after` over another optimizer or
+///         already taken over; TFL_ERR_OPTIMIZER for out-of-range values.
 TFL_NODISCARD tfl_status tfl_sched_linear_warmup_create(TFL_OUT tfl_scheduler **out, TFL_IN tfl_optimizer *optimizer, int64_t warmup_steps, double start_factor, TFL_IN TFL_NULLABLE tfl_scheduler *after);
 
 /// Creates a one-cycle schedule (torch.optim.lr_scheduler.OneCycleLR): the rate rises from
@@ -3077,8 +3547,8 @@ TFL_NODISCARD tfl_status tfl_sched_linear_warmup_create(TFL_OUT tfl_scheduler **
 /// @param cycle_momentum Cycle momentum / beta1 too (needs an optimizer that has one).
 /// @param base_momentum Lowest momentum (default 0.85).
 /// @param max_momentum Highest momentum (default 0.95).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, out-of-range values, a bad anneal, or
-///         cycle_momentum with an optimizer that has no momentum or beta1.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a bad anneal; TFL_ERR_OPTIMIZER for
+///         out-of-range values or cycle_momentum with an optimizer that has no momentum or beta1.
 TFL_NODISCARD tfl_status tfl_sched_one_cycle_create(TFL_OUT tfl_scheduler **out, TFL_IN tfl_optimizer *optimizer, double max_lr, int64_t total_steps, double pct_start, tfl_anneal_strategy anneal, double div_factor, double final_div_factor, bool three_phase, bool cycle_momentum, double base_momentum, double max_momentum);
 
 /// Creates a step schedule: lr = base * gamma^floor(epoch / step_size) (torch.optim.lr_scheduler.StepLR),
@@ -3115,8 +3585,10 @@ TFL_NODISCARD tfl_status tfl_scheduler_retain(TFL_IN tfl_scheduler *scheduler);
 /// re-applies the schedule there (the optimizer's learning rate changes accordingly).
 /// @param scheduler The scheduler.
 /// @param path File to read.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or missing or unknown entries;
-///         TFL_ERR_SHAPE for entries of the wrong size; TFL_ERR_IO when the file cannot be read or is malformed.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_SERIALIZATION for missing,
+///         unknown or malformed entries or a file that is not a valid safetensors file;
+///         TFL_ERR_OPTIMIZER for base_lrs of another number of parameter groups; TFL_ERR_IO when the
+///         file cannot be read.
 TFL_NODISCARD tfl_status tfl_scheduler_state_load(TFL_IN tfl_scheduler *scheduler, const char *path);
 
 /// Saves the scheduler's position ("last_epoch", "base_lrs") to a safetensors file.
@@ -3156,10 +3628,10 @@ TFL_NODISCARD tfl_status tfl_tape_create(TFL_OUT tfl_tape **out, bool persistent
 /// @param unconnected_zeros Give zeros instead of NULL for sources the target does not depend on.
 /// @param output_gradient Weights of a target with several elements (target's shape), or NULL for an
 ///                        implicit 1 (target must then have one element).
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements, a too small out_capacity, or
-///         a second call on a non-persistent tape; TFL_ERR_SHAPE when output_gradient's shape differs
-///         from target's or it is NULL and target has several elements; any status returned by a
-///         gradient hook.
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or elements or a too small out_capacity;
+///         TFL_ERR_GRADIENT for a second call on a non-persistent tape or a NULL output_gradient with a
+///         target of several elements; TFL_ERR_SHAPE when output_gradient's shape differs from
+///         target's; any status returned by a gradient hook.
 TFL_NODISCARD tfl_status tfl_tape_gradient(TFL_OUT TFL_ARRAY(out_capacity) tfl_tensor **out, size_t out_capacity, TFL_IN tfl_tape *tape, const tfl_tensor *target, TFL_ARRAY(nsources) const tfl_tensor *const *sources, size_t nsources, bool unconnected_zeros, TFL_NULLABLE const tfl_tensor *output_gradient);
 
 /// Drops a reference. The last one stops the tape if it is still recording (when tapes are released
@@ -3182,7 +3654,7 @@ TFL_NODISCARD tfl_status tfl_tape_stop(TFL_IN tfl_tape *tape);
 /// released). Tensors that already require grad need no watching.
 /// @param tape A recording tape.
 /// @param t A floating-point tensor.
-/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments or a stopped tape; TFL_ERR_DTYPE for a
+/// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments; TFL_ERR_GRADIENT for a stopped tape; TFL_ERR_DTYPE for a
 ///         tensor that is not floating point.
 TFL_NODISCARD tfl_status tfl_tape_watch(TFL_IN tfl_tape *tape, const tfl_tensor *t);
 

@@ -11,7 +11,11 @@ def test_hierarchy():
     pairs = [(tfl.InvalidArgumentError, ValueError), (tfl.ShapeError, ValueError), (tfl.DTypeError, TypeError),
              (tfl.DeviceError, RuntimeError), (tfl.OutOfMemoryError, MemoryError), (tfl.OutOfRangeError, IndexError),
              (tfl.UnimplementedError, NotImplementedError), (tfl.IOFailureError, OSError),
-             (tfl.InternalError, RuntimeError)]
+             (tfl.InternalError, RuntimeError), (tfl.GradientError, RuntimeError),
+             (tfl.NumericalError, FloatingPointError), (tfl.TensorOpError, RuntimeError),
+             (tfl.LayerConfigError, ValueError), (tfl.OptimizerError, ValueError),
+             (tfl.SerializationError, ValueError), (tfl.DataLoadingError, OSError),
+             (tfl.CheckpointError, RuntimeError)]
     for cls, builtin in pairs:
         assert issubclass(cls, tfl.TenflowersError) and issubclass(cls, builtin)
         assert tfl.STATUS_ERRORS[cls.status] is cls

@@ -485,6 +485,85 @@ impl AnnealStrategy {
     }
 }
 
+/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum MetricAverage {
+    /// unweighted mean over classes
+    Macro = 0,
+    /// from the true/false positive and negative counts summed over classes
+    Micro = 1,
+    /// mean over classes weighted by their support (samples per target class)
+    Weighted = 2,
+}
+
+impl MetricAverage {
+    /// Every value, in declaration order.
+    pub const ALL: [MetricAverage; 3] = [MetricAverage::Macro, MetricAverage::Micro, MetricAverage::Weighted];
+    /// The raw value; None for a value unknown to this binding.
+    pub fn from_sys(v: sys::tfl_metric_average) -> Option<Self> {
+        match v.0 {
+            0 => Some(MetricAverage::Macro),
+            1 => Some(MetricAverage::Micro),
+            2 => Some(MetricAverage::Weighted),
+            _ => None,
+        }
+    }
+    /// The raw value.
+    pub fn to_sys(self) -> sys::tfl_metric_average {
+        sys::tfl_metric_average(match self {
+            MetricAverage::Macro => 0,
+            MetricAverage::Micro => 1,
+            MetricAverage::Weighted => 2,
+        })
+    }
+    /// The C name of the value.
+    pub fn name(self) -> &'static str {
+        match self {
+            MetricAverage::Macro => "TFL_AVERAGE_MACRO",
+            MetricAverage::Micro => "TFL_AVERAGE_MICRO",
+            MetricAverage::Weighted => "TFL_AVERAGE_WEIGHTED",
+        }
+    }
+}
+
+/// The feed-forward activation of a transformer layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum TransformerActivation {
+    /// max(x, 0)
+    Relu = 0,
+    /// x * Phi(x) (exact, erf form)
+    Gelu = 1,
+}
+
+impl TransformerActivation {
+    /// Every value, in declaration order.
+    pub const ALL: [TransformerActivation; 2] = [TransformerActivation::Relu, TransformerActivation::Gelu];
+    /// The raw value; None for a value unknown to this binding.
+    pub fn from_sys(v: sys::tfl_transformer_activation) -> Option<Self> {
+        match v.0 {
+            0 => Some(TransformerActivation::Relu),
+            1 => Some(TransformerActivation::Gelu),
+            _ => None,
+        }
+    }
+    /// The raw value.
+    pub fn to_sys(self) -> sys::tfl_transformer_activation {
+        sys::tfl_transformer_activation(match self {
+            TransformerActivation::Relu => 0,
+            TransformerActivation::Gelu => 1,
+        })
+    }
+    /// The C name of the value.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransformerActivation::Relu => "TFL_TRANSFORMER_ACTIVATION_RELU",
+            TransformerActivation::Gelu => "TFL_TRANSFORMER_ACTIVATION_GELU",
+        }
+    }
+}
+
 /// The nonlinearity of tfl_nn_rnn_create (torch.nn.RNN's nonlinearity argument).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(i32)]
@@ -519,6 +598,61 @@ impl RnnNonlinearity {
             RnnNonlinearity::Tanh => "TFL_RNN_TANH",
             RnnNonlinearity::Relu => "TFL_RNN_RELU",
         }
+    }
+}
+
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+///
+/// Owns one reference: `Clone` takes another (`tfl_dataloader_retain`), `Drop` gives it back (`tfl_dataloader_release`).
+pub struct Dataloader {
+    pub(crate) raw: NonNull<sys::tfl_dataloader>,
+}
+
+impl Dataloader {
+    /// Takes over one reference to a handle; None for NULL.
+    ///
+    /// # Safety
+    /// `raw` is NULL or a live handle whose reference the caller owns and hands over.
+    pub unsafe fn from_raw(raw: *mut sys::tfl_dataloader) -> Option<Self> {
+        NonNull::new(raw).map(|raw| Dataloader { raw })
+    }
+    unsafe fn from_out(raw: *mut sys::tfl_dataloader, function: &str) -> Result<Self> {
+        Self::from_raw(raw).ok_or_else(|| {
+            Error::new(ErrorKind::Internal, format!("{function} returned TFL_OK without a handle"))
+        })
+    }
+    /// The handle, still owned by `self` (for calls into `sys`).
+    pub fn as_ptr(&self) -> *mut sys::tfl_dataloader {
+        self.raw.as_ptr()
+    }
+    /// Gives up ownership of the reference without releasing it.
+    pub fn into_raw(self) -> *mut sys::tfl_dataloader {
+        ManuallyDrop::new(self).raw.as_ptr()
+    }
+}
+
+impl Clone for Dataloader {
+    #[doc(alias = "tfl_dataloader_retain")]
+    fn clone(&self) -> Self {
+        let status = unsafe { sys::tfl_dataloader_retain(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            panic!("tfl_dataloader_retain failed: {e}");
+        }
+        Dataloader { raw: self.raw }
+    }
+}
+
+impl Drop for Dataloader {
+    #[doc(alias = "tfl_dataloader_release")]
+    fn drop(&mut self) {
+        unsafe { sys::tfl_dataloader_release(self.raw.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Dataloader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Dataloader({:p})", self.raw.as_ptr())
     }
 }
 
@@ -912,6 +1046,49 @@ pub(crate) unsafe extern "C" fn tfl_module_backward_hook_fn_trampoline<F: Fn(&[O
 /// for the failing call to report). Borrowed array entries are retained into owned handles for the
 /// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
 /// lib.rs registers hooks whose closures it owns.
+pub(crate) unsafe extern "C" fn tfl_module_forward_fn_trampoline<F: Fn(&[Option<Tensor>]) -> Result<Option<Tensor>> + 'static>(out: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, user_data: *mut c_void) -> sys::tfl_status {
+    if inputs.is_null() && ninputs != 0 {
+        return ErrorKind::InvalidArgument.to_sys();
+    }
+    let f = &*(user_data as *const F);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let inputs_owned: Vec<Option<Tensor>> = if ninputs == 0 {
+            Vec::new()
+        } else {
+            std::slice::from_raw_parts(inputs, ninputs as usize)
+                .iter()
+                .map(|&r| NonNull::new(r as *mut sys::tfl_tensor).map(|raw| (*ManuallyDrop::new(Tensor { raw })).clone()))
+                .collect()
+        };
+        f(&inputs_owned)
+    }));
+    match result {
+        Ok(Ok(out0)) => {
+            if let Some(h) = out0 {
+                if out.is_null() {
+                    drop(h);
+                } else {
+                    *out = h.into_raw();
+                }
+            }
+            sys::TFL_OK
+        }
+        Ok(Err(e)) => {
+            let kind = e.kind();
+            set_callback_error(e);
+            kind.to_sys()
+        }
+        Err(payload) => {
+            set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_module_forward_fn closure: {}", panic_message(&*payload))));
+            ErrorKind::Internal.to_sys()
+        }
+    }
+}
+
+/// Calls the closure behind `user_data`; a panic or an `Err` becomes a status (the message is kept
+/// for the failing call to report). Borrowed array entries are retained into owned handles for the
+/// call (and released after it); returned handles are handed over with `into_raw`. Crate-visible:
+/// lib.rs registers hooks whose closures it owns.
 pub(crate) unsafe extern "C" fn tfl_module_forward_hook_fn_trampoline<F: Fn(&[Option<Tensor>], &Tensor) -> Result<Option<Tensor>> + 'static>(replacement: *mut *mut sys::tfl_tensor, inputs: *const *const sys::tfl_tensor, ninputs: usize, output: *const sys::tfl_tensor, user_data: *mut c_void) -> sys::tfl_status {
     if inputs.is_null() && ninputs != 0 {
         return ErrorKind::InvalidArgument.to_sys();
@@ -1035,6 +1212,87 @@ pub(crate) unsafe extern "C" fn tfl_tensor_hook_fn_trampoline<F: Fn(&Tensor) -> 
             set_callback_error(Error::new(ErrorKind::Internal, format!("panic in a tfl_tensor_hook_fn closure: {}", panic_message(&*payload))));
             ErrorKind::Internal.to_sys()
         }
+    }
+}
+
+impl Dataloader {
+    /// Creates a data loader over ntensors tensors whose rows (dimension 0) are the samples, like PyTorch's
+    /// DataLoader over a TensorDataset. Each batch holds batch_size samples of every tensor (the last one
+    /// fewer, unless drop_last). Without shuffle the batches are views of the tensors, in order; with
+    /// shuffle each epoch visits a new permutation determined by seed and the epoch number alone.
+    #[doc(alias = "tfl_dataloader_create")]
+    pub fn create(tensors: &[&Tensor], batch_size: i64, shuffle: bool, seed: u64, drop_last: bool) -> Result<Dataloader> {
+        let mut out_raw: *mut sys::tfl_dataloader = ptr::null_mut();
+        let tensors_ptrs = tensors.iter().map(|h| h.raw.as_ptr() as *const sys::tfl_tensor).collect::<Vec<_>>();
+        let ntensors_len = tensors.len();
+        let status = unsafe { sys::tfl_dataloader_create(&mut out_raw, tensors_ptrs.as_ptr(), ntensors_len as _, batch_size, shuffle, seed, drop_last) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Dataloader::from_out(out_raw, "tfl_dataloader_create")? })
+    }
+
+    /// The number of batches per epoch (len of the loader): ceil(samples / batch_size), or
+    /// floor(samples / batch_size) with drop_last.
+    #[doc(alias = "tfl_dataloader_len")]
+    pub fn len(&self) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let status = unsafe { sys::tfl_dataloader_len(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
+    /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
+    /// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+    /// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+    /// size out first.
+    #[doc(alias = "tfl_dataloader_next")]
+    pub fn next(&self) -> Result<Vec<Tensor>> {
+        let mut out_count_val: usize = 0;
+        check(unsafe { sys::tfl_dataloader_next(ptr::null_mut(), &mut out_count_val, 0, self.raw.as_ptr()) })?;
+        let mut out_buf: Vec<*mut sys::tfl_tensor> = vec![ptr::null_mut(); out_count_val];
+        let status = unsafe { sys::tfl_dataloader_next(out_buf.as_mut_ptr(), &mut out_count_val, out_buf.len() as _, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        let out_owned: Vec<Option<Tensor>> = out_buf.into_iter().map(|r| unsafe { Tensor::from_raw(r) }).collect();
+        Ok(out_owned.into_iter().take(out_count_val).map(|o| o.ok_or_else(|| Error::new(ErrorKind::Internal, "tfl_dataloader_next returned fewer handles than it counted"))).collect::<Result<Vec<Tensor>>>()?)
+    }
+
+    /// The number of samples (the tensors' first dimension).
+    #[doc(alias = "tfl_dataloader_num_samples")]
+    pub fn num_samples(&self) -> Result<i64> {
+        let mut out_val: i64 = Default::default();
+        let status = unsafe { sys::tfl_dataloader_num_samples(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// The number of dataset tensors (the tensors each batch holds).
+    #[doc(alias = "tfl_dataloader_num_tensors")]
+    pub fn num_tensors(&self) -> Result<usize> {
+        let mut out_val: usize = Default::default();
+        let status = unsafe { sys::tfl_dataloader_num_tensors(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
+    }
+
+    /// Starts the next epoch (a new permutation when shuffling); the next call of tfl_dataloader_next
+    /// returns its first batch.
+    #[doc(alias = "tfl_dataloader_reset")]
+    pub fn reset(&self) -> Result<()> {
+        let status = unsafe { sys::tfl_dataloader_reset(self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
     }
 }
 
@@ -1382,6 +1640,58 @@ impl Module {
     #[doc(alias = "tfl_module_zero_grad")]
     pub fn zero_grad(&self, set_to_none: bool) -> Result<()> {
         let status = unsafe { sys::tfl_module_zero_grad(self.raw.as_ptr(), set_to_none) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// A new custom module: an empty module (no parameters, buffers or children; add them with
+    /// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+    /// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+    ///
+    /// # Safety
+    /// Raw pointers are passed through unchecked: they must satisfy the C documentation.
+    #[doc(alias = "tfl_module_create_custom")]
+    pub unsafe fn create_custom(type_name: &str, r#fn: sys::tfl_module_forward_fn, user_data: *mut c_void) -> Result<Module> {
+        let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+        let type_name_c = { let s = type_name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_create_custom: argument 'type_name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_create_custom(&mut out_raw, type_name_c.as_ptr(), r#fn, user_data) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(unsafe { Module::from_out(out_raw, "tfl_module_create_custom")? })
+    }
+
+    /// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+    #[doc(alias = "tfl_module_register_buffer")]
+    pub fn register_buffer(&self, name: &str, t: &Tensor) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_register_buffer: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_register_buffer(self.raw.as_ptr(), name_c.as_ptr(), t.raw.as_ptr() as _) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+    /// fine). Its parameters are listed as "<name>.<parameter>".
+    #[doc(alias = "tfl_module_register_child")]
+    pub fn register_child(&self, name: &str, child: &Module) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_register_child: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_register_child(self.raw.as_ptr(), name_c.as_ptr(), child.raw.as_ptr() as _) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+    /// require grad or not; later listings, state dicts and zero_grad include it.
+    #[doc(alias = "tfl_module_register_parameter")]
+    pub fn register_parameter(&self, name: &str, t: &Tensor, requires_grad: bool) -> Result<()> {
+        let name_c = { let s = name; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_module_register_parameter: argument 'name' contains a NUL byte"))? };
+        let status = unsafe { sys::tfl_module_register_parameter(self.raw.as_ptr(), name_c.as_ptr(), t.raw.as_ptr() as _, requires_grad) };
         if let Err(e) = check(status) {
             return Err(e);
         }
@@ -1884,6 +2194,18 @@ impl Tensor {
             return Err(e);
         }
         Ok(unsafe { Tensor::from_out(out_raw, "tfl_tensor_to_device")? })
+    }
+
+    /// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+    /// weights are). Views and detached aliases of a parameter are not parameters themselves.
+    #[doc(alias = "tfl_tensor_is_parameter")]
+    pub fn is_parameter(&self) -> Result<bool> {
+        let mut out_val: bool = false;
+        let status = unsafe { sys::tfl_tensor_is_parameter(&mut out_val, self.raw.as_ptr()) };
+        if let Err(e) = check(status) {
+            return Err(e);
+        }
+        Ok(out_val)
     }
 
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
@@ -4241,6 +4563,55 @@ pub fn hook_remove(handle: i64) -> Result<()> {
     Ok(())
 }
 
+/// Reads a NumPy .npy file (format 1.0, 2.0 or 3.0, as numpy.save writes it) into a new contiguous CPU
+/// tensor. Supported dtypes: <f2 <f4 <f8 <i4 <i8 |u1 |b1 (little-endian, C order).
+#[doc(alias = "tfl_data_load_npy")]
+pub fn data_load_npy(path: &str) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_data_load_npy: argument 'path' contains a NUL byte"))? };
+    let status = unsafe { sys::tfl_data_load_npy(&mut out_raw, path_c.as_ptr()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_data_load_npy")? })
+}
+
+/// Writes a tensor (any layout) as a NumPy .npy file (format 1.0) that numpy.load reads back.
+#[doc(alias = "tfl_data_save_npy")]
+pub fn data_save_npy(path: &str, t: &Tensor) -> Result<()> {
+    let path_c = { let s = path; CString::new(s).map_err(|_| Error::new(ErrorKind::InvalidArgument, "tfl_data_save_npy: argument 'path' contains a NUL byte"))? };
+    let status = unsafe { sys::tfl_data_save_npy(path_c.as_ptr(), t.raw.as_ptr() as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Whether the numerical check mode is on (see tfl_numerical_check_set_enabled).
+#[doc(alias = "tfl_numerical_check_enabled")]
+pub fn numerical_check_enabled() -> Result<bool> {
+    let mut out_val: bool = false;
+    let status = unsafe { sys::tfl_numerical_check_enabled(&mut out_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// Turns the numerical check mode on or off for the whole process. While on, every CPU kernel's
+/// floating output and every gradient a backward function returns is scanned, and NaN or Inf that the
+/// op's inputs did not already hold fails the op with TFL_ERR_NUMERICAL, naming the op (and, during
+/// backward, the op whose gradient was computed), like torch.autograd.detect_anomaly. Off by default;
+/// it slows ops down while on.
+#[doc(alias = "tfl_numerical_check_set_enabled")]
+pub fn numerical_check_set_enabled(enabled: bool) -> Result<()> {
+    let status = unsafe { sys::tfl_numerical_check_set_enabled(enabled) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
 /// machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why).
 #[doc(alias = "tfl_cuda_device_count")]
@@ -4354,6 +4725,50 @@ pub fn cuda_unavailable_reason() -> Result<String> {
         return Err(e);
     }
     Ok(unsafe { string_from(out_val) })
+}
+
+/// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+/// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+/// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+#[doc(alias = "tfl_default_device_get")]
+pub fn default_device_get() -> Result<(DeviceType, i32)> {
+    let mut out_type_val: sys::tfl_device_type = Default::default();
+    let mut out_index_val: i32 = Default::default();
+    let status = unsafe { sys::tfl_default_device_get(&mut out_type_val, &mut out_index_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok((DeviceType::from_sys(out_type_val).ok_or_else(|| Error::new(ErrorKind::Internal, format!("tfl_default_device_get: unknown tfl_device_type value {}", out_type_val.0)))?, out_index_val))
+}
+
+/// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+/// exist stay where they are.
+#[doc(alias = "tfl_default_device_set")]
+pub fn default_device_set(device_type: DeviceType, device_index: i32) -> Result<()> {
+    let status = unsafe { sys::tfl_default_device_set(device_type.to_sys(), device_index) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+/// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+/// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+/// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+/// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+/// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+/// capacity = 0 first.
+#[doc(alias = "tfl_device_info_json")]
+pub fn device_info_json() -> Result<String> {
+    let mut out_len_val: usize = 0;
+    check(unsafe { sys::tfl_device_info_json(ptr::null_mut(), &mut out_len_val, 0) })?;
+    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+    let status = unsafe { sys::tfl_device_info_json(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
 }
 
 /// Message of the calling thread's most recent failure.
@@ -4689,6 +5104,70 @@ pub fn memory_push_module(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
+/// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
+/// maximum on ties). Labels may have any real dtype but must be integers.
+#[doc(alias = "tfl_metrics_accuracy")]
+pub fn metrics_accuracy(pred: &Tensor, target: &Tensor) -> Result<f64> {
+    let mut out_val: f64 = Default::default();
+    let status = unsafe { sys::tfl_metrics_accuracy(&mut out_val, pred.raw.as_ptr() as _, target.raw.as_ptr() as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
+/// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
+#[doc(alias = "tfl_metrics_confusion_matrix")]
+pub fn metrics_confusion_matrix(pred: &Tensor, target: &Tensor, num_classes: i64) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_metrics_confusion_matrix(&mut out_raw, pred.raw.as_ptr() as _, target.raw.as_ptr() as _, num_classes) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_metrics_confusion_matrix")? })
+}
+
+/// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
+/// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
+/// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
+#[doc(alias = "tfl_metrics_precision_recall_f1")]
+pub fn metrics_precision_recall_f1(pred: &Tensor, target: &Tensor, num_classes: i64, zero_division: f64) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_metrics_precision_recall_f1(&mut out_raw, pred.raw.as_ptr() as _, target.raw.as_ptr() as _, num_classes, zero_division) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_metrics_precision_recall_f1")? })
+}
+
+/// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
+/// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
+#[doc(alias = "tfl_metrics_precision_recall_f1_average")]
+pub fn metrics_precision_recall_f1_average(pred: &Tensor, target: &Tensor, num_classes: i64, average: MetricAverage, zero_division: f64) -> Result<(f64, f64, f64)> {
+    let mut precision_val: f64 = Default::default();
+    let mut recall_val: f64 = Default::default();
+    let mut f1_val: f64 = Default::default();
+    let status = unsafe { sys::tfl_metrics_precision_recall_f1_average(&mut precision_val, &mut recall_val, &mut f1_val, pred.raw.as_ptr() as _, target.raw.as_ptr() as _, num_classes, average.to_sys(), zero_division) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok((precision_val, recall_val, f1_val))
+}
+
+/// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
+/// top_k_accuracy_score; among equal scores the higher class index ranks first).
+#[doc(alias = "tfl_metrics_top_k_accuracy")]
+pub fn metrics_top_k_accuracy(scores: &Tensor, target: &Tensor, k: i64) -> Result<f64> {
+    let mut out_val: f64 = Default::default();
+    let status = unsafe { sys::tfl_metrics_top_k_accuracy(&mut out_val, scores.raw.as_ptr() as _, target.raw.as_ptr() as _, k) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
 /// 2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging
 /// windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does.
 #[doc(alias = "tfl_nn_adaptive_avg_pool2d_create")]
@@ -4994,6 +5473,18 @@ pub fn nn_tanh_create() -> Result<Module> {
     Ok(unsafe { Module::from_out(out_raw, "tfl_nn_tanh_create")? })
 }
 
+/// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+/// grad when requires_grad is true.
+#[doc(alias = "tfl_parameter_create")]
+pub fn parameter_create(data: &Tensor, requires_grad: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_parameter_create(&mut out_raw, data.raw.as_ptr() as _, requires_grad) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_parameter_create")? })
+}
+
 /// A GRU layer (torch.nn.GRU): gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),
 /// h_t = (1 - z) * n + z * h_(t-1). Shapes, options and parameter names as for tfl_nn_rnn_create, with
 /// 3 * hidden_size rows per weight and bias (the gates in the order r, z, n).
@@ -5053,6 +5544,131 @@ pub fn nn_rnn_forward(module: &Module, input: &Tensor, h0: Option<&Tensor>, c0: 
         return Err(e);
     }
     Ok((unsafe { Tensor::from_out(out_output_raw, "tfl_nn_rnn_forward")? }, unsafe { Tensor::from_out(out_h_n_raw, "tfl_nn_rnn_forward")? }, unsafe { Tensor::from_raw(out_c_n_raw) }))
+}
+
+/// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+/// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+/// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+/// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+/// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+/// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+/// tfl_nn_state_space_forward for the final state.
+#[doc(alias = "tfl_nn_state_space_create")]
+pub fn nn_state_space_create(state_size: i64, in_features: i64, out_features: i64, feedthrough: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_state_space_create(&mut out_raw, state_size, in_features, out_features, feedthrough, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_state_space_create")? })
+}
+
+/// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+/// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+/// tfl_module_forward for that).
+#[doc(alias = "tfl_nn_state_space_forward")]
+pub fn nn_state_space_forward(m: &Module, u: &Tensor, x0: Option<&Tensor>) -> Result<(Tensor, Tensor)> {
+    let mut out_output_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let mut out_state_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_state_space_forward(&mut out_output_raw, &mut out_state_raw, m.raw.as_ptr() as _, u.raw.as_ptr() as _, x0.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok((unsafe { Tensor::from_out(out_output_raw, "tfl_nn_state_space_forward")? }, unsafe { Tensor::from_out(out_state_raw, "tfl_nn_state_space_forward")? }))
+}
+
+/// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+/// (torch.nn.Transformer.generate_square_subsequent_mask).
+#[doc(alias = "tfl_nn_generate_square_subsequent_mask")]
+pub fn nn_generate_square_subsequent_mask(sz: i64, dtype: Dtype) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_generate_square_subsequent_mask(&mut out_raw, sz, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_nn_generate_square_subsequent_mask")? })
+}
+
+/// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+/// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+/// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+/// when track_running_stats (then training updates them with the batch average of the per-instance
+/// mean / unbiased variance, and eval mode normalises with them).
+#[doc(alias = "tfl_nn_instance_norm1d_create")]
+pub fn nn_instance_norm1d_create(num_features: i64, eps: f64, momentum: Option<f64>, affine: bool, track_running_stats: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let momentum_opt: Option<f64> = momentum;
+    let status = unsafe { sys::tfl_nn_instance_norm1d_create(&mut out_raw, num_features, eps, momentum_opt.as_ref().map_or(ptr::null(), |v| v as *const f64), affine, track_running_stats, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_instance_norm1d_create")? })
+}
+
+/// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+/// tfl_nn_instance_norm1d_create.
+#[doc(alias = "tfl_nn_instance_norm2d_create")]
+pub fn nn_instance_norm2d_create(num_features: i64, eps: f64, momentum: Option<f64>, affine: bool, track_running_stats: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let momentum_opt: Option<f64> = momentum;
+    let status = unsafe { sys::tfl_nn_instance_norm2d_create(&mut out_raw, num_features, eps, momentum_opt.as_ref().map_or(ptr::null(), |v| v as *const f64), affine, track_running_stats, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_instance_norm2d_create")? })
+}
+
+/// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+/// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+/// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+/// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+#[doc(alias = "tfl_nn_transformer_decoder_layer_create")]
+pub fn nn_transformer_decoder_layer_create(d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: TransformerActivation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_decoder_layer_create(&mut out_raw, d_model, nhead, dim_feedforward, dropout, activation.to_sys(), layer_norm_eps, batch_first, norm_first, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_transformer_decoder_layer_create")? })
+}
+
+/// Runs a transformer decoder layer (with its hooks); masks as in
+/// tfl_nn_transformer_encoder_layer_forward.
+#[doc(alias = "tfl_nn_transformer_decoder_layer_forward")]
+pub fn nn_transformer_decoder_layer_forward(m: &Module, tgt: &Tensor, memory: &Tensor, tgt_mask: Option<&Tensor>, memory_mask: Option<&Tensor>, tgt_key_padding_mask: Option<&Tensor>, memory_key_padding_mask: Option<&Tensor>, tgt_is_causal: bool, memory_is_causal: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_decoder_layer_forward(&mut out_raw, m.raw.as_ptr() as _, tgt.raw.as_ptr() as _, memory.raw.as_ptr() as _, tgt_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, memory_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, tgt_key_padding_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, memory_key_padding_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, tgt_is_causal, memory_is_causal) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_nn_transformer_decoder_layer_forward")? })
+}
+
+/// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+/// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+/// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+/// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+/// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+#[doc(alias = "tfl_nn_transformer_encoder_layer_create")]
+pub fn nn_transformer_encoder_layer_create(d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: TransformerActivation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: Dtype) -> Result<Module> {
+    let mut out_raw: *mut sys::tfl_module = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_encoder_layer_create(&mut out_raw, d_model, nhead, dim_feedforward, dropout, activation.to_sys(), layer_norm_eps, batch_first, norm_first, bias, dtype.to_sys()) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Module::from_out(out_raw, "tfl_nn_transformer_encoder_layer_create")? })
+}
+
+/// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+/// bool mask true means masked out; a float mask is added to the attention scores.
+#[doc(alias = "tfl_nn_transformer_encoder_layer_forward")]
+pub fn nn_transformer_encoder_layer_forward(m: &Module, src: &Tensor, src_mask: Option<&Tensor>, src_key_padding_mask: Option<&Tensor>, is_causal: bool) -> Result<Tensor> {
+    let mut out_raw: *mut sys::tfl_tensor = ptr::null_mut();
+    let status = unsafe { sys::tfl_nn_transformer_encoder_layer_forward(&mut out_raw, m.raw.as_ptr() as _, src.raw.as_ptr() as _, src_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, src_key_padding_mask.map_or(ptr::null_mut(), |h| h.raw.as_ptr()) as _, is_causal) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(unsafe { Tensor::from_out(out_raw, "tfl_nn_transformer_encoder_layer_forward")? })
 }
 
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
@@ -5237,6 +5853,88 @@ pub fn optim_radam_create(params: &[&Tensor], lr: f64, beta1: f64, beta2: f64, e
         return Err(e);
     }
     Ok(unsafe { Optimizer::from_out(out_raw, "tfl_optim_radam_create")? })
+}
+
+/// Whether the op profiler is running.
+#[doc(alias = "tfl_profiler_enabled")]
+pub fn profiler_enabled() -> Result<bool> {
+    let mut out_val: bool = false;
+    let status = unsafe { sys::tfl_profiler_enabled(&mut out_val) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(out_val)
+}
+
+/// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
+/// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
+/// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
+/// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
+/// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
+/// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
+/// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
+/// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
+/// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
+#[doc(alias = "tfl_profiler_report_json")]
+pub fn profiler_report_json(indent: i32) -> Result<String> {
+    let mut out_len_val: usize = 0;
+    check(unsafe { sys::tfl_profiler_report_json(ptr::null_mut(), &mut out_len_val, 0, indent) })?;
+    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+    let status = unsafe { sys::tfl_profiler_report_json(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _, indent) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
+}
+
+/// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
+/// runs, its clock restarts now and it keeps running.
+#[doc(alias = "tfl_profiler_reset")]
+pub fn profiler_reset() -> Result<()> {
+    let status = unsafe { sys::tfl_profiler_reset() };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
+/// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
+/// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
+/// relaxed atomic load for it.
+#[doc(alias = "tfl_profiler_start")]
+pub fn profiler_start() -> Result<()> {
+    let status = unsafe { sys::tfl_profiler_start() };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
+/// Stopping when it is not running does nothing.
+#[doc(alias = "tfl_profiler_stop")]
+pub fn profiler_stop() -> Result<()> {
+    let status = unsafe { sys::tfl_profiler_stop() };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
+/// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
+/// the bottleneck sentence.
+#[doc(alias = "tfl_profiler_summary")]
+pub fn profiler_summary(max_rows: i32) -> Result<String> {
+    let mut out_len_val: usize = 0;
+    check(unsafe { sys::tfl_profiler_summary(ptr::null_mut(), &mut out_len_val, 0, max_rows) })?;
+    let mut out_buf: Vec<c_char> = vec![0; out_len_val + 1];
+    let status = unsafe { sys::tfl_profiler_summary(out_buf.as_mut_ptr(), &mut out_len_val, out_buf.len() as _, max_rows) };
+    if let Err(e) = check(status) {
+        return Err(e);
+    }
+    Ok(String::from_utf8_lossy(&out_buf[..(out_len_val).min(out_buf.len())].iter().map(|&c| c as u8).collect::<Vec<u8>>()).into_owned())
 }
 
 /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.

@@ -121,6 +121,26 @@ pub const TFL_ANNEAL_COS: tfl_anneal_strategy = tfl_anneal_strategy(0);
 /// linear annealing
 pub const TFL_ANNEAL_LINEAR: tfl_anneal_strategy = tfl_anneal_strategy(1);
 
+/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct tfl_metric_average(pub c_int);
+/// unweighted mean over classes
+pub const TFL_AVERAGE_MACRO: tfl_metric_average = tfl_metric_average(0);
+/// from the true/false positive and negative counts summed over classes
+pub const TFL_AVERAGE_MICRO: tfl_metric_average = tfl_metric_average(1);
+/// mean over classes weighted by their support (samples per target class)
+pub const TFL_AVERAGE_WEIGHTED: tfl_metric_average = tfl_metric_average(2);
+
+/// The feed-forward activation of a transformer layer.
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct tfl_transformer_activation(pub c_int);
+/// max(x, 0)
+pub const TFL_TRANSFORMER_ACTIVATION_RELU: tfl_transformer_activation = tfl_transformer_activation(0);
+/// x * Phi(x) (exact, erf form)
+pub const TFL_TRANSFORMER_ACTIVATION_GELU: tfl_transformer_activation = tfl_transformer_activation(1);
+
 /// The nonlinearity of tfl_nn_rnn_create (torch.nn.RNN's nonlinearity argument).
 #[repr(transparent)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -129,6 +149,14 @@ pub struct tfl_rnn_nonlinearity(pub c_int);
 pub const TFL_RNN_TANH: tfl_rnn_nonlinearity = tfl_rnn_nonlinearity(0);
 /// h' = relu(W_ih x + b_ih + W_hh h + b_hh)
 pub const TFL_RNN_RELU: tfl_rnn_nonlinearity = tfl_rnn_nonlinearity(1);
+
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+#[repr(C)]
+pub struct tfl_dataloader {
+    _private: [u8; 0],
+    _marker: core::marker::PhantomData<(*mut u8, core::marker::PhantomPinned)>,
+}
 
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
@@ -188,6 +216,12 @@ pub type tfl_deleter_fn = Option<unsafe extern "C" fn(data: *mut c_void, user_da
 /// takes it over); entries left NULL keep theirs (replacements has ngrad_input entries, all NULL on
 /// entry). A status other than TFL_OK aborts the backward pass, which then fails with that status.
 pub type tfl_module_backward_hook_fn = Option<unsafe extern "C" fn(replacements: *mut *mut tfl_tensor, grad_input: *const *const tfl_tensor, ngrad_input: usize, grad_output: *const *const tfl_tensor, ngrad_output: usize, user_data: *mut c_void) -> tfl_status>;
+
+/// The computation of a module made by tfl_module_create_custom, run by tfl_module_forward (between the
+/// module's hooks) with the inputs, borrowed for the duration of the call. Set *out to a new reference
+/// (the library takes it over and releases it); leaving it NULL fails the forward call. A status other
+/// than TFL_OK fails the forward call with that status.
+pub type tfl_module_forward_fn = Option<unsafe extern "C" fn(out: *mut *mut tfl_tensor, inputs: *const *const tfl_tensor, ninputs: usize, user_data: *mut c_void) -> tfl_status>;
 
 /// A forward hook, registered with tfl_module_register_forward_hook and run by tfl_module_forward after
 /// the module computed `output` from `inputs` (the inputs after any pre-hook replaced them). All
@@ -284,6 +318,44 @@ extern "C" {
     pub fn tfl_safetensors_tensor(out: *mut *mut tfl_tensor, file: *const tfl_safetensors, index: usize) -> tfl_status;
     /// The tensor with the given name.
     pub fn tfl_safetensors_tensor_by_name(out: *mut *mut tfl_tensor, file: *const tfl_safetensors, name: *const c_char) -> tfl_status;
+    /// Reads a NumPy .npy file (format 1.0, 2.0 or 3.0, as numpy.save writes it) into a new contiguous CPU
+    /// tensor. Supported dtypes: <f2 <f4 <f8 <i4 <i8 |u1 |b1 (little-endian, C order).
+    pub fn tfl_data_load_npy(out: *mut *mut tfl_tensor, path: *const c_char) -> tfl_status;
+    /// Writes a tensor (any layout) as a NumPy .npy file (format 1.0) that numpy.load reads back.
+    pub fn tfl_data_save_npy(path: *const c_char, t: *const tfl_tensor) -> tfl_status;
+    /// Creates a data loader over ntensors tensors whose rows (dimension 0) are the samples, like PyTorch's
+    /// DataLoader over a TensorDataset. Each batch holds batch_size samples of every tensor (the last one
+    /// fewer, unless drop_last). Without shuffle the batches are views of the tensors, in order; with
+    /// shuffle each epoch visits a new permutation determined by seed and the epoch number alone.
+    pub fn tfl_dataloader_create(out: *mut *mut tfl_dataloader, tensors: *const *const tfl_tensor, ntensors: usize, batch_size: i64, shuffle: bool, seed: u64, drop_last: bool) -> tfl_status;
+    /// The number of batches per epoch (len of the loader): ceil(samples / batch_size), or
+    /// floor(samples / batch_size) with drop_last.
+    pub fn tfl_dataloader_len(out: *mut i64, loader: *const tfl_dataloader) -> tfl_status;
+    /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
+    /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
+    /// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+    /// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+    /// size out first.
+    pub fn tfl_dataloader_next(out: *mut *mut tfl_tensor, out_count: *mut usize, capacity: usize, loader: *mut tfl_dataloader) -> tfl_status;
+    /// The number of samples (the tensors' first dimension).
+    pub fn tfl_dataloader_num_samples(out: *mut i64, loader: *const tfl_dataloader) -> tfl_status;
+    /// The number of dataset tensors (the tensors each batch holds).
+    pub fn tfl_dataloader_num_tensors(out: *mut usize, loader: *const tfl_dataloader) -> tfl_status;
+    /// Drops a reference; the last one frees the loader and its references to the tensors.
+    pub fn tfl_dataloader_release(loader: *mut tfl_dataloader);
+    /// Starts the next epoch (a new permutation when shuffling); the next call of tfl_dataloader_next
+    /// returns its first batch.
+    pub fn tfl_dataloader_reset(loader: *mut tfl_dataloader) -> tfl_status;
+    /// Adds a reference to a data loader.
+    pub fn tfl_dataloader_retain(loader: *mut tfl_dataloader) -> tfl_status;
+    /// Whether the numerical check mode is on (see tfl_numerical_check_set_enabled).
+    pub fn tfl_numerical_check_enabled(out: *mut bool) -> tfl_status;
+    /// Turns the numerical check mode on or off for the whole process. While on, every CPU kernel's
+    /// floating output and every gradient a backward function returns is scanned, and NaN or Inf that the
+    /// op's inputs did not already hold fails the op with TFL_ERR_NUMERICAL, naming the op (and, during
+    /// backward, the op whose gradient was computed), like torch.autograd.detect_anomaly. Off by default;
+    /// it slows ops down while on.
+    pub fn tfl_numerical_check_set_enabled(enabled: bool) -> tfl_status;
     /// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
     /// machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why).
     pub fn tfl_cuda_device_count(out: *mut i32) -> tfl_status;
@@ -314,6 +386,21 @@ extern "C" {
     /// between host and device are synchronous: the values are in place when the call returns. Gradients
     /// flow back to t's device.
     pub fn tfl_tensor_to_device(out: *mut *mut tfl_tensor, t: *const tfl_tensor, device_type: tfl_device_type, device_index: i32) -> tfl_status;
+    /// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+    /// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+    /// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+    pub fn tfl_default_device_get(out_type: *mut tfl_device_type, out_index: *mut i32) -> tfl_status;
+    /// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+    /// exist stay where they are.
+    pub fn tfl_default_device_set(device_type: tfl_device_type, device_index: i32) -> tfl_status;
+    /// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+    /// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+    /// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+    /// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+    /// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+    /// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+    /// capacity = 0 first.
+    pub fn tfl_device_info_json(out: *mut c_char, out_len: *mut usize, capacity: usize) -> tfl_status;
     /// Message of the calling thread's most recent failure.
     pub fn tfl_last_error_message() -> *const c_char;
     /// Name of a status code, e.g. "TFL_ERR_SHAPE".
@@ -402,6 +489,23 @@ extern "C" {
     /// tfl_memory_pop_module are tagged with this module name in the profiler's timeline and totals (the
     /// innermost scope wins; pass a qualified name such as "encoder.fc1" to see the path).
     pub fn tfl_memory_push_module(name: *const c_char) -> tfl_status;
+    /// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
+    /// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
+    /// maximum on ties). Labels may have any real dtype but must be integers.
+    pub fn tfl_metrics_accuracy(out: *mut f64, pred: *const tfl_tensor, target: *const tfl_tensor) -> tfl_status;
+    /// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
+    /// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
+    pub fn tfl_metrics_confusion_matrix(out: *mut *mut tfl_tensor, pred: *const tfl_tensor, target: *const tfl_tensor, num_classes: i64) -> tfl_status;
+    /// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
+    /// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
+    /// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
+    pub fn tfl_metrics_precision_recall_f1(out: *mut *mut tfl_tensor, pred: *const tfl_tensor, target: *const tfl_tensor, num_classes: i64, zero_division: f64) -> tfl_status;
+    /// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
+    /// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
+    pub fn tfl_metrics_precision_recall_f1_average(precision: *mut f64, recall: *mut f64, f1: *mut f64, pred: *const tfl_tensor, target: *const tfl_tensor, num_classes: i64, average: tfl_metric_average, zero_division: f64) -> tfl_status;
+    /// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
+    /// top_k_accuracy_score; among equal scores the higher class index ranks first).
+    pub fn tfl_metrics_top_k_accuracy(out: *mut f64, scores: *const tfl_tensor, target: *const tfl_tensor, k: i64) -> tfl_status;
     /// Registers a hook that runs during backward passes through later tfl_module_forward calls of this
     /// module, with the gradients w.r.t. the call's inputs and output, and may replace the input gradients
     /// (see tfl_module_backward_hook_fn). It runs on the thread running the backward pass; a pass through
@@ -560,6 +664,24 @@ extern "C" {
     pub fn tfl_module_type_name(out: *mut *const c_char, m: *const tfl_module) -> tfl_status;
     /// Clears the accumulated gradient of every parameter of the module and its descendants.
     pub fn tfl_module_zero_grad(m: *mut tfl_module, set_to_none: bool) -> tfl_status;
+    /// A new custom module: an empty module (no parameters, buffers or children; add them with
+    /// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+    /// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+    pub fn tfl_module_create_custom(out: *mut *mut tfl_module, type_name: *const c_char, r#fn: tfl_module_forward_fn, user_data: *mut c_void) -> tfl_status;
+    /// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+    pub fn tfl_module_register_buffer(m: *mut tfl_module, name: *const c_char, t: *const tfl_tensor) -> tfl_status;
+    /// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+    /// fine). Its parameters are listed as "<name>.<parameter>".
+    pub fn tfl_module_register_child(m: *mut tfl_module, name: *const c_char, child: *mut tfl_module) -> tfl_status;
+    /// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+    /// require grad or not; later listings, state dicts and zero_grad include it.
+    pub fn tfl_module_register_parameter(m: *mut tfl_module, name: *const c_char, t: *const tfl_tensor, requires_grad: bool) -> tfl_status;
+    /// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+    /// grad when requires_grad is true.
+    pub fn tfl_parameter_create(out: *mut *mut tfl_tensor, data: *const tfl_tensor, requires_grad: bool) -> tfl_status;
+    /// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+    /// weights are). Views and detached aliases of a parameter are not parameters themselves.
+    pub fn tfl_tensor_is_parameter(out: *mut bool, t: *const tfl_tensor) -> tfl_status;
     /// A GRU layer (torch.nn.GRU): gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),
     /// h_t = (1 - z) * n + z * h_(t-1). Shapes, options and parameter names as for tfl_nn_rnn_create, with
     /// 3 * hidden_size rows per weight and bias (the gates in the order r, z, n).
@@ -583,6 +705,47 @@ extern "C" {
     /// module's hooks do not run (tfl_module_forward runs them, and returns the output only). Inter-layer
     /// dropout acts in training mode only (see tfl_module_train).
     pub fn tfl_nn_rnn_forward(out_output: *mut *mut tfl_tensor, out_h_n: *mut *mut tfl_tensor, out_c_n: *mut *mut tfl_tensor, module: *mut tfl_module, input: *const tfl_tensor, h0: *const tfl_tensor, c0: *const tfl_tensor) -> tfl_status;
+    /// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+    /// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+    /// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+    /// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+    /// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+    /// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+    /// tfl_nn_state_space_forward for the final state.
+    pub fn tfl_nn_state_space_create(out: *mut *mut tfl_module, state_size: i64, in_features: i64, out_features: i64, feedthrough: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+    /// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+    /// tfl_module_forward for that).
+    pub fn tfl_nn_state_space_forward(out_output: *mut *mut tfl_tensor, out_state: *mut *mut tfl_tensor, m: *mut tfl_module, u: *const tfl_tensor, x0: *const tfl_tensor) -> tfl_status;
+    /// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+    /// (torch.nn.Transformer.generate_square_subsequent_mask).
+    pub fn tfl_nn_generate_square_subsequent_mask(out: *mut *mut tfl_tensor, sz: i64, dtype: tfl_dtype) -> tfl_status;
+    /// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+    /// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+    /// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+    /// when track_running_stats (then training updates them with the batch average of the per-instance
+    /// mean / unbiased variance, and eval mode normalises with them).
+    pub fn tfl_nn_instance_norm1d_create(out: *mut *mut tfl_module, num_features: i64, eps: f64, momentum: *const f64, affine: bool, track_running_stats: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+    /// tfl_nn_instance_norm1d_create.
+    pub fn tfl_nn_instance_norm2d_create(out: *mut *mut tfl_module, num_features: i64, eps: f64, momentum: *const f64, affine: bool, track_running_stats: bool, dtype: tfl_dtype) -> tfl_status;
+    /// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+    /// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+    /// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+    /// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+    pub fn tfl_nn_transformer_decoder_layer_create(out: *mut *mut tfl_module, d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: tfl_transformer_activation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a transformer decoder layer (with its hooks); masks as in
+    /// tfl_nn_transformer_encoder_layer_forward.
+    pub fn tfl_nn_transformer_decoder_layer_forward(out: *mut *mut tfl_tensor, m: *mut tfl_module, tgt: *const tfl_tensor, memory: *const tfl_tensor, tgt_mask: *const tfl_tensor, memory_mask: *const tfl_tensor, tgt_key_padding_mask: *const tfl_tensor, memory_key_padding_mask: *const tfl_tensor, tgt_is_causal: bool, memory_is_causal: bool) -> tfl_status;
+    /// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+    /// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+    /// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+    /// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+    /// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+    pub fn tfl_nn_transformer_encoder_layer_create(out: *mut *mut tfl_module, d_model: i64, nhead: i64, dim_feedforward: i64, dropout: f64, activation: tfl_transformer_activation, layer_norm_eps: f64, batch_first: bool, norm_first: bool, bias: bool, dtype: tfl_dtype) -> tfl_status;
+    /// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+    /// bool mask true means masked out; a float mask is added to the attention scores.
+    pub fn tfl_nn_transformer_encoder_layer_forward(out: *mut *mut tfl_tensor, m: *mut tfl_module, src: *const tfl_tensor, src_mask: *const tfl_tensor, src_key_padding_mask: *const tfl_tensor, is_causal: bool) -> tfl_status;
     /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
     pub fn tfl_tensor_add(out: *mut *mut tfl_tensor, a: *const tfl_tensor, b: *const tfl_tensor) -> tfl_status;
     /// Writes a + b into an existing tensor (broadcasting and promotion as in tfl_tensor_add).
@@ -1009,6 +1172,33 @@ extern "C" {
     /// r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh.
     /// Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay.
     pub fn tfl_optim_radam_create(out: *mut *mut tfl_optimizer, params: *const *const tfl_tensor, nparams: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, decoupled_weight_decay: bool) -> tfl_status;
+    /// Whether the op profiler is running.
+    pub fn tfl_profiler_enabled(out: *mut bool) -> tfl_status;
+    /// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
+    /// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
+    /// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
+    /// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
+    /// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
+    /// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
+    /// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
+    /// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
+    /// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
+    pub fn tfl_profiler_report_json(out: *mut c_char, out_len: *mut usize, capacity: usize, indent: i32) -> tfl_status;
+    /// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
+    /// runs, its clock restarts now and it keeps running.
+    pub fn tfl_profiler_reset() -> tfl_status;
+    /// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
+    /// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
+    /// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
+    /// relaxed atomic load for it.
+    pub fn tfl_profiler_start() -> tfl_status;
+    /// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
+    /// Stopping when it is not running does nothing.
+    pub fn tfl_profiler_stop() -> tfl_status;
+    /// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
+    /// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
+    /// the bottleneck sentence.
+    pub fn tfl_profiler_summary(out: *mut c_char, out_len: *mut usize, capacity: usize, max_rows: i32) -> tfl_status;
     /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
     pub fn tfl_random_seed(seed: u64) -> tfl_status;
     /// Restores a state read with tfl_random_state.

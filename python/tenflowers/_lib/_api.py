@@ -71,27 +71,27 @@ def close(handle) -> None:
 _T1 = ffi.typeof("bool *")
 _T3 = ffi.typeof("char[]")
 _T7 = ffi.typeof("const char **")
-_T11 = ffi.typeof("double *")
-_T8 = ffi.typeof("int32_t *")
+_T12 = ffi.typeof("double *")
+_T9 = ffi.typeof("int32_t *")
 _T5 = ffi.typeof("int64_t *")
-_T9 = ffi.typeof("int64_t[]")
+_T11 = ffi.typeof("int64_t[]")
 _T4 = ffi.typeof("size_t *")
-_T17 = ffi.typeof("tfl_device_type *")
-_T18 = ffi.typeof("tfl_dtype *")
-_T10 = ffi.typeof("tfl_module **")
-_T12 = ffi.typeof("tfl_optimizer **")
+_T8 = ffi.typeof("tfl_dataloader **")
+_T10 = ffi.typeof("tfl_device_type *")
+_T19 = ffi.typeof("tfl_dtype *")
+_T13 = ffi.typeof("tfl_module **")
+_T14 = ffi.typeof("tfl_optimizer **")
 _T6 = ffi.typeof("tfl_safetensors **")
-_T14 = ffi.typeof("tfl_scheduler **")
-_T15 = ffi.typeof("tfl_tape **")
+_T16 = ffi.typeof("tfl_scheduler **")
+_T17 = ffi.typeof("tfl_tape **")
 _T2 = ffi.typeof("tfl_tensor **")
 _T0 = ffi.typeof("tfl_tensor *[]")
-_T13 = ffi.typeof("uint64_t *")
-_T16 = ffi.typeof("void **")
+_T15 = ffi.typeof("uint64_t *")
+_T18 = ffi.typeof("void **")
 
 # Free lists of out-parameter cells (see _pool).
 _P1_pop, _P1_push = _pool(_T1)
 _P10_pop, _P10_push = _pool(_T10)
-_P11_pop, _P11_push = _pool(_T11)
 _P12_pop, _P12_push = _pool(_T12)
 _P13_pop, _P13_push = _pool(_T13)
 _P14_pop, _P14_push = _pool(_T14)
@@ -99,14 +99,17 @@ _P15_pop, _P15_push = _pool(_T15)
 _P16_pop, _P16_push = _pool(_T16)
 _P17_pop, _P17_push = _pool(_T17)
 _P18_pop, _P18_push = _pool(_T18)
+_P19_pop, _P19_push = _pool(_T19)
 _P2_pop, _P2_push = _pool(_T2)
 _P4_pop, _P4_push = _pool(_T4)
 _P5_pop, _P5_push = _pool(_T5)
 _P6_pop, _P6_push = _pool(_T6)
 _P7_pop, _P7_push = _pool(_T7)
 _P8_pop, _P8_push = _pool(_T8)
+_P9_pop, _P9_push = _pool(_T9)
 
 # Release functions of the owned handle types, bound once.
+_release_dataloader = lib.tfl_dataloader_release
 _release_module = lib.tfl_module_release
 _release_optimizer = lib.tfl_optimizer_release
 _release_safetensors = lib.tfl_safetensors_release
@@ -116,6 +119,21 @@ _release_tensor = lib.tfl_tensor_release
 
 
 # ---- handles --------------------------------------------------------------------------------------
+
+
+def own_dataloader(p):
+    """Wraps an owned tfl_dataloader reference so that it is released exactly once."""
+    return None if p == _NULL else _gc(p, lib.tfl_dataloader_release)
+
+
+def borrow_dataloader(p):
+    """Takes a new reference to a borrowed tfl_dataloader and wraps it like own_dataloader."""
+    if p == _NULL:
+        return None
+    status = lib.tfl_dataloader_retain(p)
+    if status:
+        _raise(status)
+    return _gc(p, lib.tfl_dataloader_release)
 
 
 def own_module(p):
@@ -210,6 +228,7 @@ def borrow_tensor(p):
 
 # handle type -> (release function name, retain function name or None)
 HANDLES = {
+    "tfl_dataloader": ("tfl_dataloader_release", "tfl_dataloader_retain"),
     "tfl_module": ("tfl_module_release", "tfl_module_retain"),
     "tfl_optimizer": ("tfl_optimizer_release", "tfl_optimizer_retain"),
     "tfl_safetensors": ("tfl_safetensors_release", "tfl_safetensors_retain"),
@@ -528,21 +547,163 @@ def safetensors_tensor_by_name(file, name):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
+# ---- data ----------------------------------------------------------------------------------------
+
+
+def data_load_npy(path):
+    """Reads a NumPy .npy file (format 1.0, 2.0 or 3.0, as numpy.save writes it) into a new contiguous CPU tensor. Supported dtypes: <f2 <f4 <f8 <i4 <i8 |u1 |b1 (little-endian, C order)."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_data_load_npy(out, _cstr(path))
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def data_save_npy(path, t):
+    """Writes a tensor (any layout) as a NumPy .npy file (format 1.0) that numpy.load reads back."""
+    status = lib.tfl_data_save_npy(_cstr(path), t)
+    if status:
+        _raise(status)
+
+
+def dataloader_create(tensors, batch_size, shuffle, seed, drop_last):
+    """Creates a data loader over ntensors tensors whose rows (dimension 0) are the samples, like PyTorch's DataLoader over a TensorDataset. Each batch holds batch_size samples of every tensor (the last one fewer, unless drop_last). Without shuffle the batches are views of the tensors, in order; with shuffle each epoch visits a new permutation determined by seed and the epoch number alone."""
+    try:
+        out = _P8_pop()
+    except IndexError:
+        out = _new(_T8)
+    status = lib.tfl_dataloader_create(out, tensors, len(tensors), batch_size, shuffle, seed, drop_last)
+    if status:
+        _P8_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P8_push(out)
+    return _gc(v_out, _release_dataloader) if v_out else None
+
+
+def dataloader_len(loader):
+    """The number of batches per epoch (len of the loader): ceil(samples / batch_size), or floor(samples / batch_size) with drop_last."""
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = lib.tfl_dataloader_len(out, loader)
+    if status:
+        _P5_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+def dataloader_next(capacity, loader):
+    """The next batch of the current epoch: one new tensor per dataset tensor, in the order given to tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may size out first."""
+    out = _new(_T0, capacity)
+    try:
+        out_count = _P4_pop()
+    except IndexError:
+        out_count = _new(_T4)
+    status = lib.tfl_dataloader_next(out, out_count, capacity, loader)
+    if status:
+        _P4_push(out_count)
+        _raise(status)
+    v_out_count = out_count[0]
+    _P4_push(out_count)
+    return ([own_tensor(p) for p in out], v_out_count)
+
+
+def dataloader_num_samples(loader):
+    """The number of samples (the tensors' first dimension)."""
+    try:
+        out = _P5_pop()
+    except IndexError:
+        out = _new(_T5)
+    status = lib.tfl_dataloader_num_samples(out, loader)
+    if status:
+        _P5_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P5_push(out)
+    return v_out
+
+
+def dataloader_num_tensors(loader):
+    """The number of dataset tensors (the tensors each batch holds)."""
+    try:
+        out = _P4_pop()
+    except IndexError:
+        out = _new(_T4)
+    status = lib.tfl_dataloader_num_tensors(out, loader)
+    if status:
+        _P4_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P4_push(out)
+    return v_out
+
+
+def dataloader_release(loader):
+    """Drops a reference; the last one frees the loader and its references to the tensors."""
+    lib.tfl_dataloader_release(_NULL if loader is None else loader)
+
+
+def dataloader_reset(loader):
+    """Starts the next epoch (a new permutation when shuffling); the next call of tfl_dataloader_next returns its first batch."""
+    status = lib.tfl_dataloader_reset(loader)
+    if status:
+        _raise(status)
+
+
+def dataloader_retain(loader):
+    """Adds a reference to a data loader."""
+    status = lib.tfl_dataloader_retain(loader)
+    if status:
+        _raise(status)
+
+
+def numerical_check_enabled():
+    """Whether the numerical check mode is on (see tfl_numerical_check_set_enabled)."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_numerical_check_enabled(out)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+def numerical_check_set_enabled(enabled):
+    """Turns the numerical check mode on or off for the whole process. While on, every CPU kernel's floating output and every gradient a backward function returns is scanned, and NaN or Inf that the op's inputs did not already hold fails the op with TFL_ERR_NUMERICAL, naming the op (and, during backward, the op whose gradient was computed), like torch.autograd.detect_anomaly. Off by default; it slows ops down while on."""
+    status = lib.tfl_numerical_check_set_enabled(enabled)
+    if status:
+        _raise(status)
+
+
 # ---- device --------------------------------------------------------------------------------------
 
 
 def cuda_device_count():
     """Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a machine without a GPU or driver, reports 0 (tfl_cuda_unavailable_reason says why)."""
     try:
-        out = _P8_pop()
+        out = _P9_pop()
     except IndexError:
-        out = _new(_T8)
+        out = _new(_T9)
     status = lib.tfl_cuda_device_count(out)
     if status:
-        _P8_push(out)
+        _P9_push(out)
         _raise(status)
     v_out = out[0]
-    _P8_push(out)
+    _P9_push(out)
     return v_out
 
 
@@ -568,32 +729,32 @@ def cuda_device_properties(device):
     except IndexError:
         total_memory = _new(_T5)
     try:
-        major = _P8_pop()
+        major = _P9_pop()
     except IndexError:
-        major = _new(_T8)
+        major = _new(_T9)
     try:
-        minor = _P8_pop()
+        minor = _P9_pop()
     except IndexError:
-        minor = _new(_T8)
+        minor = _new(_T9)
     try:
-        multiprocessors = _P8_pop()
+        multiprocessors = _P9_pop()
     except IndexError:
-        multiprocessors = _new(_T8)
+        multiprocessors = _new(_T9)
     status = lib.tfl_cuda_device_properties(total_memory, major, minor, multiprocessors, device)
     if status:
         _P5_push(total_memory)
-        _P8_push(major)
-        _P8_push(minor)
-        _P8_push(multiprocessors)
+        _P9_push(major)
+        _P9_push(minor)
+        _P9_push(multiprocessors)
         _raise(status)
     v_total_memory = total_memory[0]
     v_major = major[0]
     v_minor = minor[0]
     v_multiprocessors = multiprocessors[0]
     _P5_push(total_memory)
-    _P8_push(major)
-    _P8_push(minor)
-    _P8_push(multiprocessors)
+    _P9_push(major)
+    _P9_push(minor)
+    _P9_push(multiprocessors)
     return (v_total_memory, v_major, v_minor, v_multiprocessors)
 
 
@@ -685,6 +846,54 @@ def tensor_to_device(t, device_type, device_index):
     return _gc(v_out, _release_tensor) if v_out else None
 
 
+# ---- device_default ------------------------------------------------------------------------------
+
+
+def default_device_get():
+    """The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar, _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal, _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set."""
+    try:
+        out_type = _P10_pop()
+    except IndexError:
+        out_type = _new(_T10)
+    try:
+        out_index = _P9_pop()
+    except IndexError:
+        out_index = _new(_T9)
+    status = lib.tfl_default_device_get(out_type, out_index)
+    if status:
+        _P10_push(out_type)
+        _P9_push(out_index)
+        _raise(status)
+    v_out_type = out_type[0]
+    v_out_index = out_index[0]
+    _P10_push(out_type)
+    _P9_push(out_index)
+    return (v_out_type, v_out_index)
+
+
+def default_device_set(device_type, device_index):
+    """Sets the default device for the whole process (see tfl_default_device_get). Tensors that already exist stay where they are."""
+    status = lib.tfl_default_device_set(device_type, device_index)
+    if status:
+        _raise(status)
+
+
+def device_info_json(capacity):
+    """Every device as one JSON object: {\"default\": \"cpu\", \"cuda\": {\"compiled\": true, \"available\": false, \"reason\": \"...\", \"device_count\": 0}, \"devices\": [{\"name\": \"cpu\", \"type\": \"cpu\", \"index\": 0, \"available\": true, \"description\": \"<CPU model>\", \"total_memory\": <bytes of RAM>, \"threads\": <intra-op threads>}, and per CUDA device {\"name\": \"cuda:0\", \"type\": \"cuda\", \"index\": 0, \"available\": true, \"description\": \"<GPU name>\", \"total_memory\": <bytes>, \"compute_capability\": \"9.0\", \"multiprocessors\": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and capacity = 0 first."""
+    out = _new(_T3, capacity)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = lib.tfl_device_info_json(out, out_len, capacity)
+    if status:
+        _P4_push(out_len)
+        _raise(status)
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
+
+
 # ---- errors --------------------------------------------------------------------------------------
 
 
@@ -721,15 +930,15 @@ def library_build_info():
 def threads_count():
     """Number of threads ops may use."""
     try:
-        out = _P8_pop()
+        out = _P9_pop()
     except IndexError:
-        out = _new(_T8)
+        out = _new(_T9)
     status = lib.tfl_threads_count(out)
     if status:
-        _P8_push(out)
+        _P9_push(out)
         _raise(status)
     v_out = out[0]
-    _P8_push(out)
+    _P9_push(out)
     return v_out
 
 
@@ -945,7 +1154,7 @@ def memory_stat(counter):
 
 def memory_stats(capacity):
     """Reads the counters of the host memory allocator at one instant: out[c] receives counter c (a tfl_memory_counter) for c < capacity; slots for numbers this library does not know receive -1, so a program built against a newer header can pass a larger array."""
-    out = _new(_T9, capacity)
+    out = _new(_T11, capacity)
     status = lib.tfl_memory_stats(out, capacity)
     if status:
         _raise(status)
@@ -1030,6 +1239,98 @@ def memory_push_module(name):
         _raise(status)
 
 
+# ---- metrics -------------------------------------------------------------------------------------
+
+
+def metrics_accuracy(pred, target):
+    """Fraction of samples whose predicted label equals the target label. pred holds labels with target's shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first maximum on ties). Labels may have any real dtype but must be integers."""
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = lib.tfl_metrics_accuracy(out, pred, target)
+    if status:
+        _P12_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P12_push(out)
+    return v_out
+
+
+def metrics_confusion_matrix(pred, target, num_classes):
+    """The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_metrics_confusion_matrix(out, pred, target, num_classes)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def metrics_precision_recall_f1(pred, target, num_classes, zero_division):
+    """Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes] whose rows are precision, recall, F1 and support. A zero denominator gives zero_division."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_metrics_precision_recall_f1(out, pred, target, num_classes, zero_division)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def metrics_precision_recall_f1_average(pred, target, num_classes, average, zero_division):
+    """Precision, recall and F1 averaged over the classes (scikit-learn's average=\"macro\" / \"micro\" / \"weighted\"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages."""
+    try:
+        precision = _P12_pop()
+    except IndexError:
+        precision = _new(_T12)
+    try:
+        recall = _P12_pop()
+    except IndexError:
+        recall = _new(_T12)
+    try:
+        f1 = _P12_pop()
+    except IndexError:
+        f1 = _new(_T12)
+    status = lib.tfl_metrics_precision_recall_f1_average(precision, recall, f1, pred, target, num_classes, average, zero_division)
+    if status:
+        _P12_push(precision)
+        _P12_push(recall)
+        _P12_push(f1)
+        _raise(status)
+    v_precision = precision[0]
+    v_recall = recall[0]
+    v_f1 = f1[0]
+    _P12_push(precision)
+    _P12_push(recall)
+    _P12_push(f1)
+    return (v_precision, v_recall, v_f1)
+
+
+def metrics_top_k_accuracy(scores, target, k):
+    """Fraction of samples whose target is among the k highest scores of its row (scikit-learn's top_k_accuracy_score; among equal scores the higher class index ranks first)."""
+    try:
+        out = _P12_pop()
+    except IndexError:
+        out = _new(_T12)
+    status = lib.tfl_metrics_top_k_accuracy(out, scores, target, k)
+    if status:
+        _P12_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P12_push(out)
+    return v_out
+
+
 # ---- nn_hooks ------------------------------------------------------------------------------------
 
 
@@ -1084,285 +1385,285 @@ def module_register_forward_pre_hook(m, fn, user_data):
 def nn_adaptive_avg_pool2d_create(output_h, output_w):
     """2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_adaptive_avg_pool2d_create(out, output_h, output_w)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_avg_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad):
     """2-D average pooling over (N, C, H, W) or (C, H, W) input."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_avg_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, count_include_pad)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_batch_norm1d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
     """Batch normalisation over (N, C) or (N, C, L) input, per channel of axis 1. In training mode the batch statistics are used and the running ones updated; in eval mode the running ones are used. Parameters \"weight\" (ones) and \"bias\" (zeros) when affine; buffers \"running_mean\", \"running_var\" and \"num_batches_tracked\" (i64, 0-d) when track_running_stats."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_batch_norm1d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_batch_norm2d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
     """Batch normalisation over (N, C, H, W) input; see tfl_nn_batch_norm1d_create."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_batch_norm2d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_conv1d_create(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype):
     """A 1-D convolution (cross-correlation): input (N, C_in, L) or (C_in, L). Parameters \"weight\" (out_channels, in_channels / groups, kernel_size) and \"bias\" (out_channels), PyTorch's default initialisation."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_conv1d_create(out, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_conv2d_create(in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype):
     """A 2-D convolution (cross-correlation): input (N, C_in, H, W) or (C_in, H, W). Parameters \"weight\" (out_channels, in_channels / groups, kernel_h, kernel_w) and \"bias\" (out_channels), PyTorch's default initialisation. Output size per axis: (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_conv2d_create(out, in_channels, out_channels, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w, groups, bias, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_dropout_create(p):
     """Dropout: in training mode zeroes each element with probability p (mask from the global generator) and scales the rest by 1 / (1 - p); the identity in eval mode. Floating inputs only."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_dropout_create(out, p)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_embedding_create(num_embeddings, embedding_dim, padding_idx, dtype):
     """Embedding: a lookup table. Input: i32/i64 ids of any shape in [0, num_embeddings); output: ids.shape + (embedding_dim). Parameter \"weight\" (num_embeddings, embedding_dim), N(0, 1)."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_embedding_create(out, num_embeddings, embedding_dim, _NULL if padding_idx is None else [padding_idx], dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_flatten_create(start_dim, end_dim):
     """Flatten: merges axes start_dim..end_dim (negative count from the end) into one."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_flatten_create(out, start_dim, end_dim)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_gelu_create(approximate):
     """The GELU activation module: x * Phi(x), or its tanh approximation."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_gelu_create(out, approximate)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_group_norm_create(num_groups, num_channels, eps, affine, dtype):
     """Group normalisation over (N, C, *) input: the channels split into num_groups groups, each normalised over its channels and all positions, then per-channel weight (ones) and bias (zeros)."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_group_norm_create(out, num_groups, num_channels, eps, affine, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_layer_norm_create(normalized_shape, eps, elementwise_affine, bias, dtype):
     """Layer normalisation over the trailing axes given by normalized_shape (mean and biased variance), then weight (ones) and bias (zeros) of that shape when elementwise_affine."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_layer_norm_create(out, normalized_shape, len(normalized_shape), eps, elementwise_affine, bias, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_leaky_relu_create(negative_slope):
     """The LeakyReLU activation module, x for x >= 0 and negative_slope * x otherwise."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_leaky_relu_create(out, negative_slope)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_linear_create(in_features, out_features, bias, dtype):
     """A Linear (dense) layer, y = x W^T + b: input (*, in_features) -> (*, out_features). Parameters \"weight\" (out_features, in_features) and \"bias\" (out_features), both U(-1/sqrt(in_features), 1/sqrt(in_features)) as in PyTorch."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_linear_create(out, in_features, out_features, bias, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_mamba_create(d_model, d_state, d_conv, expand, dt_rank, dtype):
     """A Mamba block (selective state-space layer, Gu & Dao 2023): input (B, L, d_model) -> (B, L, d_model), causal (output t depends on inputs 0..t only). Parameters A_log, D, in_proj.weight, conv1d.weight, conv1d.bias, x_proj.weight, dt_proj.weight, dt_proj.bias, out_proj.weight, initialised as mamba_ssm does."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_mamba_create(out, d_model, d_state, d_conv, expand, dt_rank, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_max_pool2d_create(kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w):
     """2-D max pooling over (N, C, H, W) or (C, H, W) input; padding counts as -infinity."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_max_pool2d_create(out, kernel_h, kernel_w, stride_h, stride_w, padding_h, padding_w, dilation_h, dilation_w)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_multi_head_attention_create(embed_dim, num_heads, bias, causal, dtype):
     """Multi-head attention (batch first, no dropout): forward takes {x} (self-attention), {query, key, value} or {query, key, value, mask}; query (B, Lq, E), key and value (B, Lk, E) -> (B, Lq, E). A bool mask broadcasting to (B, num_heads, Lq, Lk) keeps the true positions; a float mask is added to the scores. Children q_proj, k_proj, v_proj, out_proj (Linear E -> E, weights U(-1/sqrt(E), 1/sqrt(E)), biases zero)."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_multi_head_attention_create(out, embed_dim, num_heads, bias, causal, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_relu_create():
     """The ReLU activation module, max(x, 0)."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_relu_create(out)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_rms_norm_create(normalized_shape, eps, elementwise_affine, dtype):
     """RMS normalisation: x / sqrt(mean(x^2) + eps) over the trailing axes given by normalized_shape, times weight (ones) when elementwise_affine."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_rms_norm_create(out, normalized_shape, len(normalized_shape), _NULL if eps is None else [eps], elementwise_affine, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
@@ -1376,75 +1677,75 @@ def nn_sequential_append(seq, module):
 def nn_sequential_create():
     """An empty Sequential container; add modules with tfl_nn_sequential_append. Each child receives the previous one's output (the first all inputs); an empty Sequential returns its single input."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_sequential_create(out)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_sigmoid_create():
     """The Sigmoid activation module, 1 / (1 + exp(-x))."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_sigmoid_create(out)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_silu_create():
     """The SiLU (swish) activation module, x * sigmoid(x)."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_silu_create(out)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_softmax_create(axis):
     """The Softmax module, exp(x) / sum(exp(x)) along one axis."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_softmax_create(out, axis)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_tanh_create():
     """The Tanh activation module."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_tanh_create(out)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
@@ -1469,15 +1770,15 @@ def module_buffer(m, name):
 def module_child(m, name):
     """The descendant module with a dotted path, e.g. \"0\" or \"1.q_proj\"."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_module_child(out, m, _cstr(name))
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
@@ -1596,9 +1897,9 @@ def module_named_buffers_size(m, recurse):
 def module_named_child(name_capacity, m, index):
     """Direct child `index`, in registration order: its name (\"0\", \"q_proj\", ...) and a handle to it (the same module, shared with the parent)."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     out_name = _new(_T3, name_capacity)
     try:
         out_name_len = _P4_pop()
@@ -1606,12 +1907,12 @@ def module_named_child(name_capacity, m, index):
         out_name_len = _new(_T4)
     status = lib.tfl_module_named_child(out, out_name, out_name_len, name_capacity, m, index)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _P4_push(out_name_len)
         _raise(status)
     v_out = out[0]
     v_out_name_len = out_name_len[0]
-    _P10_push(out)
+    _P13_push(out)
     _P4_push(out_name_len)
     return (_gc(v_out, _release_module) if v_out else None, ffi.unpack(out_name, name_capacity), v_out_name_len)
 
@@ -1808,51 +2109,120 @@ def module_zero_grad(m, set_to_none):
         _raise(status)
 
 
+# ---- nn_parameter --------------------------------------------------------------------------------
+
+
+def module_create_custom(type_name, fn, user_data):
+    """A new custom module: an empty module (no parameters, buffers or children; add them with tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential)."""
+    try:
+        out = _P13_pop()
+    except IndexError:
+        out = _new(_T13)
+    status = lib.tfl_module_create_custom(out, _cstr(type_name), _NULL if fn is None else fn, _NULL if user_data is None else user_data)
+    if status:
+        _P13_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P13_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def module_register_buffer(m, name, t):
+    """Registers t as a buffer of m under name (saved and loaded with the state dict, not trained)."""
+    status = lib.tfl_module_register_buffer(m, _cstr(name), t)
+    if status:
+        _raise(status)
+
+
+def module_register_child(m, name, child):
+    """Registers child as a child module of m under name; m shares it (releasing the caller's handle is fine). Its parameters are listed as \"<name>.<parameter>\"."""
+    status = lib.tfl_module_register_child(m, _cstr(name), child)
+    if status:
+        _raise(status)
+
+
+def module_register_parameter(m, name, t, requires_grad):
+    """Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to require grad or not; later listings, state dicts and zero_grad include it."""
+    status = lib.tfl_module_register_parameter(m, _cstr(name), t, requires_grad)
+    if status:
+        _raise(status)
+
+
+def parameter_create(data, requires_grad):
+    """A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires grad when requires_grad is true."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_parameter_create(out, data, requires_grad)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def tensor_is_parameter(t):
+    """Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's weights are). Views and detached aliases of a parameter are not parameters themselves."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_tensor_is_parameter(out, t)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
 # ---- nn_rnn --------------------------------------------------------------------------------------
 
 
 def nn_gru_create(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype):
     """A GRU layer (torch.nn.GRU): gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h_t = (1 - z) * n + z * h_(t-1). Shapes, options and parameter names as for tfl_nn_rnn_create, with 3 * hidden_size rows per weight and bias (the gates in the order r, z, n)."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_gru_create(out, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_lstm_create(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype):
     """An LSTM layer (torch.nn.LSTM without proj_size): gates i, f, g, o; c_t = f * c_(t-1) + i * g, h_t = o * tanh(c_t). Shapes, options and parameter names as for tfl_nn_rnn_create, with 4 * hidden_size rows per weight and bias (the gates in the order i, f, g, o). tfl_module_forward takes {input}, {input, h0} or {input, h0, c0}."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_lstm_create(out, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
 def nn_rnn_create(input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, dropout, bidirectional, dtype):
     """An Elman RNN layer (torch.nn.RNN): h_t = act(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh) per layer and direction. Input (L, N, input_size), or (N, L, input_size) with batch_first, or unbatched (L, input_size); output (L, N, D * hidden_size) likewise, D = 2 when bidirectional. Run it with tfl_nn_rnn_forward (output and final state) or tfl_module_forward (output only; inputs {input} or {input, h0}). Parameters weight_ih_l{k}{_reverse} (hidden_size, in_k), weight_hh_l{k}{_reverse} (hidden_size, hidden_size), bias_ih_l{k}{_reverse} and bias_hh_l{k}{_reverse} (hidden_size), for each layer k and direction in that order, in_0 = input_size and in_k = D * hidden_size; all U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)), as in PyTorch."""
     try:
-        out = _P10_pop()
+        out = _P13_pop()
     except IndexError:
-        out = _new(_T10)
+        out = _new(_T13)
     status = lib.tfl_nn_rnn_create(out, input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, dropout, bidirectional, dtype)
     if status:
-        _P10_push(out)
+        _P13_push(out)
         _raise(status)
     v_out = out[0]
-    _P10_push(out)
+    _P13_push(out)
     return _gc(v_out, _release_module) if v_out else None
 
 
@@ -1883,6 +2253,154 @@ def nn_rnn_forward(module, input, h0, c0):
     _P2_push(out_h_n)
     _P2_push(out_c_n)
     return (_gc(v_out_output, _release_tensor) if v_out_output else None, _gc(v_out_h_n, _release_tensor) if v_out_h_n else None, _gc(v_out_c_n, _release_tensor) if v_out_c_n else None)
+
+
+# ---- nn_state_space ------------------------------------------------------------------------------
+
+
+def nn_state_space_create(state_size, in_features, out_features, feedthrough, dtype):
+    """A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0). Output (batch, seq, out_features). Parameters \"A\" (state_size, state_size), \"B\" (state_size, in_features), \"C\" (out_features, state_size) and, with feedthrough, \"D\" (out_features, in_features). B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use tfl_nn_state_space_forward for the final state."""
+    try:
+        out = _P13_pop()
+    except IndexError:
+        out = _new(_T13)
+    status = lib.tfl_nn_state_space_create(out, state_size, in_features, out_features, feedthrough, dtype)
+    if status:
+        _P13_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P13_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_state_space_forward(m, u, x0):
+    """Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0 itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use tfl_module_forward for that)."""
+    try:
+        out_output = _P2_pop()
+    except IndexError:
+        out_output = _new(_T2)
+    try:
+        out_state = _P2_pop()
+    except IndexError:
+        out_state = _new(_T2)
+    status = lib.tfl_nn_state_space_forward(out_output, out_state, m, u, _NULL if x0 is None else x0)
+    if status:
+        _P2_push(out_output)
+        _P2_push(out_state)
+        _raise(status)
+    v_out_output = out_output[0]
+    v_out_state = out_state[0]
+    _P2_push(out_output)
+    _P2_push(out_state)
+    return (_gc(v_out_output, _release_tensor) if v_out_output else None, _gc(v_out_state, _release_tensor) if v_out_state else None)
+
+
+# ---- nn_transformer ------------------------------------------------------------------------------
+
+
+def nn_generate_square_subsequent_mask(sz, dtype):
+    """The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above (torch.nn.Transformer.generate_square_subsequent_mask)."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_nn_generate_square_subsequent_mask(out, sz, dtype)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def nn_instance_norm1d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
+    """Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters \"weight\" (ones) and \"bias\" (zeros) when affine; buffers \"running_mean\", \"running_var\" and \"num_batches_tracked\" when track_running_stats (then training updates them with the batch average of the per-instance mean / unbiased variance, and eval mode normalises with them)."""
+    try:
+        out = _P13_pop()
+    except IndexError:
+        out = _new(_T13)
+    status = lib.tfl_nn_instance_norm1d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
+    if status:
+        _P13_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P13_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_instance_norm2d_create(num_features, eps, momentum, affine, track_running_stats, dtype):
+    """Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see tfl_nn_instance_norm1d_create."""
+    try:
+        out = _P13_pop()
+    except IndexError:
+        out = _new(_T13)
+    status = lib.tfl_nn_instance_norm2d_create(out, num_features, eps, _NULL if momentum is None else [momentum], affine, track_running_stats, dtype)
+    if status:
+        _P13_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P13_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_transformer_decoder_layer_create(d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias, dtype):
+    """A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3, dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward."""
+    try:
+        out = _P13_pop()
+    except IndexError:
+        out = _new(_T13)
+    status = lib.tfl_nn_transformer_decoder_layer_create(out, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias, dtype)
+    if status:
+        _P13_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P13_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_transformer_decoder_layer_forward(m, tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask, tgt_is_causal, memory_is_causal):
+    """Runs a transformer decoder layer (with its hooks); masks as in tfl_nn_transformer_encoder_layer_forward."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_nn_transformer_decoder_layer_forward(out, m, tgt, memory, _NULL if tgt_mask is None else tgt_mask, _NULL if memory_mask is None else memory_mask, _NULL if tgt_key_padding_mask is None else tgt_key_padding_mask, _NULL if memory_key_padding_mask is None else memory_key_padding_mask, tgt_is_causal, memory_is_causal)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
+
+
+def nn_transformer_encoder_layer_create(d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias, dtype):
+    """A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src})."""
+    try:
+        out = _P13_pop()
+    except IndexError:
+        out = _new(_T13)
+    status = lib.tfl_nn_transformer_encoder_layer_create(out, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias, dtype)
+    if status:
+        _P13_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P13_push(out)
+    return _gc(v_out, _release_module) if v_out else None
+
+
+def nn_transformer_encoder_layer_forward(m, src, src_mask, src_key_padding_mask, is_causal):
+    """Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a bool mask true means masked out; a float mask is added to the attention scores."""
+    try:
+        out = _P2_pop()
+    except IndexError:
+        out = _new(_T2)
+    status = lib.tfl_nn_transformer_encoder_layer_forward(out, m, src, _NULL if src_mask is None else src_mask, _NULL if src_key_padding_mask is None else src_key_padding_mask, is_causal)
+    if status:
+        _P2_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P2_push(out)
+    return _gc(v_out, _release_tensor) if v_out else None
 
 
 # ---- ops_elementwise -----------------------------------------------------------------------------
@@ -4207,15 +4725,15 @@ def tensor_tanh(t):
 def clip_grad_norm(params, max_norm, norm_type, error_if_nonfinite):
     """Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total is the norm_type-norm of all gradients taken together (torch.nn.utils.clip_grad_norm_). Parameters without a gradient are ignored."""
     try:
-        out_total_norm = _P11_pop()
+        out_total_norm = _P12_pop()
     except IndexError:
-        out_total_norm = _new(_T11)
+        out_total_norm = _new(_T12)
     status = lib.tfl_clip_grad_norm(out_total_norm, params, len(params), max_norm, norm_type, error_if_nonfinite)
     if status:
-        _P11_push(out_total_norm)
+        _P12_push(out_total_norm)
         _raise(status)
     v_out_total_norm = out_total_norm[0]
-    _P11_push(out_total_norm)
+    _P12_push(out_total_norm)
     return v_out_total_norm
 
 
@@ -4229,120 +4747,120 @@ def clip_grad_value(params, clip_value):
 def optim_adagrad_create(params, lr, lr_decay, weight_decay, initial_accumulator_value, eps):
     """Creates an Adagrad optimizer with PyTorch's rule at step t: g += weight_decay p; clr = lr / (1 + (t - 1) lr_decay); s += g^2; p -= clr g / (sqrt(s) + eps). Hyperparameter names: lr, lr_decay, weight_decay, initial_accumulator_value, eps."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_adagrad_create(out, params, len(params), lr, lr_decay, weight_decay, initial_accumulator_value, eps)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_adam_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
     """Creates an Adam optimizer with PyTorch's rule at step t: g += weight_decay p; m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2 (amsgrad: the running maximum of v is used); p -= lr / (1 - beta1^t) m / (sqrt(v) / sqrt(1 - beta2^t) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, amsgrad."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_adam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_adamw_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad):
     """Creates an AdamW optimizer: Adam with decoupled weight decay, p *= 1 - lr weight_decay before the Adam update (which then sees no L2 term). Hyperparameter names as tfl_optim_adam_create."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_adamw_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_lion_create(params, lr, beta1, beta2, weight_decay):
     """Creates a Lion optimizer (Chen et al. 2023): p *= 1 - lr weight_decay; p -= lr sign(beta1 m + (1 - beta1) g); m = beta2 m + (1 - beta2) g. Hyperparameter names: lr, beta1, beta2, weight_decay."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_lion_create(out, params, len(params), lr, beta1, beta2, weight_decay)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_rmsprop_create(params, lr, alpha, eps, weight_decay, momentum, centered):
     """Creates an RMSprop optimizer with PyTorch's rule: g += weight_decay p; s = alpha s + (1 - alpha) g^2; r = sqrt(s) + eps (centered: a = alpha a + (1 - alpha) g, r = sqrt(s - a^2) + eps); with momentum b = momentum b + g / r, p -= lr b, else p -= lr g / r. Hyperparameter names: lr, alpha, eps, weight_decay, momentum, centered."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_rmsprop_create(out, params, len(params), lr, alpha, eps, weight_decay, momentum, centered)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_sgd_create(params, lr, momentum, dampening, weight_decay, nesterov):
     """Creates an SGD optimizer with PyTorch's rule: d = g + weight_decay p; b = d on the first step, else momentum b + (1 - dampening) d; p -= lr (nesterov ? d + momentum b : b) (just lr d without momentum). Hyperparameter names: lr, momentum, dampening, weight_decay, nesterov."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_sgd_create(out, params, len(params), lr, momentum, dampening, weight_decay, nesterov)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optimizer_hyperparameter(optimizer, name):
     """Reads a hyperparameter by the name listed in the optimizer's constructor doc (flags read as 0 or 1)."""
     try:
-        out = _P11_pop()
+        out = _P12_pop()
     except IndexError:
-        out = _new(_T11)
+        out = _new(_T12)
     status = lib.tfl_optimizer_hyperparameter(out, optimizer, _cstr(name))
     if status:
-        _P11_push(out)
+        _P12_push(out)
         _raise(status)
     v_out = out[0]
-    _P11_push(out)
+    _P12_push(out)
     return v_out
 
 
 def optimizer_lr(optimizer):
     """The current learning rate."""
     try:
-        out = _P11_pop()
+        out = _P12_pop()
     except IndexError:
-        out = _new(_T11)
+        out = _new(_T12)
     status = lib.tfl_optimizer_lr(out, optimizer)
     if status:
-        _P11_push(out)
+        _P12_push(out)
         _raise(status)
     v_out = out[0]
-    _P11_push(out)
+    _P12_push(out)
     return v_out
 
 
@@ -4421,61 +4939,132 @@ def optimizer_zero_grad(optimizer, set_to_none):
 def optim_adabelief_create(params, lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay):
     """Creates an AdaBelief optimizer (Zhuang et al. 2020, as in the authors' adabelief-pytorch with rectify off) at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p; m = beta1 m + (1 - beta1) g; s = beta2 s + (1 - beta2) (g - m)^2 + eps (amsgrad: the running maximum of s is used); p -= lr / (1 - beta1^t) m / (sqrt(s) / sqrt(1 - beta2^t) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_adabelief_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, amsgrad, decoupled_weight_decay)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_adadelta_create(params, lr, rho, eps, weight_decay):
     """Creates an Adadelta optimizer (Zeiler 2012) with PyTorch's rule: g += weight_decay p; v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g; u = rho u + (1 - rho) d^2; p -= lr d. Hyperparameter names: lr, rho, eps, weight_decay."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_adadelta_create(out, params, len(params), lr, rho, eps, weight_decay)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_nadam_create(params, lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay):
     """Creates a NAdam optimizer (Dozat 2016) with PyTorch's rule at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p; mu_t = beta1 (1 - 0.5 * 0.96^(t momentum_decay)); P_t the product mu_1 ... mu_t (kept per parameter, saved as \"state.<k>.mu_product\"); m and v as in Adam; p -= lr [(1 - mu_t) / (1 - P_t) g + mu_{t+1} / (1 - P_t mu_{t+1}) m] / (sqrt(v / (1 - beta2^t)) + eps). Hyperparameter names: lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_nadam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, momentum_decay, decoupled_weight_decay)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
 
 
 def optim_radam_create(params, lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay):
     """Creates a RAdam optimizer (Liu et al. 2019) with PyTorch's rule at step t: decoupled: p *= 1 - lr weight_decay, else g += weight_decay p; m and v as in Adam; mh = m / (1 - beta1^t); rho_inf = 2 / (1 - beta2) - 1; rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t); when rho_t > 5, p -= lr mh r sqrt(1 - beta2^t) / (sqrt(v) + eps) with r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t)); otherwise p -= lr mh. Hyperparameter names: lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay."""
     try:
-        out = _P12_pop()
+        out = _P14_pop()
     except IndexError:
-        out = _new(_T12)
+        out = _new(_T14)
     status = lib.tfl_optim_radam_create(out, params, len(params), lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay)
     if status:
-        _P12_push(out)
+        _P14_push(out)
         _raise(status)
     v_out = out[0]
-    _P12_push(out)
+    _P14_push(out)
     return _gc(v_out, _release_optimizer) if v_out else None
+
+
+# ---- profiler ------------------------------------------------------------------------------------
+
+
+def profiler_enabled():
+    """Whether the op profiler is running."""
+    try:
+        out = _P1_pop()
+    except IndexError:
+        out = _new(_T1)
+    status = lib.tfl_profiler_enabled(out)
+    if status:
+        _P1_push(out)
+        _raise(status)
+    v_out = out[0]
+    _P1_push(out)
+    return v_out
+
+
+def profiler_report_json(capacity, indent):
+    """The op profile as JSON: {\"running\", \"total_ns\" (recorded wall time), \"op_ns\" (time inside outermost ops), \"ops\": [{\"name\", \"category\", \"calls\", \"total_ns\" (nested ops included), \"self_ns\" (excluded), \"max_ns\"}] by decreasing self_ns, \"modules\": [{\"path\" (\"Sequential.0\"), \"calls\", \"total_ns\", \"self_ns\"}] by decreasing total_ns, \"categories\": {\"blas\", \"elementwise\", \"reduction\", \"nn\", \"memory\", \"optimizer\", \"autograd\", \"other\" (self time per category), \"framework_overhead\" (total_ns - op_ns)}, \"slowest\": [{\"name\", \"module\", \"category\", \"total_ns\", \"self_ns\", \"start_ns\"}] (the 10 longest calls), \"bottleneck\": a sentence naming what dominates and what to do}. Backward functions appear as \"<op>_backward\" with category \"autograd\". To size the buffer, call with out = NULL and capacity = 0 first (the report may grow between the calls while the profiler runs: stop it first, or allow room)."""
+    out = _new(_T3, capacity)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = lib.tfl_profiler_report_json(out, out_len, capacity, indent)
+    if status:
+        _P4_push(out_len)
+        _raise(status)
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
+
+
+def profiler_reset():
+    """Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it runs, its clock restarts now and it keeps running."""
+    status = lib.tfl_profiler_reset()
+    if status:
+        _raise(status)
+
+
+def profiler_start():
+    """Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one relaxed atomic load for it."""
+    status = lib.tfl_profiler_start()
+    if status:
+        _raise(status)
+
+
+def profiler_stop():
+    """Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary. Stopping when it is not running does nothing."""
+    status = lib.tfl_profiler_stop()
+    if status:
+        _raise(status)
+
+
+def profiler_summary(capacity, max_rows):
+    """The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name, category, calls, total ms, self ms, share), the time per category, the modules, and on the last line the bottleneck sentence."""
+    out = _new(_T3, capacity)
+    try:
+        out_len = _P4_pop()
+    except IndexError:
+        out_len = _new(_T4)
+    status = lib.tfl_profiler_summary(out, out_len, capacity, max_rows)
+    if status:
+        _P4_push(out_len)
+        _raise(status)
+    v_out_len = out_len[0]
+    _P4_push(out_len)
+    return (ffi.unpack(out, capacity), v_out_len)
 
 
 # ---- random --------------------------------------------------------------------------------------
@@ -4498,22 +5087,22 @@ def random_set_state(seed, offset):
 def random_state():
     """State of the default generator: its seed and the offset of the next unused counter block. Passing both to tfl_random_set_state later replays the draws made from here on."""
     try:
-        out_seed = _P13_pop()
+        out_seed = _P15_pop()
     except IndexError:
-        out_seed = _new(_T13)
+        out_seed = _new(_T15)
     try:
-        out_offset = _P13_pop()
+        out_offset = _P15_pop()
     except IndexError:
-        out_offset = _new(_T13)
+        out_offset = _new(_T15)
     status = lib.tfl_random_state(out_seed, out_offset)
     if status:
-        _P13_push(out_seed)
-        _P13_push(out_offset)
+        _P15_push(out_seed)
+        _P15_push(out_offset)
         _raise(status)
     v_out_seed = out_seed[0]
     v_out_offset = out_offset[0]
-    _P13_push(out_seed)
-    _P13_push(out_offset)
+    _P15_push(out_seed)
+    _P15_push(out_offset)
     return (v_out_seed, v_out_offset)
 
 
@@ -4672,75 +5261,75 @@ def tensor_uniform_inplace(t, low, high):
 def sched_cosine_create(optimizer, t_max, eta_min):
     """Creates a cosine annealing schedule: lr = eta_min + (base - eta_min) (1 + cos(pi epoch / t_max)) / 2 (torch.optim.lr_scheduler.CosineAnnealingLR's closed form; periodic after t_max)."""
     try:
-        out = _P14_pop()
+        out = _P16_pop()
     except IndexError:
-        out = _new(_T14)
+        out = _new(_T16)
     status = lib.tfl_sched_cosine_create(out, optimizer, t_max, eta_min)
     if status:
-        _P14_push(out)
+        _P16_push(out)
         _raise(status)
     v_out = out[0]
-    _P14_push(out)
+    _P16_push(out)
     return _gc(v_out, _release_scheduler) if v_out else None
 
 
 def sched_exponential_create(optimizer, gamma):
     """Creates an exponential schedule: lr = base * gamma^epoch (torch.optim.lr_scheduler.ExponentialLR)."""
     try:
-        out = _P14_pop()
+        out = _P16_pop()
     except IndexError:
-        out = _new(_T14)
+        out = _new(_T16)
     status = lib.tfl_sched_exponential_create(out, optimizer, gamma)
     if status:
-        _P14_push(out)
+        _P16_push(out)
         _raise(status)
     v_out = out[0]
-    _P14_push(out)
+    _P16_push(out)
     return _gc(v_out, _release_scheduler) if v_out else None
 
 
 def sched_linear_warmup_create(optimizer, warmup_steps, start_factor, after):
     """Creates a linear warm-up: lr = base * (start_factor + (1 - start_factor) epoch / warmup_steps) for epoch < warmup_steps, then the schedule `after` with its epochs counted from the end of the warm-up (or the base rate when after is NULL)."""
     try:
-        out = _P14_pop()
+        out = _P16_pop()
     except IndexError:
-        out = _new(_T14)
+        out = _new(_T16)
     status = lib.tfl_sched_linear_warmup_create(out, optimizer, warmup_steps, start_factor, _NULL if after is None else after)
     if status:
-        _P14_push(out)
+        _P16_push(out)
         _raise(status)
     v_out = out[0]
-    _P14_push(out)
+    _P16_push(out)
     return _gc(v_out, _release_scheduler) if v_out else None
 
 
 def sched_one_cycle_create(optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum):
     """Creates a one-cycle schedule (torch.optim.lr_scheduler.OneCycleLR): the rate rises from max_lr / div_factor to max_lr over pct_start of total_steps, then anneals to that / final_div_factor (three_phase: back to the initial rate first, then to the minimum). With cycle_momentum the optimizer's momentum (SGD, RMSprop) or beta1 (Adam, AdamW, Lion) runs inversely between max_momentum and base_momentum. Stepping more than total_steps times fails."""
     try:
-        out = _P14_pop()
+        out = _P16_pop()
     except IndexError:
-        out = _new(_T14)
+        out = _new(_T16)
     status = lib.tfl_sched_one_cycle_create(out, optimizer, max_lr, total_steps, pct_start, anneal, div_factor, final_div_factor, three_phase, cycle_momentum, base_momentum, max_momentum)
     if status:
-        _P14_push(out)
+        _P16_push(out)
         _raise(status)
     v_out = out[0]
-    _P14_push(out)
+    _P16_push(out)
     return _gc(v_out, _release_scheduler) if v_out else None
 
 
 def sched_step_create(optimizer, step_size, gamma):
     """Creates a step schedule: lr = base * gamma^floor(epoch / step_size) (torch.optim.lr_scheduler.StepLR), where base is the optimizer's learning rate now."""
     try:
-        out = _P14_pop()
+        out = _P16_pop()
     except IndexError:
-        out = _new(_T14)
+        out = _new(_T16)
     status = lib.tfl_sched_step_create(out, optimizer, step_size, gamma)
     if status:
-        _P14_push(out)
+        _P16_push(out)
         _raise(status)
     v_out = out[0]
-    _P14_push(out)
+    _P16_push(out)
     return _gc(v_out, _release_scheduler) if v_out else None
 
 
@@ -4762,15 +5351,15 @@ def scheduler_last_epoch(scheduler):
 def scheduler_last_lr(scheduler):
     """The learning rate the last step (or the creation) set."""
     try:
-        out = _P11_pop()
+        out = _P12_pop()
     except IndexError:
-        out = _new(_T11)
+        out = _new(_T12)
     status = lib.tfl_scheduler_last_lr(out, scheduler)
     if status:
-        _P11_push(out)
+        _P12_push(out)
         _raise(status)
     v_out = out[0]
-    _P11_push(out)
+    _P12_push(out)
     return v_out
 
 
@@ -4813,15 +5402,15 @@ def scheduler_step(scheduler):
 def tape_create(persistent):
     """Starts a tape: from now until tfl_tape_stop (or the last release), ops on the calling thread are recorded even inside a no-grad scope, and watched tensors become sources of gradients. A tape belongs to the thread that created it: watch, stop and release it there. Tapes nest (an inner tape's gradient, taken while an outer one records, is itself recorded) and stop in reverse order."""
     try:
-        out = _P15_pop()
+        out = _P17_pop()
     except IndexError:
-        out = _new(_T15)
+        out = _new(_T17)
     status = lib.tfl_tape_create(out, persistent)
     if status:
-        _P15_push(out)
+        _P17_push(out)
         _raise(status)
     v_out = out[0]
-    _P15_push(out)
+    _P17_push(out)
     return _gc(v_out, _release_tape) if v_out else None
 
 
@@ -4925,52 +5514,52 @@ def tensor_copy_to_buffer(out, nbytes, t):
 def tensor_data(t):
     """Address of the first element, for reading or writing in place using tfl_tensor_strides."""
     try:
-        out = _P16_pop()
+        out = _P18_pop()
     except IndexError:
-        out = _new(_T16)
+        out = _new(_T18)
     status = lib.tfl_tensor_data(out, t)
     if status:
-        _P16_push(out)
+        _P18_push(out)
         _raise(status)
     v_out = out[0]
-    _P16_push(out)
+    _P18_push(out)
     return v_out
 
 
 def tensor_device(t):
     """Device the tensor lives on."""
     try:
-        out_type = _P17_pop()
+        out_type = _P10_pop()
     except IndexError:
-        out_type = _new(_T17)
+        out_type = _new(_T10)
     try:
-        out_index = _P8_pop()
+        out_index = _P9_pop()
     except IndexError:
-        out_index = _new(_T8)
+        out_index = _new(_T9)
     status = lib.tfl_tensor_device(out_type, out_index, t)
     if status:
-        _P17_push(out_type)
-        _P8_push(out_index)
+        _P10_push(out_type)
+        _P9_push(out_index)
         _raise(status)
     v_out_type = out_type[0]
     v_out_index = out_index[0]
-    _P17_push(out_type)
-    _P8_push(out_index)
+    _P10_push(out_type)
+    _P9_push(out_index)
     return (v_out_type, v_out_index)
 
 
 def tensor_dtype(t):
     """Element type."""
     try:
-        out = _P18_pop()
+        out = _P19_pop()
     except IndexError:
-        out = _new(_T18)
+        out = _new(_T19)
     status = lib.tfl_tensor_dtype(out, t)
     if status:
-        _P18_push(out)
+        _P19_push(out)
         _raise(status)
     v_out = out[0]
-    _P18_push(out)
+    _P19_push(out)
     return v_out
 
 
@@ -5089,15 +5678,15 @@ def tensor_full_like(t, value):
 def tensor_item_at(t, index):
     """Value of the element at a row-major flat index, converted to double."""
     try:
-        out = _P11_pop()
+        out = _P12_pop()
     except IndexError:
-        out = _new(_T11)
+        out = _new(_T12)
     status = lib.tfl_tensor_item_at(out, t, index)
     if status:
-        _P11_push(out)
+        _P12_push(out)
         _raise(status)
     v_out = out[0]
-    _P11_push(out)
+    _P12_push(out)
     return v_out
 
 
@@ -5205,7 +5794,7 @@ def tensor_scalar(value, dtype):
 
 def tensor_shape(capacity, t):
     """Copies the sizes of the dimensions into a caller array."""
-    out = _new(_T9, capacity)
+    out = _new(_T11, capacity)
     status = lib.tfl_tensor_shape(out, capacity, t)
     if status:
         _raise(status)
@@ -5214,7 +5803,7 @@ def tensor_shape(capacity, t):
 
 def tensor_strides(capacity, t):
     """Copies the strides (in elements) into a caller array."""
-    out = _new(_T9, capacity)
+    out = _new(_T11, capacity)
     status = lib.tfl_tensor_strides(out, capacity, t)
     if status:
         _raise(status)
@@ -5271,7 +5860,7 @@ def tensor_zeros_like(t):
 
 def broadcast_shape(capacity, a, b):
     """The shape two shapes broadcast to under NumPy's rules (sizes aligned from the right; each pair equal or one of them 1)."""
-    out = _new(_T9, capacity)
+    out = _new(_T11, capacity)
     try:
         out_ndim = _P4_pop()
     except IndexError:
@@ -5348,15 +5937,15 @@ def dtype_is_signed(dtype):
 def dtype_result_type(a, b):
     """The dtype of a binary op's result on operands of dtypes a and b (the array API promotion table that every op uses)."""
     try:
-        out = _P18_pop()
+        out = _P19_pop()
     except IndexError:
-        out = _new(_T18)
+        out = _new(_T19)
     status = lib.tfl_dtype_result_type(out, a, b)
     if status:
-        _P18_push(out)
+        _P19_push(out)
         _raise(status)
     v_out = out[0]
-    _P18_push(out)
+    _P19_push(out)
     return v_out
 
 
@@ -5424,21 +6013,21 @@ def tensor_nbytes(t):
 def tensor_summary(t):
     """Statistics of a tensor of any dtype, computed in f64 (shape, dtype, device and bytes come from tfl_tensor_shape, tfl_tensor_dtype, tfl_tensor_device and tfl_tensor_nbytes). min, max, mean and std (population, ddof = 0) are over the finite elements only, and NaN when there is none (0-size or all NaN/Inf); NaN and infinite elements are counted instead."""
     try:
-        out_min = _P11_pop()
+        out_min = _P12_pop()
     except IndexError:
-        out_min = _new(_T11)
+        out_min = _new(_T12)
     try:
-        out_max = _P11_pop()
+        out_max = _P12_pop()
     except IndexError:
-        out_max = _new(_T11)
+        out_max = _new(_T12)
     try:
-        out_mean = _P11_pop()
+        out_mean = _P12_pop()
     except IndexError:
-        out_mean = _new(_T11)
+        out_mean = _new(_T12)
     try:
-        out_std = _P11_pop()
+        out_std = _P12_pop()
     except IndexError:
-        out_std = _new(_T11)
+        out_std = _new(_T12)
     try:
         out_nan_count = _P5_pop()
     except IndexError:
@@ -5449,10 +6038,10 @@ def tensor_summary(t):
         out_inf_count = _new(_T5)
     status = lib.tfl_tensor_summary(out_min, out_max, out_mean, out_std, out_nan_count, out_inf_count, t)
     if status:
-        _P11_push(out_min)
-        _P11_push(out_max)
-        _P11_push(out_mean)
-        _P11_push(out_std)
+        _P12_push(out_min)
+        _P12_push(out_max)
+        _P12_push(out_mean)
+        _P12_push(out_std)
         _P5_push(out_nan_count)
         _P5_push(out_inf_count)
         _raise(status)
@@ -5462,10 +6051,10 @@ def tensor_summary(t):
     v_out_std = out_std[0]
     v_out_nan_count = out_nan_count[0]
     v_out_inf_count = out_inf_count[0]
-    _P11_push(out_min)
-    _P11_push(out_max)
-    _P11_push(out_mean)
-    _P11_push(out_std)
+    _P12_push(out_min)
+    _P12_push(out_max)
+    _P12_push(out_mean)
+    _P12_push(out_std)
     _P5_push(out_nan_count)
     _P5_push(out_inf_count)
     return (v_out_min, v_out_max, v_out_mean, v_out_std, v_out_nan_count, v_out_inf_count)

@@ -17,7 +17,10 @@ typedef enum tfl_pad_mode { TFL_PAD_CONSTANT = 0, TFL_PAD_REFLECT = 1 } tfl_pad_
 typedef enum tfl_memory_counter { TFL_MEMORY_LIVE_BYTES = 0, TFL_MEMORY_PEAK_BYTES = 1, TFL_MEMORY_ALLOCATIONS = 2, TFL_MEMORY_FREES = 3, TFL_MEMORY_CACHE_HITS = 4, TFL_MEMORY_CACHE_MISSES = 5, TFL_MEMORY_CACHED_BYTES = 6, TFL_MEMORY_LIMIT_BYTES = 7 } tfl_memory_counter;
 typedef enum tfl_reduction { TFL_REDUCTION_NONE = 0, TFL_REDUCTION_MEAN = 1, TFL_REDUCTION_SUM = 2, TFL_REDUCTION_BATCHMEAN = 3 } tfl_reduction;
 typedef enum tfl_anneal_strategy { TFL_ANNEAL_COS = 0, TFL_ANNEAL_LINEAR = 1 } tfl_anneal_strategy;
+typedef enum tfl_metric_average { TFL_AVERAGE_MACRO = 0, TFL_AVERAGE_MICRO = 1, TFL_AVERAGE_WEIGHTED = 2 } tfl_metric_average;
+typedef enum tfl_transformer_activation { TFL_TRANSFORMER_ACTIVATION_RELU = 0, TFL_TRANSFORMER_ACTIVATION_GELU = 1 } tfl_transformer_activation;
 typedef enum tfl_rnn_nonlinearity { TFL_RNN_TANH = 0, TFL_RNN_RELU = 1 } tfl_rnn_nonlinearity;
+typedef struct tfl_dataloader tfl_dataloader;
 typedef struct tfl_module tfl_module;
 typedef struct tfl_optimizer tfl_optimizer;
 typedef struct tfl_safetensors tfl_safetensors;
@@ -30,6 +33,8 @@ typedef tfl_status (*tfl_module_backward_hook_fn)(tfl_tensor** replacements,
                                                   size_t ngrad_input,
                                                   const tfl_tensor* const* grad_output,
                                                   size_t ngrad_output, void* user_data);
+typedef tfl_status (*tfl_module_forward_fn)(tfl_tensor** out, const tfl_tensor* const* inputs,
+                                            size_t ninputs, void* user_data);
 typedef tfl_status (*tfl_module_forward_hook_fn)(tfl_tensor** replacement,
                                                  const tfl_tensor* const* inputs,
                                                  size_t ninputs, const tfl_tensor* output, void* user_data);
@@ -62,6 +67,18 @@ tfl_status tfl_safetensors_retain(tfl_safetensors *file);
 tfl_status tfl_safetensors_save(const char *path, const char *const *names, const tfl_tensor *const *tensors, size_t ntensors, const char *const *metadata_keys, const char *const *metadata_values, size_t nmetadata);
 tfl_status tfl_safetensors_tensor(tfl_tensor **out, const tfl_safetensors *file, size_t index);
 tfl_status tfl_safetensors_tensor_by_name(tfl_tensor **out, const tfl_safetensors *file, const char *name);
+tfl_status tfl_data_load_npy(tfl_tensor **out, const char *path);
+tfl_status tfl_data_save_npy(const char *path, const tfl_tensor *t);
+tfl_status tfl_dataloader_create(tfl_dataloader **out, const tfl_tensor *const *tensors, size_t ntensors, int64_t batch_size, bool shuffle, uint64_t seed, bool drop_last);
+tfl_status tfl_dataloader_len(int64_t *out, const tfl_dataloader *loader);
+tfl_status tfl_dataloader_next(tfl_tensor **out, size_t *out_count, size_t capacity, tfl_dataloader *loader);
+tfl_status tfl_dataloader_num_samples(int64_t *out, const tfl_dataloader *loader);
+tfl_status tfl_dataloader_num_tensors(size_t *out, const tfl_dataloader *loader);
+void tfl_dataloader_release(tfl_dataloader *loader);
+tfl_status tfl_dataloader_reset(tfl_dataloader *loader);
+tfl_status tfl_dataloader_retain(tfl_dataloader *loader);
+tfl_status tfl_numerical_check_enabled(bool *out);
+tfl_status tfl_numerical_check_set_enabled(bool enabled);
 tfl_status tfl_cuda_device_count(int32_t *out);
 tfl_status tfl_cuda_device_name(const char **out, int32_t device);
 tfl_status tfl_cuda_device_properties(int64_t *total_memory, int32_t *major, int32_t *minor, int32_t *multiprocessors, int32_t device);
@@ -73,6 +90,9 @@ tfl_status tfl_cuda_set_allow_tf32(bool allow);
 tfl_status tfl_cuda_synchronize(int32_t device);
 tfl_status tfl_cuda_unavailable_reason(const char **out);
 tfl_status tfl_tensor_to_device(tfl_tensor **out, const tfl_tensor *t, tfl_device_type device_type, int32_t device_index);
+tfl_status tfl_default_device_get(tfl_device_type *out_type, int32_t *out_index);
+tfl_status tfl_default_device_set(tfl_device_type device_type, int32_t device_index);
+tfl_status tfl_device_info_json(char *out, size_t *out_len, size_t capacity);
 const char *tfl_last_error_message(void);
 const char *tfl_status_name(tfl_status status);
 tfl_status tfl_library_build_info(const char **out);
@@ -103,6 +123,11 @@ tfl_status tfl_memory_profiler_snapshot_json(char *out, size_t *out_len, size_t 
 tfl_status tfl_memory_profiler_start(void);
 tfl_status tfl_memory_profiler_stop(void);
 tfl_status tfl_memory_push_module(const char *name);
+tfl_status tfl_metrics_accuracy(double *out, const tfl_tensor *pred, const tfl_tensor *target);
+tfl_status tfl_metrics_confusion_matrix(tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes);
+tfl_status tfl_metrics_precision_recall_f1(tfl_tensor **out, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, double zero_division);
+tfl_status tfl_metrics_precision_recall_f1_average(double *precision, double *recall, double *f1, const tfl_tensor *pred, const tfl_tensor *target, int64_t num_classes, tfl_metric_average average, double zero_division);
+tfl_status tfl_metrics_top_k_accuracy(double *out, const tfl_tensor *scores, const tfl_tensor *target, int64_t k);
 tfl_status tfl_module_register_backward_hook(int64_t *out, tfl_module *m, tfl_module_backward_hook_fn fn, void *user_data);
 tfl_status tfl_module_register_forward_hook(int64_t *out, tfl_module *m, tfl_module_forward_hook_fn fn, void *user_data);
 tfl_status tfl_module_register_forward_pre_hook(int64_t *out, tfl_module *m, tfl_module_forward_pre_hook_fn fn, void *user_data);
@@ -155,10 +180,25 @@ tfl_status tfl_module_to_string(char *out, size_t *out_len, size_t capacity, con
 tfl_status tfl_module_train(tfl_module *m, bool training);
 tfl_status tfl_module_type_name(const char **out, const tfl_module *m);
 tfl_status tfl_module_zero_grad(tfl_module *m, bool set_to_none);
+tfl_status tfl_module_create_custom(tfl_module **out, const char *type_name, tfl_module_forward_fn fn, void *user_data);
+tfl_status tfl_module_register_buffer(tfl_module *m, const char *name, const tfl_tensor *t);
+tfl_status tfl_module_register_child(tfl_module *m, const char *name, tfl_module *child);
+tfl_status tfl_module_register_parameter(tfl_module *m, const char *name, const tfl_tensor *t, bool requires_grad);
+tfl_status tfl_parameter_create(tfl_tensor **out, const tfl_tensor *data, bool requires_grad);
+tfl_status tfl_tensor_is_parameter(bool *out, const tfl_tensor *t);
 tfl_status tfl_nn_gru_create(tfl_module **out, int64_t input_size, int64_t hidden_size, int64_t num_layers, bool bias, bool batch_first, double dropout, bool bidirectional, tfl_dtype dtype);
 tfl_status tfl_nn_lstm_create(tfl_module **out, int64_t input_size, int64_t hidden_size, int64_t num_layers, bool bias, bool batch_first, double dropout, bool bidirectional, tfl_dtype dtype);
 tfl_status tfl_nn_rnn_create(tfl_module **out, int64_t input_size, int64_t hidden_size, int64_t num_layers, tfl_rnn_nonlinearity nonlinearity, bool bias, bool batch_first, double dropout, bool bidirectional, tfl_dtype dtype);
 tfl_status tfl_nn_rnn_forward(tfl_tensor **out_output, tfl_tensor **out_h_n, tfl_tensor **out_c_n, tfl_module *module, const tfl_tensor *input, const tfl_tensor *h0, const tfl_tensor *c0);
+tfl_status tfl_nn_state_space_create(tfl_module **out, int64_t state_size, int64_t in_features, int64_t out_features, bool feedthrough, tfl_dtype dtype);
+tfl_status tfl_nn_state_space_forward(tfl_tensor **out_output, tfl_tensor **out_state, tfl_module *m, const tfl_tensor *u, const tfl_tensor *x0);
+tfl_status tfl_nn_generate_square_subsequent_mask(tfl_tensor **out, int64_t sz, tfl_dtype dtype);
+tfl_status tfl_nn_instance_norm1d_create(tfl_module **out, int64_t num_features, double eps, const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+tfl_status tfl_nn_instance_norm2d_create(tfl_module **out, int64_t num_features, double eps, const double *momentum, bool affine, bool track_running_stats, tfl_dtype dtype);
+tfl_status tfl_nn_transformer_decoder_layer_create(tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+tfl_status tfl_nn_transformer_decoder_layer_forward(tfl_tensor **out, tfl_module *m, const tfl_tensor *tgt, const tfl_tensor *memory, const tfl_tensor *tgt_mask, const tfl_tensor *memory_mask, const tfl_tensor *tgt_key_padding_mask, const tfl_tensor *memory_key_padding_mask, bool tgt_is_causal, bool memory_is_causal);
+tfl_status tfl_nn_transformer_encoder_layer_create(tfl_module **out, int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, tfl_transformer_activation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, tfl_dtype dtype);
+tfl_status tfl_nn_transformer_encoder_layer_forward(tfl_tensor **out, tfl_module *m, const tfl_tensor *src, const tfl_tensor *src_mask, const tfl_tensor *src_key_padding_mask, bool is_causal);
 tfl_status tfl_tensor_add(tfl_tensor **out, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_out(tfl_tensor *dst, const tfl_tensor *a, const tfl_tensor *b);
 tfl_status tfl_tensor_add_scalar(tfl_tensor **out, const tfl_tensor *t, double scalar);
@@ -340,6 +380,12 @@ tfl_status tfl_optim_adabelief_create(tfl_optimizer **out, const tfl_tensor *con
 tfl_status tfl_optim_adadelta_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double rho, double eps, double weight_decay);
 tfl_status tfl_optim_nadam_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, double momentum_decay, bool decoupled_weight_decay);
 tfl_status tfl_optim_radam_create(tfl_optimizer **out, const tfl_tensor *const *params, size_t nparams, double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled_weight_decay);
+tfl_status tfl_profiler_enabled(bool *out);
+tfl_status tfl_profiler_report_json(char *out, size_t *out_len, size_t capacity, int32_t indent);
+tfl_status tfl_profiler_reset(void);
+tfl_status tfl_profiler_start(void);
+tfl_status tfl_profiler_stop(void);
+tfl_status tfl_profiler_summary(char *out, size_t *out_len, size_t capacity, int32_t max_rows);
 tfl_status tfl_random_seed(uint64_t seed);
 tfl_status tfl_random_set_state(uint64_t seed, uint64_t offset);
 tfl_status tfl_random_state(uint64_t *out_seed, uint64_t *out_offset);

@@ -98,6 +98,19 @@ enum class AnnealStrategy : std::underlying_type_t<tfl_anneal_strategy> {
   Linear = TFL_ANNEAL_LINEAR
 };
 
+/// How tfl_metrics_precision_recall_f1_average combines the per-class scores (as scikit-learn's average=).
+enum class MetricAverage : std::underlying_type_t<tfl_metric_average> {
+  Macro = TFL_AVERAGE_MACRO,
+  Micro = TFL_AVERAGE_MICRO,
+  Weighted = TFL_AVERAGE_WEIGHTED
+};
+
+/// The feed-forward activation of a transformer layer.
+enum class TransformerActivation : std::underlying_type_t<tfl_transformer_activation> {
+  Relu = TFL_TRANSFORMER_ACTIVATION_RELU,
+  Gelu = TFL_TRANSFORMER_ACTIVATION_GELU
+};
+
 /// The nonlinearity of tfl_nn_rnn_create (torch.nn.RNN's nonlinearity argument).
 enum class RnnNonlinearity : std::underlying_type_t<tfl_rnn_nonlinearity> {
   Tanh = TFL_RNN_TANH,
@@ -315,12 +328,86 @@ inline void check(tfl_status status) {
 
 // ---- handle classes --------------------------------------------------------------------------------
 
+class Dataloader;
 class Module;
 class Optimizer;
 class Safetensors;
 class Scheduler;
 class Tape;
 class Tensor;
+
+/// Batches over tensors whose rows are samples, optionally shuffled (opaque, reference-counted); it
+/// holds a reference to each tensor.
+/// Owns one reference to a tfl_dataloader: copying retains (tfl_dataloader_retain), moving steals, and
+/// destruction releases (tfl_dataloader_release). borrow() and release() hand the handle to C code.
+class Dataloader {
+ public:
+  /// An empty object (borrow() is nullptr); C functions reject it as a NULL argument.
+  Dataloader() noexcept = default;
+  /// Takes over one reference the caller owns, e.g. a handle from a C out-parameter.
+  static Dataloader adopt(tfl_dataloader* handle) noexcept {
+    Dataloader r;
+    r.h_ = handle;
+    return r;
+  }
+  /// Takes a new reference to a handle borrowed from C code (retains it).
+  static Dataloader share(const tfl_dataloader* handle) {
+    Dataloader r;
+    r.h_ = const_cast<tfl_dataloader*>(handle);
+    if (r.h_) check(::tfl_dataloader_retain(r.h_));
+    return r;
+  }
+  Dataloader(const Dataloader& other) : h_(other.h_) {
+    if (h_) check(::tfl_dataloader_retain(h_));
+  }
+  Dataloader(Dataloader&& other) noexcept : h_(std::exchange(other.h_, nullptr)) {}
+  Dataloader& operator=(const Dataloader& other) {
+    Dataloader(other).swap(*this);
+    return *this;
+  }
+  Dataloader& operator=(Dataloader&& other) noexcept {
+    Dataloader(std::move(other)).swap(*this);
+    return *this;
+  }
+  ~Dataloader() { ::tfl_dataloader_release(h_); }
+  void swap(Dataloader& other) noexcept { std::swap(h_, other.h_); }
+  /// The C handle, still owned by this object: valid while it (or a copy) lives.
+  tfl_dataloader* borrow() const noexcept { return h_; }
+  /// Gives up ownership: returns the handle, which the caller must tfl_dataloader_release, and leaves this empty.
+  [[nodiscard]] tfl_dataloader* release() noexcept { return std::exchange(h_, nullptr); }
+  explicit operator bool() const noexcept { return h_ != nullptr; }
+
+  /// Creates a data loader over ntensors tensors whose rows (dimension 0) are the samples, like PyTorch's
+  /// DataLoader over a TensorDataset. Each batch holds batch_size samples of every tensor (the last one
+  /// fewer, unless drop_last). Without shuffle the batches are views of the tensors, in order; with
+  /// shuffle each epoch visits a new permutation determined by seed and the epoch number alone.
+  /// Wraps tfl_dataloader_create.
+  [[nodiscard]] static Dataloader create(Span<Tensor> tensors, int64_t batch_size, bool shuffle, uint64_t seed, bool drop_last);
+  /// The number of batches per epoch (len of the loader): ceil(samples / batch_size), or
+  /// floor(samples / batch_size) with drop_last.
+  /// Wraps tfl_dataloader_len.
+  [[nodiscard]] int64_t len() const;
+  /// The next batch of the current epoch: one new tensor per dataset tensor, in the order given to
+  /// tfl_dataloader_create. At the end of the epoch *out_count is 0 and nothing is written, until
+  /// tfl_dataloader_reset starts the next epoch. With capacity 0 nothing is consumed: *out_count
+  /// receives the number of tensors the next batch holds (0 at the end of the epoch), so a caller may
+  /// size out first.
+  /// Wraps tfl_dataloader_next.
+  [[nodiscard]] std::vector<Tensor> next();
+  /// The number of samples (the tensors' first dimension).
+  /// Wraps tfl_dataloader_num_samples.
+  [[nodiscard]] int64_t num_samples() const;
+  /// The number of dataset tensors (the tensors each batch holds).
+  /// Wraps tfl_dataloader_num_tensors.
+  [[nodiscard]] size_t num_tensors() const;
+  /// Starts the next epoch (a new permutation when shuffling); the next call of tfl_dataloader_next
+  /// returns its first batch.
+  /// Wraps tfl_dataloader_reset.
+  void reset();
+
+ private:
+  tfl_dataloader* h_ = nullptr;
+};
 
 /// A neural-network module (opaque, reference-counted): a layer such as Linear or Conv2d, or a
 /// container such as Sequential, with named parameters, buffers and children. Handles to the same
@@ -467,6 +554,22 @@ class Module {
   /// Clears the accumulated gradient of every parameter of the module and its descendants.
   /// Wraps tfl_module_zero_grad.
   void zero_grad(bool set_to_none);
+  /// A new custom module: an empty module (no parameters, buffers or children; add them with
+  /// tfl_module_register_parameter, _buffer and _child) whose computation is the callback fn. It works
+  /// with every tfl_module_* function (hooks, state dicts, optimizers over its parameters, Sequential).
+  /// Wraps tfl_module_create_custom.
+  [[nodiscard]] static Module create_custom(std::string_view type_name, tfl_module_forward_fn fn, void* user_data);
+  /// Registers t as a buffer of m under name (saved and loaded with the state dict, not trained).
+  /// Wraps tfl_module_register_buffer.
+  void register_buffer(std::string_view name, const Tensor& t);
+  /// Registers child as a child module of m under name; m shares it (releasing the caller's handle is
+  /// fine). Its parameters are listed as "<name>.<parameter>".
+  /// Wraps tfl_module_register_child.
+  void register_child(std::string_view name, Module& child);
+  /// Registers t as a parameter of m under name: t itself (no copy) is marked as a parameter and made to
+  /// require grad or not; later listings, state dicts and zero_grad include it.
+  /// Wraps tfl_module_register_parameter.
+  void register_parameter(std::string_view name, const Tensor& t, bool requires_grad);
 
  private:
   tfl_module* h_ = nullptr;
@@ -843,6 +946,10 @@ class Tensor {
   /// flow back to t's device.
   /// Wraps tfl_tensor_to_device.
   [[nodiscard]] Tensor to_device(DeviceType device_type, int32_t device_index) const;
+  /// Whether t is a parameter: made by tfl_parameter_create or registered by a module (every layer's
+  /// weights are). Views and detached aliases of a parameter are not parameters themselves.
+  /// Wraps tfl_tensor_is_parameter.
+  [[nodiscard]] bool is_parameter() const;
   /// Elementwise a + b, broadcasting a and b (NumPy rules) and promoting their dtypes.
   /// Wraps tfl_tensor_add.
   [[nodiscard]] Tensor add(const Tensor& b) const;
@@ -1485,7 +1592,7 @@ class Tensor {
 };
 
 /// Every handle class, for code (tests, generic helpers) that must cover each of them.
-using HandleTypes = std::tuple<Module, Optimizer, Safetensors, Scheduler, Tape, Tensor>;
+using HandleTypes = std::tuple<Dataloader, Module, Optimizer, Safetensors, Scheduler, Tape, Tensor>;
 
 // ---- free functions --------------------------------------------------------------------------------
 
@@ -1534,6 +1641,45 @@ inline void grad_set_enabled(bool enabled) {
 // tfl_hook_remove
 inline void hook_remove(int64_t handle) {
   check(::tfl_hook_remove(handle));
+}
+
+/// Reads a NumPy .npy file (format 1.0, 2.0 or 3.0, as numpy.save writes it) into a new contiguous CPU
+/// tensor. Supported dtypes: <f2 <f4 <f8 <i4 <i8 |u1 |b1 (little-endian, C order).
+/// Wraps tfl_data_load_npy.
+// tfl_data_load_npy
+[[nodiscard]] inline Tensor data_load_npy(std::string_view path) {
+  tfl_tensor* c_out = nullptr;
+  std::string c_path(path);
+  check(::tfl_data_load_npy(&c_out, c_path.c_str()));
+  return Tensor::adopt(c_out);
+}
+
+/// Writes a tensor (any layout) as a NumPy .npy file (format 1.0) that numpy.load reads back.
+/// Wraps tfl_data_save_npy.
+// tfl_data_save_npy
+inline void data_save_npy(std::string_view path, const Tensor& t) {
+  std::string c_path(path);
+  check(::tfl_data_save_npy(c_path.c_str(), t.borrow()));
+}
+
+/// Whether the numerical check mode is on (see tfl_numerical_check_set_enabled).
+/// Wraps tfl_numerical_check_enabled.
+// tfl_numerical_check_enabled
+[[nodiscard]] inline bool numerical_check_enabled() {
+  bool c_out{};
+  check(::tfl_numerical_check_enabled(&c_out));
+  return c_out;
+}
+
+/// Turns the numerical check mode on or off for the whole process. While on, every CPU kernel's
+/// floating output and every gradient a backward function returns is scanned, and NaN or Inf that the
+/// op's inputs did not already hold fails the op with TFL_ERR_NUMERICAL, naming the op (and, during
+/// backward, the op whose gradient was computed), like torch.autograd.detect_anomaly. Off by default;
+/// it slows ops down while on.
+/// Wraps tfl_numerical_check_set_enabled.
+// tfl_numerical_check_set_enabled
+inline void numerical_check_set_enabled(bool enabled) {
+  check(::tfl_numerical_check_set_enabled(enabled));
 }
 
 /// Number of usable CUDA devices. Never fails for want of CUDA: a library built without CUDA, or a
@@ -1625,6 +1771,44 @@ inline void cuda_synchronize(int32_t device) {
   const char* c_out = nullptr;
   check(::tfl_cuda_unavailable_reason(&c_out));
   return std::string(c_out ? c_out : "");
+}
+
+/// The default device: where tfl_tensor_from_buffer, _full, _zeros, _ones, _empty, _arange, _scalar,
+/// _linspace, _eye and the random creation functions (tfl_tensor_rand, _randn, _uniform, _normal,
+/// _randint, _bernoulli) put their new tensors. TFL_DEVICE_CPU index 0 until set.
+/// Wraps tfl_default_device_get.
+// tfl_default_device_get
+[[nodiscard]] inline std::tuple<DeviceType, int32_t> default_device_get() {
+  tfl_device_type c_out_type{};
+  int32_t c_out_index{};
+  check(::tfl_default_device_get(&c_out_type, &c_out_index));
+  return std::tuple<DeviceType, int32_t>{static_cast<DeviceType>(c_out_type), c_out_index};
+}
+
+/// Sets the default device for the whole process (see tfl_default_device_get). Tensors that already
+/// exist stay where they are.
+/// Wraps tfl_default_device_set.
+// tfl_default_device_set
+inline void default_device_set(DeviceType device_type, int32_t device_index) {
+  check(::tfl_default_device_set(static_cast<tfl_device_type>(device_type), device_index));
+}
+
+/// Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": true, "available": false,
+/// "reason": "...", "device_count": 0}, "devices": [{"name": "cpu", "type": "cpu", "index": 0,
+/// "available": true, "description": "<CPU model>", "total_memory": <bytes of RAM>, "threads": <intra-op
+/// threads>}, and per CUDA device {"name": "cuda:0", "type": "cuda", "index": 0, "available": true,
+/// "description": "<GPU name>", "total_memory": <bytes>, "compute_capability": "9.0",
+/// "multiprocessors": <count>}]}. Works without CUDA. To size the buffer, call with out = NULL and
+/// capacity = 0 first.
+/// Wraps tfl_device_info_json.
+// tfl_device_info_json
+[[nodiscard]] inline std::string device_info_json() {
+  size_t c_out_len = 0;
+  check(::tfl_device_info_json(nullptr, &c_out_len, 0));
+  std::string c_out(c_out_len + 1, '\0');
+  check(::tfl_device_info_json(&c_out[0], &c_out_len, c_out.size()));
+  c_out.resize(std::min(c_out.size() - 1, c_out_len));
+  return c_out;
 }
 
 /// Message of the calling thread's most recent failure.
@@ -1908,6 +2092,60 @@ inline void memory_push_module(std::string_view name) {
   check(::tfl_memory_push_module(c_name.c_str()));
 }
 
+/// Fraction of samples whose predicted label equals the target label. pred holds labels with target's
+/// shape, or scores (logits or probabilities) with one more trailing class axis, reduced by argmax (first
+/// maximum on ties). Labels may have any real dtype but must be integers.
+/// Wraps tfl_metrics_accuracy.
+// tfl_metrics_accuracy
+[[nodiscard]] inline double metrics_accuracy(const Tensor& pred, const Tensor& target) {
+  double c_out{};
+  check(::tfl_metrics_accuracy(&c_out, pred.borrow(), target.borrow()));
+  return c_out;
+}
+
+/// The confusion matrix: an i64 tensor [num_classes, num_classes] whose entry [t, p] counts the samples
+/// with target t predicted as p (scikit-learn's layout). pred as for tfl_metrics_accuracy.
+/// Wraps tfl_metrics_confusion_matrix.
+// tfl_metrics_confusion_matrix
+[[nodiscard]] inline Tensor metrics_confusion_matrix(const Tensor& pred, const Tensor& target, int64_t num_classes) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_metrics_confusion_matrix(&c_out, pred.borrow(), target.borrow(), num_classes));
+  return Tensor::adopt(c_out);
+}
+
+/// Per-class precision tp/(tp+fp), recall tp/(tp+fn), F1 2tp/(2tp+fp+fn) and support, as scikit-learn's
+/// precision_recall_fscore_support(labels=range(num_classes), average=None): an f64 tensor [4, num_classes]
+/// whose rows are precision, recall, F1 and support. A zero denominator gives zero_division.
+/// Wraps tfl_metrics_precision_recall_f1.
+// tfl_metrics_precision_recall_f1
+[[nodiscard]] inline Tensor metrics_precision_recall_f1(const Tensor& pred, const Tensor& target, int64_t num_classes, double zero_division) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_metrics_precision_recall_f1(&c_out, pred.borrow(), target.borrow(), num_classes, zero_division));
+  return Tensor::adopt(c_out);
+}
+
+/// Precision, recall and F1 averaged over the classes (scikit-learn's average="macro" / "micro" /
+/// "weighted"): NaN per-class values (zero_division NaN) are left out of macro and weighted averages.
+/// Wraps tfl_metrics_precision_recall_f1_average.
+// tfl_metrics_precision_recall_f1_average
+[[nodiscard]] inline std::tuple<double, double, double> metrics_precision_recall_f1_average(const Tensor& pred, const Tensor& target, int64_t num_classes, MetricAverage average, double zero_division) {
+  double c_precision{};
+  double c_recall{};
+  double c_f1{};
+  check(::tfl_metrics_precision_recall_f1_average(&c_precision, &c_recall, &c_f1, pred.borrow(), target.borrow(), num_classes, static_cast<tfl_metric_average>(average), zero_division));
+  return std::tuple<double, double, double>{c_precision, c_recall, c_f1};
+}
+
+/// Fraction of samples whose target is among the k highest scores of its row (scikit-learn's
+/// top_k_accuracy_score; among equal scores the higher class index ranks first).
+/// Wraps tfl_metrics_top_k_accuracy.
+// tfl_metrics_top_k_accuracy
+[[nodiscard]] inline double metrics_top_k_accuracy(const Tensor& scores, const Tensor& target, int64_t k) {
+  double c_out{};
+  check(::tfl_metrics_top_k_accuracy(&c_out, scores.borrow(), target.borrow(), k));
+  return c_out;
+}
+
 /// 2-D adaptive average pooling: (N, C, H, W) or (C, H, W) -> (..., output_h, output_w), averaging
 /// windows [floor(i * H / output_h), ceil((i + 1) * H / output_h)) as PyTorch does.
 /// Wraps tfl_nn_adaptive_avg_pool2d_create.
@@ -2156,6 +2394,16 @@ inline void nn_sequential_append(Module& seq, Module& module) {
   return Module::adopt(c_out);
 }
 
+/// A new parameter: a leaf tensor sharing data's elements (no copy), marked as a parameter, that requires
+/// grad when requires_grad is true.
+/// Wraps tfl_parameter_create.
+// tfl_parameter_create
+[[nodiscard]] inline Tensor parameter_create(const Tensor& data, bool requires_grad) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_parameter_create(&c_out, data.borrow(), requires_grad));
+  return Tensor::adopt(c_out);
+}
+
 /// A GRU layer (torch.nn.GRU): gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),
 /// h_t = (1 - z) * n + z * h_(t-1). Shapes, options and parameter names as for tfl_nn_rnn_create, with
 /// 3 * hidden_size rows per weight and bias (the gates in the order r, z, n).
@@ -2207,6 +2455,111 @@ inline void nn_sequential_append(Module& seq, Module& module) {
   tfl_tensor* c_out_c_n = nullptr;
   check(::tfl_nn_rnn_forward(&c_out_output, &c_out_h_n, &c_out_c_n, module.borrow(), input.borrow(), h0 ? h0->borrow() : nullptr, c0 ? c0->borrow() : nullptr));
   return std::tuple<Tensor, Tensor, Tensor>{Tensor::adopt(c_out_output), Tensor::adopt(c_out_h_n), Tensor::adopt(c_out_c_n)};
+}
+
+/// A linear state-space layer: for input u (batch, seq, in_features), y_t = C x_t + D u_t and
+/// x_{t+1} = A x_t + B u_t, where y_t reads the state before the update by u_t (y_0 = C x0 + D u_0).
+/// Output (batch, seq, out_features). Parameters "A" (state_size, state_size), "B" (state_size,
+/// in_features), "C" (out_features, state_size) and, with feedthrough, "D" (out_features, in_features).
+/// B, C, D are drawn U(-1/sqrt(fan_in), 1/sqrt(fan_in)); A is drawn U(-1, 1) and scaled to infinity norm
+/// 0.9, so its spectral radius is below 1. tfl_module_forward takes {u} or {u, x0} and returns y; use
+/// tfl_nn_state_space_forward for the final state.
+/// Wraps tfl_nn_state_space_create.
+// tfl_nn_state_space_create
+[[nodiscard]] inline Module nn_state_space_create(int64_t state_size, int64_t in_features, int64_t out_features, bool feedthrough, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_state_space_create(&c_out, state_size, in_features, out_features, feedthrough, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Runs a state-space layer and returns its output and final state (x_seq, after the last update; x0
+/// itself for seq = 0). Differentiable in u, x0 and the parameters. The module's hooks do not run (use
+/// tfl_module_forward for that).
+/// Wraps tfl_nn_state_space_forward.
+// tfl_nn_state_space_forward
+[[nodiscard]] inline std::tuple<Tensor, Tensor> nn_state_space_forward(Module& m, const Tensor& u, const std::optional<Tensor>& x0) {
+  tfl_tensor* c_out_output = nullptr;
+  tfl_tensor* c_out_state = nullptr;
+  check(::tfl_nn_state_space_forward(&c_out_output, &c_out_state, m.borrow(), u.borrow(), x0 ? x0->borrow() : nullptr));
+  return std::tuple<Tensor, Tensor>{Tensor::adopt(c_out_output), Tensor::adopt(c_out_state)};
+}
+
+/// The additive causal mask (sz, sz): 0 on and below the diagonal, -inf above
+/// (torch.nn.Transformer.generate_square_subsequent_mask).
+/// Wraps tfl_nn_generate_square_subsequent_mask.
+// tfl_nn_generate_square_subsequent_mask
+[[nodiscard]] inline Tensor nn_generate_square_subsequent_mask(int64_t sz, Dtype dtype) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_nn_generate_square_subsequent_mask(&c_out, sz, static_cast<tfl_dtype>(dtype)));
+  return Tensor::adopt(c_out);
+}
+
+/// Instance normalisation over (N, C, L) or unbatched (C, L) input: each (sample, channel) is normalised
+/// with its own mean and biased variance over L (torch.nn.InstanceNorm1d). Parameters "weight" (ones)
+/// and "bias" (zeros) when affine; buffers "running_mean", "running_var" and "num_batches_tracked"
+/// when track_running_stats (then training updates them with the batch average of the per-instance
+/// mean / unbiased variance, and eval mode normalises with them).
+/// Wraps tfl_nn_instance_norm1d_create.
+// tfl_nn_instance_norm1d_create
+[[nodiscard]] inline Module nn_instance_norm1d_create(int64_t num_features, double eps, std::optional<double> momentum, bool affine, bool track_running_stats, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_instance_norm1d_create(&c_out, num_features, eps, momentum ? &*momentum : nullptr, affine, track_running_stats, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Instance normalisation over (N, C, H, W) or unbatched (C, H, W) input (torch.nn.InstanceNorm2d); see
+/// tfl_nn_instance_norm1d_create.
+/// Wraps tfl_nn_instance_norm2d_create.
+// tfl_nn_instance_norm2d_create
+[[nodiscard]] inline Module nn_instance_norm2d_create(int64_t num_features, double eps, std::optional<double> momentum, bool affine, bool track_running_stats, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_instance_norm2d_create(&c_out, num_features, eps, momentum ? &*momentum : nullptr, affine, track_running_stats, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// A transformer decoder layer (torch.nn.TransformerDecoderLayer): self-attention, cross-attention over
+/// the memory, then a feed-forward block, each with a residual connection, LayerNorm (post or pre) and
+/// dropout. Children self_attn, multihead_attn, linear1, dropout, linear2, norm1, norm2, norm3,
+/// dropout1, dropout2, dropout3. Run it with tfl_nn_transformer_decoder_layer_forward.
+/// Wraps tfl_nn_transformer_decoder_layer_create.
+// tfl_nn_transformer_decoder_layer_create
+[[nodiscard]] inline Module nn_transformer_decoder_layer_create(int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, TransformerActivation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_transformer_decoder_layer_create(&c_out, d_model, nhead, dim_feedforward, dropout, static_cast<tfl_transformer_activation>(activation), layer_norm_eps, batch_first, norm_first, bias, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Runs a transformer decoder layer (with its hooks); masks as in
+/// tfl_nn_transformer_encoder_layer_forward.
+/// Wraps tfl_nn_transformer_decoder_layer_forward.
+// tfl_nn_transformer_decoder_layer_forward
+[[nodiscard]] inline Tensor nn_transformer_decoder_layer_forward(Module& m, const Tensor& tgt, const Tensor& memory, const std::optional<Tensor>& tgt_mask, const std::optional<Tensor>& memory_mask, const std::optional<Tensor>& tgt_key_padding_mask, const std::optional<Tensor>& memory_key_padding_mask, bool tgt_is_causal, bool memory_is_causal) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_nn_transformer_decoder_layer_forward(&c_out, m.borrow(), tgt.borrow(), memory.borrow(), tgt_mask ? tgt_mask->borrow() : nullptr, memory_mask ? memory_mask->borrow() : nullptr, tgt_key_padding_mask ? tgt_key_padding_mask->borrow() : nullptr, memory_key_padding_mask ? memory_key_padding_mask->borrow() : nullptr, tgt_is_causal, memory_is_causal));
+  return Tensor::adopt(c_out);
+}
+
+/// A transformer encoder layer (torch.nn.TransformerEncoderLayer): self-attention then a feed-forward
+/// block, each with a residual connection, LayerNorm after (post-norm) or before (norm_first) it, and
+/// dropout. Children self_attn (q_proj, k_proj, v_proj, out_proj: PyTorch's packed in_proj_weight
+/// split in three), linear1, dropout, linear2, norm1, norm2, dropout1, dropout2. Run it with
+/// tfl_nn_transformer_encoder_layer_forward (or tfl_module_forward with inputs {src}).
+/// Wraps tfl_nn_transformer_encoder_layer_create.
+// tfl_nn_transformer_encoder_layer_create
+[[nodiscard]] inline Module nn_transformer_encoder_layer_create(int64_t d_model, int64_t nhead, int64_t dim_feedforward, double dropout, TransformerActivation activation, double layer_norm_eps, bool batch_first, bool norm_first, bool bias, Dtype dtype) {
+  tfl_module* c_out = nullptr;
+  check(::tfl_nn_transformer_encoder_layer_create(&c_out, d_model, nhead, dim_feedforward, dropout, static_cast<tfl_transformer_activation>(activation), layer_norm_eps, batch_first, norm_first, bias, static_cast<tfl_dtype>(dtype)));
+  return Module::adopt(c_out);
+}
+
+/// Runs a transformer encoder layer (with its hooks). Masks follow torch.nn.MultiheadAttention: in a
+/// bool mask true means masked out; a float mask is added to the attention scores.
+/// Wraps tfl_nn_transformer_encoder_layer_forward.
+// tfl_nn_transformer_encoder_layer_forward
+[[nodiscard]] inline Tensor nn_transformer_encoder_layer_forward(Module& m, const Tensor& src, const std::optional<Tensor>& src_mask, const std::optional<Tensor>& src_key_padding_mask, bool is_causal) {
+  tfl_tensor* c_out = nullptr;
+  check(::tfl_nn_transformer_encoder_layer_forward(&c_out, m.borrow(), src.borrow(), src_mask ? src_mask->borrow() : nullptr, src_key_padding_mask ? src_key_padding_mask->borrow() : nullptr, is_causal));
+  return Tensor::adopt(c_out);
 }
 
 /// Scales the gradients of params in place by max_norm / (total + 1e-6) when that is below 1, where total
@@ -2378,6 +2731,75 @@ inline void clip_grad_value(Span<Tensor> params, double clip_value) {
   for (const Tensor& x : params) c_params.push_back(x.borrow());
   check(::tfl_optim_radam_create(&c_out, c_params.data(), params.size(), lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay));
   return Optimizer::adopt(c_out);
+}
+
+/// Whether the op profiler is running.
+/// Wraps tfl_profiler_enabled.
+// tfl_profiler_enabled
+[[nodiscard]] inline bool profiler_enabled() {
+  bool c_out{};
+  check(::tfl_profiler_enabled(&c_out));
+  return c_out;
+}
+
+/// The op profile as JSON: {"running", "total_ns" (recorded wall time), "op_ns" (time inside outermost
+/// ops), "ops": [{"name", "category", "calls", "total_ns" (nested ops included), "self_ns" (excluded),
+/// "max_ns"}] by decreasing self_ns, "modules": [{"path" ("Sequential.0"), "calls", "total_ns",
+/// "self_ns"}] by decreasing total_ns, "categories": {"blas", "elementwise", "reduction", "nn", "memory",
+/// "optimizer", "autograd", "other" (self time per category), "framework_overhead" (total_ns - op_ns)},
+/// "slowest": [{"name", "module", "category", "total_ns", "self_ns", "start_ns"}] (the 10 longest
+/// calls), "bottleneck": a sentence naming what dominates and what to do}. Backward functions appear as
+/// "<op>_backward" with category "autograd". To size the buffer, call with out = NULL and capacity = 0
+/// first (the report may grow between the calls while the profiler runs: stop it first, or allow room).
+/// Wraps tfl_profiler_report_json.
+// tfl_profiler_report_json
+[[nodiscard]] inline std::string profiler_report_json(int32_t indent) {
+  size_t c_out_len = 0;
+  check(::tfl_profiler_report_json(nullptr, &c_out_len, 0, indent));
+  std::string c_out(c_out_len + 1, '\0');
+  check(::tfl_profiler_report_json(&c_out[0], &c_out_len, c_out.size(), indent));
+  c_out.resize(std::min(c_out.size() - 1, c_out_len));
+  return c_out;
+}
+
+/// Clears every total of the op profiler (ops, modules, categories, slowest calls, wall time); while it
+/// runs, its clock restarts now and it keeps running.
+/// Wraps tfl_profiler_reset.
+// tfl_profiler_reset
+inline void profiler_reset() {
+  check(::tfl_profiler_reset());
+}
+
+/// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
+/// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
+/// tfl_profiler_reset. Starting while running does nothing. When the profiler is off an op pays one
+/// relaxed atomic load for it.
+/// Wraps tfl_profiler_start.
+// tfl_profiler_start
+inline void profiler_start() {
+  check(::tfl_profiler_start());
+}
+
+/// Stops the op profiler; its totals stay available to tfl_profiler_report_json and tfl_profiler_summary.
+/// Stopping when it is not running does nothing.
+/// Wraps tfl_profiler_stop.
+// tfl_profiler_stop
+inline void profiler_stop() {
+  check(::tfl_profiler_stop());
+}
+
+/// The op profile as readable text: the recorded, in-op and overhead times, a table of the ops (name,
+/// category, calls, total ms, self ms, share), the time per category, the modules, and on the last line
+/// the bottleneck sentence.
+/// Wraps tfl_profiler_summary.
+// tfl_profiler_summary
+[[nodiscard]] inline std::string profiler_summary(int32_t max_rows) {
+  size_t c_out_len = 0;
+  check(::tfl_profiler_summary(nullptr, &c_out_len, 0, max_rows));
+  std::string c_out(c_out_len + 1, '\0');
+  check(::tfl_profiler_summary(&c_out[0], &c_out_len, c_out.size(), max_rows));
+  c_out.resize(std::min(c_out.size() - 1, c_out_len));
+  return c_out;
 }
 
 /// Seeds the default generator and rewinds it, so that the following draws repeat exactly.
@@ -2552,6 +2974,56 @@ inline void random_set_state(uint64_t seed, uint64_t offset) {
 }
 
 // ---- members ---------------------------------------------------------------------------------------
+
+// Dataloader
+
+// tfl_dataloader_create
+inline Dataloader Dataloader::create(Span<Tensor> tensors, int64_t batch_size, bool shuffle, uint64_t seed, bool drop_last) {
+  tfl_dataloader* c_out = nullptr;
+  std::vector<const tfl_tensor*> c_tensors;
+  c_tensors.reserve(tensors.size());
+  for (const Tensor& x : tensors) c_tensors.push_back(x.borrow());
+  check(::tfl_dataloader_create(&c_out, c_tensors.data(), tensors.size(), batch_size, shuffle, seed, drop_last));
+  return Dataloader::adopt(c_out);
+}
+
+// tfl_dataloader_len
+inline int64_t Dataloader::len() const {
+  int64_t c_out{};
+  check(::tfl_dataloader_len(&c_out, h_));
+  return c_out;
+}
+
+// tfl_dataloader_next
+inline std::vector<Tensor> Dataloader::next() {
+  size_t c_out_count = 0;
+  check(::tfl_dataloader_next(nullptr, &c_out_count, 0, h_));
+  std::vector<tfl_tensor*> c_out(c_out_count, nullptr);
+  std::vector<Tensor> out(c_out.size());
+  check(::tfl_dataloader_next(c_out.data(), &c_out_count, c_out.size(), h_));
+  for (size_t i = 0; i < c_out.size(); ++i) out[i] = Tensor::adopt(c_out[i]);
+  out.resize(std::min(out.size(), c_out_count));
+  return out;
+}
+
+// tfl_dataloader_num_samples
+inline int64_t Dataloader::num_samples() const {
+  int64_t c_out{};
+  check(::tfl_dataloader_num_samples(&c_out, h_));
+  return c_out;
+}
+
+// tfl_dataloader_num_tensors
+inline size_t Dataloader::num_tensors() const {
+  size_t c_out{};
+  check(::tfl_dataloader_num_tensors(&c_out, h_));
+  return c_out;
+}
+
+// tfl_dataloader_reset
+inline void Dataloader::reset() {
+  check(::tfl_dataloader_reset(h_));
+}
 
 // Module
 
@@ -2755,6 +3227,32 @@ inline std::string Module::type_name() const {
 // tfl_module_zero_grad
 inline void Module::zero_grad(bool set_to_none) {
   check(::tfl_module_zero_grad(h_, set_to_none));
+}
+
+// tfl_module_create_custom
+inline Module Module::create_custom(std::string_view type_name, tfl_module_forward_fn fn, void* user_data) {
+  tfl_module* c_out = nullptr;
+  std::string c_type_name(type_name);
+  check(::tfl_module_create_custom(&c_out, c_type_name.c_str(), fn, user_data));
+  return Module::adopt(c_out);
+}
+
+// tfl_module_register_buffer
+inline void Module::register_buffer(std::string_view name, const Tensor& t) {
+  std::string c_name(name);
+  check(::tfl_module_register_buffer(h_, c_name.c_str(), t.borrow()));
+}
+
+// tfl_module_register_child
+inline void Module::register_child(std::string_view name, Module& child) {
+  std::string c_name(name);
+  check(::tfl_module_register_child(h_, c_name.c_str(), child.borrow()));
+}
+
+// tfl_module_register_parameter
+inline void Module::register_parameter(std::string_view name, const Tensor& t, bool requires_grad) {
+  std::string c_name(name);
+  check(::tfl_module_register_parameter(h_, c_name.c_str(), t.borrow(), requires_grad));
 }
 
 // Optimizer
@@ -3029,6 +3527,13 @@ inline Tensor Tensor::to_device(DeviceType device_type, int32_t device_index) co
   tfl_tensor* c_out = nullptr;
   check(::tfl_tensor_to_device(&c_out, h_, static_cast<tfl_device_type>(device_type), device_index));
   return Tensor::adopt(c_out);
+}
+
+// tfl_tensor_is_parameter
+inline bool Tensor::is_parameter() const {
+  bool c_out{};
+  check(::tfl_tensor_is_parameter(&c_out, h_));
+  return c_out;
 }
 
 // tfl_tensor_add
