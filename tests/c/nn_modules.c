@@ -251,7 +251,7 @@ static void test_norms(void) {
   (void)fwd(m, mk(TFL_DTYPE_F32, 2, S(2, 2), V(1, 10, 3, 30)));
   OK(tfl_module_buffer(&t, m, "running_mean"));
   EXPECT_NEAR(keep(t), TFL_DTYPE_F32, 1, S(2), V(2, 20), 1e-6);
-  FAILS(tfl_nn_batch_norm1d_create(&m, 0, 1e-5, NULL, true, true, TFL_DTYPE_F32), TFL_ERR_INVALID_ARGUMENT,
+  FAILS(tfl_nn_batch_norm1d_create(&m, 0, 1e-5, NULL, true, true, TFL_DTYPE_F32), TFL_ERR_LAYER_CONFIG,
         "num_features");
 
   /* BatchNorm2d(3) on (2, 3, 4, 4): same shape; weight, bias and three buffers. */
@@ -270,7 +270,7 @@ static void test_norms(void) {
   CHECK(param_count(m) == 6);
   EXPECT_NEAR(fwd(m, mk(TFL_DTYPE_F32, 2, S(2, 3), V(1, 2, 3, 2, 4, 6))), TFL_DTYPE_F32, 2, S(2, 3),
               V(-1.2247356859083902, 0, 1.2247356859083902, -1.2247425750014138, 0, 1.2247425750014138), 1e-5);
-  FAILS(tfl_nn_layer_norm_create(&m, NULL, 0, 1e-5, true, true, TFL_DTYPE_F32), TFL_ERR_INVALID_ARGUMENT,
+  FAILS(tfl_nn_layer_norm_create(&m, NULL, 0, 1e-5, true, true, TFL_DTYPE_F32), TFL_ERR_LAYER_CONFIG,
         "normalized_shape");
   /* LayerNorm([2, 2]) without affine: no parameters, normalises the last two axes together. */
   OK(tfl_nn_layer_norm_create(&m, S(2, 2), 2, 0.0, false, false, TFL_DTYPE_F32));
@@ -346,7 +346,7 @@ static void test_dropout_embedding_flatten(void) {
   }
   FAILS(tfl_module_forward(&y, m, (const tfl_tensor* const[]){mk(TFL_DTYPE_I64, 1, S(1), V(5))}, 1), TFL_ERR_INDEX,
         "out of range");
-  FAILS(tfl_nn_embedding_create(&m, 5, 3, S(5), TFL_DTYPE_F32), TFL_ERR_INDEX, "padding_idx");
+  FAILS(tfl_nn_embedding_create(&m, 5, 3, S(5), TFL_DTYPE_F32), TFL_ERR_LAYER_CONFIG, "padding_idx");
   CHECK(m == NULL);
   OK(tfl_nn_embedding_create(&m, 2, 2, NULL, TFL_DTYPE_F64));
   mkeep(m);
@@ -640,9 +640,9 @@ static void test_state_dicts(void) {
     CHECK(missing == 6 && unexpected == 1);
     EXPECT(param(m1, "0.bias"), TFL_DTYPE_F32, 1, S(2), V(7, 8));
     vals[0] = mk(TFL_DTYPE_F32, 1, S(3), V(7, 8, 9));
-    FAILS(tfl_module_load_state_dict(NULL, NULL, m1, names, vals, 1, false), TFL_ERR_SHAPE, "0.bias");
+    FAILS(tfl_module_load_state_dict(NULL, NULL, m1, names, vals, 1, false), TFL_ERR_CHECKPOINT, "0.bias");
     vals[0] = mk(TFL_DTYPE_F64, 1, S(2), V(7, 8));
-    FAILS(tfl_module_load_state_dict(NULL, NULL, m1, names, vals, 1, false), TFL_ERR_DTYPE, "0.bias");
+    FAILS(tfl_module_load_state_dict(NULL, NULL, m1, names, vals, 1, false), TFL_ERR_CHECKPOINT, "0.bias");
     names[1] = NULL;
     FAILS(tfl_module_load_state_dict(NULL, NULL, m1, names, vals, 2, false), TFL_ERR_INVALID_ARGUMENT, "'names'");
   }

@@ -101,7 +101,7 @@ TEST_CASE("GradientError: implicit gradient of a non-scalar", "[errors][autograd
   Tensor x = leaf({1, 2, 3}, {3});
   Tensor y = mul(x, x);
   REQUIRE_THROWS_AS(ag::backward({y}), GradientError);
-  REQUIRE_THROWS_WITH(ag::backward({y}), Contains("one-element output") && Contains("(3)"));
+  REQUIRE_THROWS_WITH(ag::backward({y}), Contains("one-element output") && Contains("shape 3"));
   // An explicit output gradient of the wrong shape stays a ShapeError.
   REQUIRE_THROWS_AS(ag::backward({y}, {ones({2}, DType::F64)}), ShapeError);
 }
@@ -144,7 +144,7 @@ TEST_CASE("GradientError: in-place scatter on a tensor that takes part in autogr
 TEST_CASE("TensorOpError: reductions without identity over an empty extent", "[errors][ops]") {
   Tensor e = zeros({0, 3}, DType::F32);
   REQUIRE_THROWS_AS(max(e), TensorOpError);
-  REQUIRE_THROWS_WITH(max(e), Contains("[max]") && Contains("(0, 3)") && Contains("no identity"));
+  REQUIRE_THROWS_WITH(max(e), Contains("[max]") && Contains("0x3") && Contains("no identity"));
   REQUIRE_THROWS_AS(argmax(e, 0), TensorOpError);
   CHECK(code_of([&] { min(e, {0}); }) == ErrorCode::kTensorOp);
   CHECK(max(e, {1}).shape() == Shape{0});  // a non-empty extent over zero rows is fine
@@ -226,7 +226,7 @@ TEST_CASE("OptimizerError: the state of another optimizer or parameter set", "[e
   REQUIRE_THROWS_WITH(two.load_state_dict(adam.state_dict()), Contains("parameters"));
   optim::Adam other_shape({q}, ao);
   REQUIRE_THROWS_AS(other_shape.load_state_dict(adam.state_dict()), OptimizerError);
-  REQUIRE_THROWS_WITH(other_shape.load_state_dict(adam.state_dict()), Contains("(2)") && Contains("(3)"));
+  REQUIRE_THROWS_WITH(other_shape.load_state_dict(adam.state_dict()), Contains("float64 2") && Contains("float64 3"));
 }
 
 // ---- SerializationError -----------------------------------------------------------------------------
@@ -273,7 +273,7 @@ TEST_CASE("CheckpointError: module state dicts that do not match", "[errors][nn]
   nn::Linear a(2, 3);
   nn::Linear b(2, 4);
   REQUIRE_THROWS_AS(b.load_state_dict(a.state_dict()), CheckpointError);
-  REQUIRE_THROWS_WITH(b.load_state_dict(a.state_dict()), Contains("'weight'") && Contains("(4, 2)"));
+  REQUIRE_THROWS_WITH(b.load_state_dict(a.state_dict()), Contains("'weight'") && Contains("4x2"));
   nn::Linear no_bias(2, 3, false);
   REQUIRE_THROWS_AS(no_bias.load_state_dict(a.state_dict()), CheckpointError);
   REQUIRE_THROWS_WITH(no_bias.load_state_dict(a.state_dict()), Contains("unexpected keys: 'bias'"));

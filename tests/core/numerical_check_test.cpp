@@ -49,7 +49,7 @@ TEST_CASE("numerical check names the op that produced NaN or Inf, in every float
     INFO(dtype_name(dt));
     REQUIRE_THROWS_AS(log(vec({-1.0, 1.0}, dt)), NumericalError);
     REQUIRE_THROWS_WITH(log(vec({-1.0, 1.0}, dt)),
-                        Contains("[numerical_check]") && Contains("'log'") && Contains("1 NaN") && Contains("(2)"));
+                        Contains("[numerical_check]") && Contains("'log'") && Contains("1 NaN") && Contains("shape 2"));
     REQUIRE_THROWS_WITH(div(vec({1.0, 2.0}, dt), vec({0.0, 1.0}, dt)), Contains("'div'") && Contains("1 +Inf"));
   }
   // NaN/Inf raised by std::range_error's family: catchable as the standard base, with the code.

@@ -62,6 +62,14 @@ struct Factory<tfl::Safetensors> {
     return tfl::Safetensors::from_file(path);  // maps the file; the mapping outlives the path name
   }
 };
+template <>
+struct Factory<tfl::Dataloader> {
+  static constexpr bool available = true;
+  static tfl::Dataloader make() {
+    tfl::Tensor rows = tfl::Tensor::ones({4, 2}, tfl::Dtype::F32);
+    return tfl::Dataloader::create({rows}, 2, false, 0, false);  // the loader keeps its tensors alive
+  }
+};
 
 template <class H>
 void check_ownership(const char* name) {

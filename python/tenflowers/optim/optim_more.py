@@ -1,10 +1,10 @@
 """More optimizers on the core (capi/optim_more.cpp): AdaBelief, RAdam, NAdam, Adadelta. Adam and AdamW
-take amsgrad=True for their AMSGrad variants (tfl.optim.Adam)."""
+take amsgrad=True for their AMSGrad variants (tfl.optim.Adam). Each accepts parameter groups like the others
+(tfl.optim.Optimizer)."""
 
-from typing import Iterable, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
 
 from .._lib import api
-from .._tensor import Tensor
 from .optimizer import Optimizer
 
 
@@ -15,11 +15,16 @@ class AdaBelief(Optimizer):
 
     _hyper = ("lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "decoupled_weight_decay")
 
-    def __init__(self, params: Iterable[Tensor], lr: float = 1e-3, betas: Tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: Tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-16, weight_decay: float = 0.0, amsgrad: bool = False,
                  decoupled_weight_decay: bool = True) -> None:
-        super().__init__(params, lambda hs: api.optim_adabelief_create(hs, lr, betas[0], betas[1], eps, weight_decay,
-                                                                       bool(amsgrad), bool(decoupled_weight_decay)))
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad, decoupled_weight_decay=decoupled_weight_decay))
+
+    def _create(self, hs: List[Any], g: Dict[str, Any]) -> Any:
+        b1, b2 = g["betas"]
+        return api.optim_adabelief_create(hs, g["lr"], b1, b2, g["eps"], g["weight_decay"], bool(g["amsgrad"]),
+                                          bool(g["decoupled_weight_decay"]))
 
 
 class RAdam(Optimizer):
@@ -27,10 +32,15 @@ class RAdam(Optimizer):
 
     _hyper = ("lr", "beta1", "beta2", "eps", "weight_decay", "decoupled_weight_decay")
 
-    def __init__(self, params: Iterable[Tensor], lr: float = 1e-3, betas: Tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: Tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0, decoupled_weight_decay: bool = False) -> None:
-        super().__init__(params, lambda hs: api.optim_radam_create(hs, lr, betas[0], betas[1], eps, weight_decay,
-                                                                   bool(decoupled_weight_decay)))
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      decoupled_weight_decay=decoupled_weight_decay))
+
+    def _create(self, hs: List[Any], g: Dict[str, Any]) -> Any:
+        b1, b2 = g["betas"]
+        return api.optim_radam_create(hs, g["lr"], b1, b2, g["eps"], g["weight_decay"],
+                                      bool(g["decoupled_weight_decay"]))
 
 
 class NAdam(Optimizer):
@@ -38,11 +48,16 @@ class NAdam(Optimizer):
 
     _hyper = ("lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay")
 
-    def __init__(self, params: Iterable[Tensor], lr: float = 2e-3, betas: Tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: Iterable[Any], lr: float = 2e-3, betas: Tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False) -> None:
-        super().__init__(params, lambda hs: api.optim_nadam_create(hs, lr, betas[0], betas[1], eps, weight_decay,
-                                                                   momentum_decay, bool(decoupled_weight_decay)))
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay))
+
+    def _create(self, hs: List[Any], g: Dict[str, Any]) -> Any:
+        b1, b2 = g["betas"]
+        return api.optim_nadam_create(hs, g["lr"], b1, b2, g["eps"], g["weight_decay"], g["momentum_decay"],
+                                      bool(g["decoupled_weight_decay"]))
 
 
 class Adadelta(Optimizer):
@@ -50,6 +65,9 @@ class Adadelta(Optimizer):
 
     _hyper = ("lr", "rho", "eps", "weight_decay")
 
-    def __init__(self, params: Iterable[Tensor], lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+    def __init__(self, params: Iterable[Any], lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0.0) -> None:
-        super().__init__(params, lambda hs: api.optim_adadelta_create(hs, lr, rho, eps, weight_decay))
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay))
+
+    def _create(self, hs: List[Any], g: Dict[str, Any]) -> Any:
+        return api.optim_adadelta_create(hs, g["lr"], g["rho"], g["eps"], g["weight_decay"])

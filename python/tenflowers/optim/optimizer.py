@@ -99,7 +99,8 @@ class _ParamGroup(MutableMapping):
 # Keys of a group dict that name hyperparameters of some optimizer (so a typo in one is an error, not an
 # extra key).
 _ALL_HYPER = {"lr", "momentum", "dampening", "weight_decay", "nesterov", "beta1", "beta2", "betas", "eps",
-              "amsgrad", "alpha", "centered", "lr_decay", "initial_accumulator_value"}
+              "amsgrad", "alpha", "centered", "lr_decay", "initial_accumulator_value", "rho", "momentum_decay",
+              "decoupled_weight_decay"}
 
 
 class Optimizer:
