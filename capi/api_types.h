@@ -42,7 +42,12 @@ typedef enum tfl_dtype {
   TFL_DTYPE_I32 = 4,
   TFL_DTYPE_I64 = 5,
   TFL_DTYPE_U8 = 6,
-  TFL_DTYPE_BOOL = 7
+  TFL_DTYPE_BOOL = 7,
+  TFL_DTYPE_I8 = 8,
+  TFL_DTYPE_I16 = 9,
+  TFL_DTYPE_U16 = 10,
+  TFL_DTYPE_U32 = 11,
+  TFL_DTYPE_U64 = 12
 } tfl_dtype;
 
 /// Device kinds.

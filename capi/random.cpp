@@ -124,7 +124,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_normal(TFL_OUT tfl_tensor** out, T
 /// @param ndim Number of dimensions.
 /// @param low Lower bound (included), within dtype's range.
 /// @param high Upper bound (excluded), > low, within dtype's range.
-/// @param dtype TFL_DTYPE_I32, TFL_DTYPE_I64 or TFL_DTYPE_U8.
+/// @param dtype An integer type (TFL_DTYPE_I8 ... TFL_DTYPE_U64); [low, high) must fit in it.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or bad bounds; TFL_ERR_SHAPE for
 ///         negative sizes; TFL_ERR_DTYPE for another dtype.
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_randint(TFL_OUT tfl_tensor** out, TFL_ARRAY(ndim) const int64_t* shape,

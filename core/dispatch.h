@@ -61,7 +61,9 @@ namespace reg {
 constexpr DeviceType k_cpu = DeviceType::CPU;
 constexpr DeviceType k_cuda = DeviceType::CUDA;
 constexpr DType k_f32 = DType::F32, k_f64 = DType::F64, k_f16 = DType::F16, k_bf16 = DType::BF16,
-                k_i32 = DType::I32, k_i64 = DType::I64, k_u8 = DType::U8, k_bool = DType::Bool;
+                k_i32 = DType::I32, k_i64 = DType::I64, k_u8 = DType::U8, k_bool = DType::Bool,
+                k_i8 = DType::I8, k_i16 = DType::I16, k_u16 = DType::U16, k_u32 = DType::U32,
+                k_u64 = DType::U64;
 }  // namespace reg
 
 #define TFL_CONCAT_INNER_(a, b) a##b

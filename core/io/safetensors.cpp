@@ -57,6 +57,11 @@ const char* safetensors_dtype(DType dt) {
     case DType::I64: return "I64";
     case DType::U8: return "U8";
     case DType::Bool: return "BOOL";
+    case DType::I8: return "I8";
+    case DType::I16: return "I16";
+    case DType::U16: return "U16";
+    case DType::U32: return "U32";
+    case DType::U64: return "U64";
   }
   TFL_THROW(DTypeError, kSave, "unsupported dtype code ", static_cast<int>(dt));
 }
@@ -64,7 +69,8 @@ const char* safetensors_dtype(DType dt) {
 bool parse_dtype(const std::string& s, DType* out) {
   static const std::pair<const char*, DType> table[] = {
       {"F32", DType::F32}, {"F64", DType::F64}, {"F16", DType::F16}, {"BF16", DType::BF16},
-      {"I32", DType::I32}, {"I64", DType::I64}, {"U8", DType::U8},   {"BOOL", DType::Bool}};
+      {"I32", DType::I32}, {"I64", DType::I64}, {"U8", DType::U8},   {"BOOL", DType::Bool},
+      {"I8", DType::I8},   {"I16", DType::I16}, {"U16", DType::U16}, {"U32", DType::U32}, {"U64", DType::U64}};
   for (const auto& [name, dt] : table)
     if (s == name) {
       *out = dt;
@@ -256,7 +262,7 @@ Entry parse_entry(const std::string& path, const std::string& name, const Json& 
   if (!dt.is_string()) fail(path, "tensor '" + name + "': dtype must be a string, got " + dt.dump());
   if (!parse_dtype(dt.get<std::string>(), &e.dtype))
     fail(path, "tensor '" + name + "': unsupported dtype '" + dt.get<std::string>() +
-                   "' (supported: F32 F64 F16 BF16 I32 I64 U8 BOOL)");
+                   "' (supported: F32 F64 F16 BF16 I8 I16 I32 I64 U8 U16 U32 U64 BOOL)");
   const Json& shape = v.at("shape");
   if (!shape.is_array()) fail(path, "tensor '" + name + "': shape must be an array, got " + shape.dump());
   if (shape.size() > static_cast<size_t>(kMaxDims))

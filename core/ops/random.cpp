@@ -126,8 +126,13 @@ Tensor randint(int64_t low, int64_t high, const Shape& shape, DType dtype, Gener
   switch (dtype) {
     case DType::I32: lo_lim = INT32_MIN; hi_lim = INT32_MAX; break;
     case DType::I64: lo_lim = INT64_MIN; hi_lim = INT64_MAX; break;
-    case DType::U8: lo_lim = 0; hi_lim = 255; break;
-    default: TFL_THROW(DTypeError, "randint", "dtype must be int32, int64 or uint8, got ", dtype_name(dtype));
+    case DType::U8: lo_lim = 0; hi_lim = UINT8_MAX; break;
+    case DType::I8: lo_lim = INT8_MIN; hi_lim = INT8_MAX; break;
+    case DType::I16: lo_lim = INT16_MIN; hi_lim = INT16_MAX; break;
+    case DType::U16: lo_lim = 0; hi_lim = UINT16_MAX; break;
+    case DType::U32: lo_lim = 0; hi_lim = UINT32_MAX; break;
+    case DType::U64: lo_lim = 0; hi_lim = INT64_MAX; break;  // bounds are int64: the upper half is out of reach
+    default: TFL_THROW(DTypeError, "randint", "dtype must be an integer dtype, got ", dtype_name(dtype));
   }
   if (low >= high) TFL_THROW(InvalidArgumentError, "randint", "low must be < high, got low=", low, ", high=", high);
   if (low < lo_lim || high - 1 > hi_lim)

@@ -13,8 +13,9 @@ namespace {
 
 #define TFL_OP_INDEX(name) ([] { static const int i = op_index(#name); return i; }())
 
-// sum/prod/cumsum/cumprod: integers and bool accumulate into i64 so small types do not overflow.
-DType accumulate_dtype(DType dt) { return is_floating(dt) ? dt : DType::I64; }
+// sum/prod/cumsum/cumprod: integers and bool accumulate into i64 so small types do not overflow;
+// u64 stays u64 (as in NumPy), since i64 cannot hold its upper half.
+DType accumulate_dtype(DType dt) { return is_floating(dt) || dt == DType::U64 ? dt : DType::I64; }
 // mean/var/std/logsumexp are float-valued.
 DType float_dtype(DType dt) { return is_floating(dt) ? dt : kDefaultFloat; }
 

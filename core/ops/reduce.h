@@ -13,8 +13,8 @@ namespace tfl {
 // Axes to reduce, possibly negative; an empty list means every axis. Duplicates are an error.
 using AxisList = std::vector<int64_t>;
 
-// Result dtypes follow NumPy / the array API: sum and prod of bool, u8, i32 and i64 give i64 (wrapping
-// on overflow); floats keep their dtype (f16/bf16 accumulate in wider precision). Float sums are
+// Result dtypes follow NumPy / the array API: sum and prod of bool and every integer dtype but u64 give
+// i64 (wrapping on overflow), u64 gives u64; floats keep their dtype (f16/bf16 accumulate in wider precision). Float sums are
 // pairwise (error O(log n)) and accumulated in f64. An empty reduction gives 0 (sum) or 1 (prod).
 Tensor sum(const Tensor& a, const AxisList& axes = {}, bool keepdims = false);
 Tensor prod(const Tensor& a, const AxisList& axes = {}, bool keepdims = false);

@@ -94,7 +94,12 @@ typedef enum tfl_dtype {
   TFL_DTYPE_I32 = 4,
   TFL_DTYPE_I64 = 5,
   TFL_DTYPE_U8 = 6,
-  TFL_DTYPE_BOOL = 7
+  TFL_DTYPE_BOOL = 7,
+  TFL_DTYPE_I8 = 8,
+  TFL_DTYPE_I16 = 9,
+  TFL_DTYPE_U16 = 10,
+  TFL_DTYPE_U32 = 11,
+  TFL_DTYPE_U64 = 12
 } tfl_dtype;
 
 /// Device kinds.
@@ -3460,7 +3465,7 @@ TFL_NODISCARD tfl_status tfl_tensor_rand_like(TFL_OUT tfl_tensor **out, const tf
 /// @param ndim Number of dimensions.
 /// @param low Lower bound (included), within dtype's range.
 /// @param high Upper bound (excluded), > low, within dtype's range.
-/// @param dtype TFL_DTYPE_I32, TFL_DTYPE_I64 or TFL_DTYPE_U8.
+/// @param dtype An integer type (TFL_DTYPE_I8 ... TFL_DTYPE_U64); [low, high) must fit in it.
 /// @return TFL_OK; TFL_ERR_INVALID_ARGUMENT for NULL arguments, a bad dtype or bad bounds; TFL_ERR_SHAPE for
 ///         negative sizes; TFL_ERR_DTYPE for another dtype.
 TFL_NODISCARD tfl_status tfl_tensor_randint(TFL_OUT tfl_tensor **out, TFL_ARRAY(ndim) const int64_t *shape, size_t ndim, int64_t low, int64_t high, tfl_dtype dtype);

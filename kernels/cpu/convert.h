@@ -10,7 +10,8 @@
 namespace tfl::cpu {
 
 // Converts a compute value to storage type To. Float -> integer truncates toward zero and saturates
-// at the integer's range; NaN becomes 0. Anything -> bool is "!= 0".
+// at the integer's range; NaN becomes 0. Integer -> integer keeps the low bits (wraps modulo 2^bits, as
+// numpy's astype does). Anything -> bool is "!= 0".
 template <class To, class From>
 inline To convert(From v) {
   if constexpr (std::is_same_v<To, bool>) {

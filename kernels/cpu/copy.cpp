@@ -1,5 +1,6 @@
 // copy (with dtype conversion) and fill kernels.
 #include "core/dispatch.h"
+#include "kernels/cpu/register.h"
 #include "kernels/cpu/convert.h"
 #include "kernels/cpu/loops.h"
 #include "kernels/params.h"
@@ -94,18 +95,14 @@ TFL_REGISTER_KERNEL(copy, cpu, f32, copy_kernel<float>);
 TFL_REGISTER_KERNEL(copy, cpu, f64, copy_kernel<double>);
 TFL_REGISTER_KERNEL(copy, cpu, f16, copy_kernel<Half>);
 TFL_REGISTER_KERNEL(copy, cpu, bf16, copy_kernel<BFloat16>);
-TFL_REGISTER_KERNEL(copy, cpu, i32, copy_kernel<int32_t>);
-TFL_REGISTER_KERNEL(copy, cpu, i64, copy_kernel<int64_t>);
-TFL_REGISTER_KERNEL(copy, cpu, u8, copy_kernel<uint8_t>);
+TFL_REGISTER_CPU_INTEGER(copy, copy_kernel);
 TFL_REGISTER_KERNEL(copy, cpu, bool, copy_kernel<bool>);
 
 TFL_REGISTER_KERNEL(fill, cpu, f32, fill_kernel<float>);
 TFL_REGISTER_KERNEL(fill, cpu, f64, fill_kernel<double>);
 TFL_REGISTER_KERNEL(fill, cpu, f16, fill_kernel<Half>);
 TFL_REGISTER_KERNEL(fill, cpu, bf16, fill_kernel<BFloat16>);
-TFL_REGISTER_KERNEL(fill, cpu, i32, fill_kernel<int32_t>);
-TFL_REGISTER_KERNEL(fill, cpu, i64, fill_kernel<int64_t>);
-TFL_REGISTER_KERNEL(fill, cpu, u8, fill_kernel<uint8_t>);
+TFL_REGISTER_CPU_INTEGER(fill, fill_kernel);
 TFL_REGISTER_KERNEL(fill, cpu, bool, fill_kernel<bool>);
 
 }  // namespace tfl::cpu

@@ -11,12 +11,20 @@ namespace tfl::cpu {
 template <class T>
 constexpr bool kSignedInt = std::is_integral_v<T> && std::is_signed_v<T>;
 
-// Signed overflow is undefined in C++; doing the arithmetic in the unsigned type gives the
+template <class T>
+constexpr bool kWrapInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
+
+// The unsigned type integer arithmetic on T is done in: at least `unsigned`, because integer promotion
+// turns int8/int16/uint16 operands into (signed) int, where 65535 * 65535 would overflow.
+template <class T>
+using wrap_unsigned_t = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
+
+// Signed overflow is undefined in C++; doing the arithmetic in an unsigned type gives the
 // two's-complement wrap NumPy shows, and still vectorises.
 template <class T>
 inline auto wrap_add(T x, T y) {
-  if constexpr (kSignedInt<T>) {
-    using U = std::make_unsigned_t<T>;
+  if constexpr (kWrapInt<T>) {
+    using U = wrap_unsigned_t<T>;
     return static_cast<T>(static_cast<U>(x) + static_cast<U>(y));
   } else {
     return x + y;
@@ -24,8 +32,8 @@ inline auto wrap_add(T x, T y) {
 }
 template <class T>
 inline auto wrap_sub(T x, T y) {
-  if constexpr (kSignedInt<T>) {
-    using U = std::make_unsigned_t<T>;
+  if constexpr (kWrapInt<T>) {
+    using U = wrap_unsigned_t<T>;
     return static_cast<T>(static_cast<U>(x) - static_cast<U>(y));
   } else {
     return x - y;
@@ -33,8 +41,8 @@ inline auto wrap_sub(T x, T y) {
 }
 template <class T>
 inline auto wrap_mul(T x, T y) {
-  if constexpr (kSignedInt<T>) {
-    using U = std::make_unsigned_t<T>;
+  if constexpr (kWrapInt<T>) {
+    using U = wrap_unsigned_t<T>;
     return static_cast<T>(static_cast<U>(x) * static_cast<U>(y));
   } else {
     return x * y;
@@ -42,8 +50,8 @@ inline auto wrap_mul(T x, T y) {
 }
 template <class T>
 inline auto wrap_neg(T x) {
-  if constexpr (kSignedInt<T>) {
-    using U = std::make_unsigned_t<T>;
+  if constexpr (kWrapInt<T>) {
+    using U = wrap_unsigned_t<T>;
     return static_cast<T>(U(0) - static_cast<U>(x));
   } else {
     return -x;

@@ -8,6 +8,7 @@
 #include "core/dispatch.h"
 #include "core/thread_pool.h"
 #include "kernels/cpu/blas.h"
+#include "kernels/cpu/register.h"
 
 namespace tfl::cpu {
 namespace {
@@ -86,6 +87,8 @@ void blas_matmul(const Mat<T>& a, const Mat<T>& b, T* c, std::vector<T>& buf_a, 
 template <class T>
 void int_matmul(const Mat<T>& a, const Mat<T>& b, T* c, std::vector<T>& buf_b) {
   using U = std::make_unsigned_t<T>;
+  // Products in at least `unsigned`: uint16 operands promote to int, where 65535 * 65535 overflows.
+  using W = std::conditional_t<(sizeof(U) < sizeof(unsigned)), unsigned, U>;
   const int64_t m = a.rows, k = a.cols, n = b.cols;
   const T* pb = (b.cs == 1 || n == 1) ? b.p : pack(b, buf_b);
   const int64_t ldb = (b.cs == 1 || n == 1) ? b.rs : n;
@@ -103,7 +106,7 @@ void int_matmul(const Mat<T>& a, const Mat<T>& b, T* c, std::vector<T>& buf_b) {
           for (int64_t p = p0; p < p1; ++p) {
             const U av = static_cast<U>(a.p[i * a.rs + p * a.cs]);
             const T* brow = pb + p * ldb;
-            for (int64_t j = j0; j < j1; ++j) crow[j] = static_cast<U>(crow[j] + av * static_cast<U>(brow[j]));
+            for (int64_t j = j0; j < j1; ++j) crow[j] = static_cast<U>(W(crow[j]) + W(av) * W(brow[j]));
           }
         }
       }
@@ -187,8 +190,6 @@ void matmul_int_kernel(const KernelArgs& args) {
 
 TFL_REGISTER_KERNEL(matmul, cpu, f32, matmul_blas_kernel<float>);
 TFL_REGISTER_KERNEL(matmul, cpu, f64, matmul_blas_kernel<double>);
-TFL_REGISTER_KERNEL(matmul, cpu, i32, matmul_int_kernel<int32_t>);
-TFL_REGISTER_KERNEL(matmul, cpu, i64, matmul_int_kernel<int64_t>);
-TFL_REGISTER_KERNEL(matmul, cpu, u8, matmul_int_kernel<uint8_t>);
+TFL_REGISTER_CPU_INTEGER(matmul, matmul_int_kernel);
 
 }  // namespace tfl::cpu

@@ -255,9 +255,7 @@ void bernoulli_tensor_kernel(const KernelArgs& args) {
 TFL_REGISTER_CPU_FLOAT(uniform, uniform_kernel);
 TFL_REGISTER_CPU_FLOAT(normal, normal_kernel);
 
-TFL_REGISTER_KERNEL(randint, cpu, i32, randint_kernel<int32_t>);
-TFL_REGISTER_KERNEL(randint, cpu, i64, randint_kernel<int64_t>);
-TFL_REGISTER_KERNEL(randint, cpu, u8, randint_kernel<uint8_t>);
+TFL_REGISTER_CPU_INTEGER(randint, randint_kernel);
 
 TFL_REGISTER_CPU_FLOAT(bernoulli, bernoulli_kernel);
 TFL_REGISTER_KERNEL(bernoulli, cpu, bool, bernoulli_kernel<bool>);

@@ -18,6 +18,10 @@ constexpr bool kIsFloat = std::is_floating_point_v<compute_t<T>>;
 template <class T>
 using WideAcc = std::conditional_t<kIsFloat<T>, double, uint64_t>;
 
+// Integer sums and products are int64, except uint64's, which stay uint64 (no int64 holds them).
+template <class T>
+using IntOut = std::conditional_t<std::is_same_v<T, uint64_t>, uint64_t, int64_t>;
+
 template <class T>
 inline WideAcc<T> widen(T x) {
   if constexpr (kIsFloat<T>) return static_cast<double>(static_cast<compute_t<T>>(x));
@@ -60,29 +64,36 @@ uint64_t int_sum(const T* p, int64_t n) {
 // sum (kMean = false) and mean (kMean = true).
 template <class T, bool kMean>
 struct SumReducer {
+  // The mean of uint64 accumulates in double, as NumPy's does: two values of 2^63 already wrap a uint64 sum.
+  static constexpr bool kDoubleAcc = kIsFloat<T> || (kMean && std::is_same_v<T, uint64_t>);
   using In = T;
-  using Acc = WideAcc<T>;
+  using Acc = std::conditional_t<kDoubleAcc, double, uint64_t>;
   using Out = std::conditional_t<kMean, std::conditional_t<kIsFloat<T>, T, float>,
-                                 std::conditional_t<kIsFloat<T>, T, int64_t>>;
+                                 std::conditional_t<kIsFloat<T>, T, IntOut<T>>>;
+  static Acc lift(T x) {
+    if constexpr (kDoubleAcc && !kIsFloat<T>) return static_cast<double>(x);
+    else return widen(x);
+  }
   Acc init() const { return Acc(0); }
-  void push(Acc& a, T x, int64_t) const { a += widen(x); }
+  void push(Acc& a, T x, int64_t) const { a += lift(x); }
   void run(Acc& a, const T* p, int64_t n, int64_t s, int64_t idx0) const {
     if (s != 1) return run_by_push(*this, a, p, n, s, idx0);
     if constexpr (std::is_same_v<T, float>) a += sum_f32(p, n);
     else if constexpr (std::is_same_v<T, double>) a += sum_f64(p, n);
     else if constexpr (kIsFloat<T>) a += static_cast<double>(pairwise_sum<compute_t<T>>(p, n));
+    else if constexpr (kDoubleAcc) a += pairwise_sum<double>(p, n);
     else a += int_sum(p, n);
   }
   void combine(Acc& a, const Acc& b) const { a += b; }
   Out finalize(const Acc& a, int64_t count) const {
     if constexpr (kMean) {
-      double v = kIsFloat<T> ? static_cast<double>(a) : static_cast<double>(static_cast<int64_t>(a));
+      double v = kDoubleAcc ? static_cast<double>(a) : static_cast<double>(static_cast<int64_t>(a));
       // 0 / 0 is NaN: the mean of nothing.
       return static_cast<Out>(static_cast<compute_t<Out>>(v / static_cast<double>(count)));
     } else if constexpr (kIsFloat<T>) {
       return static_cast<Out>(static_cast<compute_t<T>>(a));
     } else {
-      return static_cast<int64_t>(a);
+      return static_cast<IntOut<T>>(a);
     }
   }
 };
@@ -91,7 +102,7 @@ template <class T>
 struct ProdReducer {
   using In = T;
   using Acc = WideAcc<T>;
-  using Out = std::conditional_t<kIsFloat<T>, T, int64_t>;
+  using Out = std::conditional_t<kIsFloat<T>, T, IntOut<T>>;
   Acc init() const { return Acc(1); }
   void push(Acc& a, T x, int64_t) const { a *= widen(x); }
   void run(Acc& a, const T* p, int64_t n, int64_t s, int64_t idx0) const {
@@ -107,7 +118,7 @@ struct ProdReducer {
   void combine(Acc& a, const Acc& b) const { a *= b; }
   Out finalize(const Acc& a, int64_t) const {
     if constexpr (kIsFloat<T>) return static_cast<Out>(static_cast<compute_t<T>>(a));
-    else return static_cast<int64_t>(a);
+    else return static_cast<IntOut<T>>(a);
   }
 };
 

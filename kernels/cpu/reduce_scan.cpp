@@ -13,11 +13,11 @@ namespace {
 template <class T>
 constexpr bool kIsFloat = std::is_floating_point_v<compute_t<T>>;
 // Same accumulators and result types as sum/prod: double for floats, wrapping uint64 read back as
-// int64 for integers and bool.
+// int64 for integers and bool (uint64 for uint64).
 template <class T>
 using ScanAcc = std::conditional_t<kIsFloat<T>, double, uint64_t>;
 template <class T>
-using ScanOut = std::conditional_t<kIsFloat<T>, T, int64_t>;
+using ScanOut = std::conditional_t<kIsFloat<T>, T, std::conditional_t<std::is_same_v<T, uint64_t>, uint64_t, int64_t>>;
 
 template <class T>
 inline ScanAcc<T> widen(T x) {
@@ -27,7 +27,7 @@ inline ScanAcc<T> widen(T x) {
 template <class T>
 inline ScanOut<T> narrow(ScanAcc<T> a) {
   if constexpr (kIsFloat<T>) return static_cast<T>(static_cast<compute_t<T>>(a));
-  else return static_cast<int64_t>(a);
+  else return static_cast<ScanOut<T>>(a);
 }
 
 template <class T, bool kProd>

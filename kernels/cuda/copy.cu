@@ -20,6 +20,11 @@ __device__ __forceinline__ To load_as(const char* base, int64_t off, DType from)
     case DType::I64: return convert<To>(load(reinterpret_cast<const int64_t*>(base) + off));
     case DType::U8: return convert<To>(load(reinterpret_cast<const uint8_t*>(base) + off));
     case DType::Bool: return convert<To>(load(reinterpret_cast<const bool*>(base) + off));
+    case DType::I8: return convert<To>(load(reinterpret_cast<const int8_t*>(base) + off));
+    case DType::I16: return convert<To>(load(reinterpret_cast<const int16_t*>(base) + off));
+    case DType::U16: return convert<To>(load(reinterpret_cast<const uint16_t*>(base) + off));
+    case DType::U32: return convert<To>(load(reinterpret_cast<const uint32_t*>(base) + off));
+    case DType::U64: return convert<To>(load(reinterpret_cast<const uint64_t*>(base) + off));
   }
   return To{};
 }
@@ -90,7 +95,12 @@ void fill_cuda(const KernelArgs& args) {
   TFL_REGISTER_KERNEL(op, cuda, i32, K<int32_t>);              \
   TFL_REGISTER_KERNEL(op, cuda, i64, K<int64_t>);              \
   TFL_REGISTER_KERNEL(op, cuda, u8, K<uint8_t>);               \
-  TFL_REGISTER_KERNEL(op, cuda, bool, K<bool>)
+  TFL_REGISTER_KERNEL(op, cuda, bool, K<bool>);                \
+  TFL_REGISTER_KERNEL(op, cuda, i8, K<int8_t>);                \
+  TFL_REGISTER_KERNEL(op, cuda, i16, K<int16_t>);              \
+  TFL_REGISTER_KERNEL(op, cuda, u16, K<uint16_t>);             \
+  TFL_REGISTER_KERNEL(op, cuda, u32, K<uint32_t>);             \
+  TFL_REGISTER_KERNEL(op, cuda, u64, K<uint64_t>)
 
 TFL_CUDA_ALL_TYPES(copy, copy_cuda);
 TFL_CUDA_ALL_TYPES(fill, fill_cuda);

@@ -12,6 +12,7 @@ from ._lib import *  # noqa: F401,F403  (the exception classes)
 from ._lib import STATUS_ERRORS, TenflowersError
 from ._lib._cdef import VERSION as __version__
 from ._dtype import (DType, as_dtype, bfloat16, bool_, float16, float32, float64, int32, int64, uint8)
+from ._dtype import can_cast, int8, int16, result_type, uint16, uint32, uint64
 from ._tensor import Tensor
 from ._creation import (arange, asarray, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, scalar,
                         tensor, zeros, zeros_like)
@@ -58,6 +59,7 @@ def manual_seed(seed: "builtins.int") -> None:  # noqa: F821
 __all__ = (["Tensor", "DType", "as_dtype", "tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones",
             "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "eye",
             "scalar", "float32", "float64", "float16", "bfloat16", "int32", "int64", "uint8", "bool_",
+            "int8", "int16", "uint16", "uint32", "uint64", "result_type", "can_cast",
             "GradientTape", "no_grad", "enable_grad", "grad", "is_grad_enabled", "set_grad_enabled", "random",
             "TenflowersError", "STATUS_ERRORS", "library_version", "set_num_threads", "get_num_threads",
             "manual_seed", "nn", "optim", "memory", "viz", "save", "load"]

@@ -48,7 +48,9 @@ def _from_python(x: Any, dtype: Optional[DType]) -> Tensor:
         else:
             bad = next(e for e in flat if not isinstance(e, (int, float)))
             raise DTypeError("[tensor] cannot make a tensor from elements of type %s" % type(bad).__name__)
-    if dtype.kind in "iub" and all(isinstance(e, int) for e in flat):
+    if dtype is _dtype.uint64 and all(isinstance(e, int) and e >= 0 for e in flat):
+        src, code, size = "uint64_t[]", _dtype.uint64.code, 8  # values up to 2^64 - 1, beyond int64
+    elif dtype.kind in "iub" and all(isinstance(e, int) for e in flat):
         src, code, size = "int64_t[]", _dtype.int64.code, 8
     else:
         src, code, size = "double[]", _dtype.float64.code, 8
@@ -92,7 +94,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, copy: bool
         if d is None:
             d = _dtype.bool_ if isinstance(data, bool) else _dtype.int64 if isinstance(data, int) else _dtype.float32
         t = _wrap(api.tensor_scalar(data, d.code))
-        if d.kind == "i" and isinstance(data, int) and abs(data) >= 2 ** 53:
+        if d.kind in "iu" and isinstance(data, int) and abs(data) >= 2 ** 53:
             t = _from_python(data, d)
     elif isinstance(data, (list, tuple)):
         t = _from_python(data, d)

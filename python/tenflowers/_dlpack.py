@@ -35,7 +35,9 @@ DLManagedTensor._fields_ = [("dl_tensor", DLTensor), ("manager_ctx", ctypes.c_vo
 
 # (DLPack type code, bits) of each dtype: kDLInt 0, kDLUInt 1, kDLFloat 2, kDLBfloat 4, kDLBool 6.
 _TO_DL = {_dtype.float32: (2, 32), _dtype.float64: (2, 64), _dtype.float16: (2, 16), _dtype.bfloat16: (4, 16),
-          _dtype.int32: (0, 32), _dtype.int64: (0, 64), _dtype.uint8: (1, 8), _dtype.bool_: (6, 8)}
+          _dtype.int32: (0, 32), _dtype.int64: (0, 64), _dtype.uint8: (1, 8), _dtype.bool_: (6, 8),
+          _dtype.int8: (0, 8), _dtype.int16: (0, 16), _dtype.uint16: (1, 16), _dtype.uint32: (1, 32),
+          _dtype.uint64: (1, 64)}
 _FROM_DL = {v: k for k, v in _TO_DL.items()}
 
 _api_proto = ctypes.pythonapi

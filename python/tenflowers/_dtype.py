@@ -22,6 +22,16 @@ class DType:
     def is_floating_point(self) -> bool:
         return self.kind == "f"
 
+    @property
+    def is_integer(self) -> bool:
+        """True for the integer types (bool is not one)."""
+        return self.kind in "iu"
+
+    @property
+    def is_signed(self) -> bool:
+        """True for floating types and signed integers."""
+        return self.kind in "fi"
+
     def __repr__(self) -> str:
         return "tenflowers." + self.name
 
@@ -50,18 +60,27 @@ int32 = DType("int32", lib.TFL_DTYPE_I32, 4, "int32_t", "<i4", "i")
 int64 = DType("int64", lib.TFL_DTYPE_I64, 8, "int64_t", "<i8", "i")
 uint8 = DType("uint8", lib.TFL_DTYPE_U8, 1, "uint8_t", "|u1", "u")
 bool_ = DType("bool", lib.TFL_DTYPE_BOOL, 1, "bool", "|b1", "b")
+int8 = DType("int8", lib.TFL_DTYPE_I8, 1, "int8_t", "|i1", "i")
+int16 = DType("int16", lib.TFL_DTYPE_I16, 2, "int16_t", "<i2", "i")
+uint16 = DType("uint16", lib.TFL_DTYPE_U16, 2, "uint16_t", "<u2", "u")
+uint32 = DType("uint32", lib.TFL_DTYPE_U32, 4, "uint32_t", "<u4", "u")
+uint64 = DType("uint64", lib.TFL_DTYPE_U64, 8, "uint64_t", "<u8", "u")
 
-ALL = (float32, float64, float16, bfloat16, int32, int64, uint8, bool_)
+# In code order (the tfl_dtype values).
+ALL = (float32, float64, float16, bfloat16, int32, int64, uint8, bool_, int8, int16, uint16, uint32, uint64)
 BY_CODE = {d.code: d for d in ALL}
 _BY_NAME: Dict[str, DType] = {d.name: d for d in ALL}
 _BY_NAME.update({"f32": float32, "f64": float64, "f16": float16, "bf16": bfloat16, "half": float16,
                  "float": float32, "double": float64, "i32": int32, "i64": int64, "int": int64, "long": int64,
-                 "u8": uint8, "bool_": bool_})
+                 "u8": uint8, "bool_": bool_, "i8": int8, "i16": int16, "u16": uint16, "u32": uint32,
+                 "u64": uint64, "short": int16})
 # NumPy dtype name -> tenflowers dtype, for NumPy types tenflowers stores natively.
 NUMPY_NATIVE = {"float32": float32, "float64": float64, "float16": float16, "int32": int32, "int64": int64,
-                "uint8": uint8, "bool": bool_}
-# NumPy types without a native equivalent are copied into the nearest wider type.
-NUMPY_WIDEN = {"int8": int32, "int16": int32, "uint16": int32, "uint32": int64, "uint64": int64}
+                "uint8": uint8, "bool": bool_, "int8": int8, "int16": int16, "uint16": uint16, "uint32": uint32,
+                "uint64": uint64}
+# NumPy types without a native equivalent are copied into the nearest wider type (none left: every NumPy
+# integer and float type but float128/complex has a native equivalent).
+NUMPY_WIDEN: Dict[str, DType] = {}
 
 default_float = float32
 default_int = int64
@@ -90,3 +109,32 @@ def as_dtype(d: Any) -> DType:
     from ._lib import DTypeError
 
     raise DTypeError("unknown dtype %r; expected one of %s" % (d, ", ".join(x.name for x in ALL)))
+
+
+def _dtype_of(x: Any) -> DType:
+    d = getattr(x, "dtype", None)
+    return as_dtype(x if d is None or isinstance(x, (DType, str, type)) else d)
+
+
+def result_type(*arrays_and_dtypes: Any) -> DType:
+    """The dtype a binary op gives for operands of these dtypes (or tensors), folded left to right over the
+    array API promotion table every op uses; DTypeError where the table has no entry (int with float,
+    uint64 with a signed integer, bool with a number)."""
+    if not arrays_and_dtypes:
+        from ._lib import InvalidArgumentError
+
+        raise InvalidArgumentError("[result_type] needs at least one dtype or tensor")
+    from ._lib import api
+
+    r = _dtype_of(arrays_and_dtypes[0])
+    for x in arrays_and_dtypes[1:]:
+        r = BY_CODE[int(api.dtype_result_type(r.code, _dtype_of(x).code))]
+    return r
+
+
+def can_cast(from_: Any, to: Any) -> bool:
+    """Whether casting from_ (a dtype or tensor) to dtype `to` keeps every value exactly (NumPy's "safe"
+    casting, except that int64/uint64 -> float64, which rounds, is not safe here)."""
+    from ._lib import api
+
+    return bool(api.dtype_can_cast(_dtype_of(from_).code, as_dtype(to).code))

@@ -27,20 +27,28 @@ static void broadcasting(void) {
 }
 
 static void dtypes(void) {
-  static const tfl_dtype all[8] = {TFL_DTYPE_F32, TFL_DTYPE_F64, TFL_DTYPE_F16, TFL_DTYPE_BF16,
-                                   TFL_DTYPE_I32, TFL_DTYPE_I64, TFL_DTYPE_U8,  TFL_DTYPE_BOOL};
-  static const size_t sizes[8] = {4, 8, 2, 2, 4, 8, 1, 1};
-  static const int floating[8] = {1, 1, 1, 1, 0, 0, 0, 0}, integer[8] = {0, 0, 0, 0, 1, 1, 1, 0},
-                   is_signed[8] = {1, 1, 1, 1, 1, 1, 0, 0};
-  /* numpy.can_cast(from, to, "safe"), rows = from, columns = to in the order of `all` */
-  static const int safe[8][8] = {{1, 1, 0, 0, 0, 0, 0, 0}, {0, 1, 0, 0, 0, 0, 0, 0}, {1, 1, 1, 0, 0, 0, 0, 0},
-                                 {1, 1, 0, 1, 0, 0, 0, 0}, {0, 1, 0, 0, 1, 1, 0, 0}, {0, 0, 0, 0, 0, 1, 0, 0},
-                                 {1, 1, 1, 1, 1, 1, 1, 0}, {1, 1, 1, 1, 1, 1, 1, 1}};
+  static const tfl_dtype all[13] = {TFL_DTYPE_F32, TFL_DTYPE_F64, TFL_DTYPE_F16, TFL_DTYPE_BF16, TFL_DTYPE_I32,
+                                    TFL_DTYPE_I64, TFL_DTYPE_U8,  TFL_DTYPE_BOOL, TFL_DTYPE_I8,  TFL_DTYPE_I16,
+                                    TFL_DTYPE_U16, TFL_DTYPE_U32, TFL_DTYPE_U64};
+  static const size_t sizes[13] = {4, 8, 2, 2, 4, 8, 1, 1, 1, 2, 2, 4, 8};
+  static const int floating[13] = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                   integer[13] = {0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1},
+                   is_signed[13] = {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0};
+  /* numpy.can_cast(from, to, "safe") (NumPy 2.4), rows = from, columns = to in the order of `all`; except
+     i64/u64 -> f64, which NumPy calls safe but which rounds; bf16 by its 8-bit significand */
+  static const int safe[13][13] = {
+      {1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      {1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, {1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+      {0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0},
+      {1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+      {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0}, {1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0},
+      {1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1}, {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1},
+      {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
   int i, j;
   size_t sz = 0;
   bool b = false;
   tfl_dtype r = TFL_DTYPE_BOOL;
-  for (i = 0; i < 8; ++i) {
+  for (i = 0; i < 13; ++i) {
     OK(tfl_dtype_size(&sz, all[i]));
     CHECK(sz == sizes[i]);
     OK(tfl_dtype_is_floating_point(&b, all[i]));
@@ -49,7 +57,7 @@ static void dtypes(void) {
     CHECK(b == (integer[i] != 0));
     OK(tfl_dtype_is_signed(&b, all[i]));
     CHECK(b == (is_signed[i] != 0));
-    for (j = 0; j < 8; ++j) {
+    for (j = 0; j < 13; ++j) {
       OK(tfl_dtype_can_cast(&b, all[i], all[j]));
       if (b != (safe[i][j] != 0)) {
         ++failures;
@@ -63,6 +71,17 @@ static void dtypes(void) {
   CHECK(r == TFL_DTYPE_F32);
   OK(tfl_dtype_result_type(&r, TFL_DTYPE_BOOL, TFL_DTYPE_BOOL));
   CHECK(r == TFL_DTYPE_BOOL);
+  /* mixed signs: the smallest signed type holding both (array API table); u64 with signed is undefined */
+  OK(tfl_dtype_result_type(&r, TFL_DTYPE_I8, TFL_DTYPE_U8));
+  CHECK(r == TFL_DTYPE_I16);
+  OK(tfl_dtype_result_type(&r, TFL_DTYPE_U16, TFL_DTYPE_I16));
+  CHECK(r == TFL_DTYPE_I32);
+  OK(tfl_dtype_result_type(&r, TFL_DTYPE_U32, TFL_DTYPE_I32));
+  CHECK(r == TFL_DTYPE_I64);
+  OK(tfl_dtype_result_type(&r, TFL_DTYPE_U64, TFL_DTYPE_U8));
+  CHECK(r == TFL_DTYPE_U64);
+  FAILS(tfl_dtype_result_type(&r, TFL_DTYPE_U64, TFL_DTYPE_I8), TFL_ERR_DTYPE, "uint64");
+  FAILS(tfl_dtype_size(&sz, (tfl_dtype)13), TFL_ERR_INVALID_ARGUMENT, "'dtype'");
   FAILS(tfl_dtype_result_type(&r, TFL_DTYPE_I32, TFL_DTYPE_F32), TFL_ERR_DTYPE, "result_type");
   FAILS(tfl_dtype_result_type(&r, TFL_DTYPE_F16, TFL_DTYPE_BF16), TFL_ERR_DTYPE, "result_type");
   FAILS(tfl_dtype_size(&sz, (tfl_dtype)42), TFL_ERR_INVALID_ARGUMENT, "'dtype'");

@@ -13,9 +13,10 @@ using Catch::Contains;
 
 namespace {
 
-constexpr DType kAll[] = {DType::F32, DType::F64, DType::F16, DType::BF16,
-                          DType::I32, DType::I64, DType::U8,  DType::Bool};
-constexpr DType kNumeric[] = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8};
+constexpr DType kAll[] = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8,
+                          DType::Bool, DType::I8, DType::I16, DType::U16, DType::U32, DType::U64};
+constexpr DType kNumeric[] = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8,
+                              DType::I8, DType::I16, DType::U16, DType::U32, DType::U64};
 
 // Every element (row-major, any layout) as double, read through item() on 0-d views.
 std::vector<double> values(const Tensor& t) {
@@ -63,6 +64,15 @@ TEST_CASE("zeros, ones and full for every dtype", "[creation]") {
   CHECK(values(full(Shape{1}, 1e10, DType::I32)) == V{2147483647});
   CHECK(values(full(Shape{1}, -1e30, DType::I64)) == V{-9223372036854775808.0});
   CHECK(values(full(Shape{1}, NAN, DType::I32)) == V{0});
+  CHECK(values(full(Shape{2}, 200, DType::I8)) == V{127, 127});
+  CHECK(values(full(Shape{1}, -200, DType::I8)) == V{-128});
+  CHECK(values(full(Shape{1}, -40000, DType::I16)) == V{-32768});
+  CHECK(values(full(Shape{1}, 70000, DType::U16)) == V{65535});
+  CHECK(values(full(Shape{1}, -1, DType::U32)) == V{0});
+  CHECK(values(full(Shape{1}, 5e9, DType::U32)) == V{4294967295.0});
+  CHECK(values(full(Shape{1}, 1e30, DType::U64)) == V{18446744073709551615.0});
+  CHECK(values(full(Shape{1}, -7.9, DType::U64)) == V{0});
+  CHECK(values(full(Shape{1}, NAN, DType::U64)) == V{0});
   CHECK(values(full(Shape{3}, 0.5, DType::Bool)) == V{1, 1, 1});
   CHECK(values(full(Shape{1}, 0.0, DType::Bool)) == V{0});
   CHECK(std::isnan(full(Shape{}, NAN, DType::BF16).item()));
@@ -127,6 +137,8 @@ TEST_CASE("arange matches NumPy for every numeric dtype", "[creation][range]") {
   CHECK(values(arange(0.5, 3, 1, DType::I32)) == V{0, 1, 2});    // values truncated like astype
   CHECK(values(arange(-2, 2, 1, DType::U8)) == V{0, 0, 0, 1});   // negative values saturate at 0
   CHECK(values(arange(250, 260, 3, DType::U8)) == V{250, 253, 255, 255});
+  CHECK(values(arange(120, 135, 5, DType::I8)) == V{120, 125, 127});   // saturates at 127
+  CHECK(values(arange(-3, 0, 1, DType::U16)) == V{0, 0, 0});
   REQUIRE_THROWS_WITH(arange(0, 5, 0), Contains("[arange]") && Contains("step non-zero"));
   REQUIRE_THROWS_AS(arange(0, INFINITY, 1), InvalidArgumentError);
   REQUIRE_THROWS_AS(arange(NAN, 1, 1), InvalidArgumentError);

@@ -11,8 +11,10 @@ using namespace tfl;
 using Catch::Contains;
 
 namespace {
-constexpr DType kAll[] = {DType::F32, DType::F64, DType::F16, DType::BF16,
-                          DType::I32, DType::I64, DType::U8,  DType::Bool};
+// In code order (the public TFL_DTYPE_* values).
+constexpr DType kAll[] = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8,
+                          DType::Bool, DType::I8, DType::I16, DType::U16, DType::U32, DType::U64};
+static_assert(sizeof(kAll) / sizeof(kAll[0]) == kNumDTypes, "every dtype is listed");
 }
 
 TEST_CASE("dtype sizes, names and kinds", "[dtype]") {
@@ -24,6 +26,11 @@ TEST_CASE("dtype sizes, names and kinds", "[dtype]") {
   CHECK(dtype_size(DType::I64) == 8);
   CHECK(dtype_size(DType::U8) == 1);
   CHECK(dtype_size(DType::Bool) == 1);
+  CHECK(dtype_size(DType::I8) == 1);
+  CHECK(dtype_size(DType::I16) == 2);
+  CHECK(dtype_size(DType::U16) == 2);
+  CHECK(dtype_size(DType::U32) == 4);
+  CHECK(dtype_size(DType::U64) == 8);
   CHECK(sizeof(Half) == 2);
   CHECK(sizeof(BFloat16) == 2);
 
@@ -35,19 +42,32 @@ TEST_CASE("dtype sizes, names and kinds", "[dtype]") {
   CHECK(std::string(dtype_name(DType::I64)) == "int64");
   CHECK(std::string(dtype_name(DType::U8)) == "uint8");
   CHECK(std::string(dtype_name(DType::Bool)) == "bool");
+  CHECK(std::string(dtype_name(DType::I8)) == "int8");
+  CHECK(std::string(dtype_name(DType::I16)) == "int16");
+  CHECK(std::string(dtype_name(DType::U16)) == "uint16");
+  CHECK(std::string(dtype_name(DType::U32)) == "uint32");
+  CHECK(std::string(dtype_name(DType::U64)) == "uint64");
   CHECK(std::string(dtype_name(static_cast<DType>(42))) == "invalid");
   REQUIRE_THROWS_AS(dtype_size(static_cast<DType>(42)), DTypeError);
 
   // Codes are the public ABI values.
   CHECK(static_cast<int>(DType::F32) == 0);
   CHECK(static_cast<int>(DType::Bool) == 7);
+  CHECK(static_cast<int>(DType::I8) == 8);
+  CHECK(static_cast<int>(DType::I16) == 9);
+  CHECK(static_cast<int>(DType::U16) == 10);
+  CHECK(static_cast<int>(DType::U32) == 11);
+  CHECK(static_cast<int>(DType::U64) == 12);
+  CHECK(kNumDTypes == 13);
   for (int c = 0; c < kNumDTypes; ++c) CHECK(dtype_is_valid(c));
   CHECK_FALSE(dtype_is_valid(-1));
-  CHECK_FALSE(dtype_is_valid(8));
+  CHECK_FALSE(dtype_is_valid(13));
+  REQUIRE_THROWS_AS(dtype_size(static_cast<DType>(13)), DTypeError);
 
   for (DType d : kAll) {
     bool fl = d == DType::F32 || d == DType::F64 || d == DType::F16 || d == DType::BF16;
-    bool in = d == DType::I32 || d == DType::I64 || d == DType::U8;
+    bool in = d == DType::I32 || d == DType::I64 || d == DType::U8 || d == DType::I8 || d == DType::I16 ||
+              d == DType::U16 || d == DType::U32 || d == DType::U64;
     CHECK(is_floating(d) == fl);
     CHECK(is_integral(d) == in);
   }
@@ -58,26 +78,35 @@ TEST_CASE("dtype sizes, names and kinds", "[dtype]") {
 }
 
 TEST_CASE("promote_types follows the array API promotion table", "[dtype][promotion]") {
-  // The Python array API standard's type promotion table (2023.12, "Type Promotion Rules"),
-  // restricted to our dtypes: bool only with bool; integers of the same kind by width
-  // (u8+i32=i32, u8+i64=i64, i32+i64=i64); f32+f64=f64; mixed kinds undefined. The standard has no
-  // f16/bf16 row: they promote like narrower floats (to f32/f64) and are not mixed with each other.
-  // X = undefined (DTypeError). Row/column order: f32 f64 f16 bf16 i32 i64 u8 bool.
+  // The Python array API standard's type promotion table (2023.12, "Type Promotion Rules"), written out
+  // for our 13 dtypes: bool only with bool; integers of one kind by width; mixed signed/unsigned to the
+  // smallest signed type holding both (i8+u8=i16, i16+u16=i32, i32+u32=i64, u8+i32=i32); u64 with any
+  // signed integer undefined; f32+f64=f64; mixed kinds undefined. The standard has no f16/bf16 row: they
+  // promote like narrower floats (to f32/f64) and are not mixed with each other. The integer block was
+  // checked against numpy.result_type (NumPy 2.4), which agrees except u64 with signed (NumPy: f64).
+  // X = undefined (DTypeError). Row/column order: code order (kAll).
   constexpr DType X = static_cast<DType>(-1);
   constexpr DType f4 = DType::F32, f8 = DType::F64, f2 = DType::F16, b2 = DType::BF16, i4 = DType::I32,
-                  i8 = DType::I64, u1 = DType::U8, bo = DType::Bool;
-  const DType table[8][8] = {
-      /* f32  */ {f4, f8, f4, f4, X, X, X, X},
-      /* f64  */ {f8, f8, f8, f8, X, X, X, X},
-      /* f16  */ {f4, f8, f2, X, X, X, X, X},
-      /* bf16 */ {f4, f8, X, b2, X, X, X, X},
-      /* i32  */ {X, X, X, X, i4, i8, i4, X},
-      /* i64  */ {X, X, X, X, i8, i8, i8, X},
-      /* u8   */ {X, X, X, X, i4, i8, u1, X},
-      /* bool */ {X, X, X, X, X, X, X, bo},
+                  i8 = DType::I64, u1 = DType::U8, bo = DType::Bool, i1 = DType::I8, i2 = DType::I16,
+                  u2 = DType::U16, u4 = DType::U32, u8 = DType::U64;
+  const DType table[13][13] = {
+      //          f32 f64 f16 bf16 i32 i64 u8 bool i8 i16 u16 u32 u64
+      /* f32  */ {f4, f8, f4, f4, X, X, X, X, X, X, X, X, X},
+      /* f64  */ {f8, f8, f8, f8, X, X, X, X, X, X, X, X, X},
+      /* f16  */ {f4, f8, f2, X, X, X, X, X, X, X, X, X, X},
+      /* bf16 */ {f4, f8, X, b2, X, X, X, X, X, X, X, X, X},
+      /* i32  */ {X, X, X, X, i4, i8, i4, X, i4, i4, i4, i8, X},
+      /* i64  */ {X, X, X, X, i8, i8, i8, X, i8, i8, i8, i8, X},
+      /* u8   */ {X, X, X, X, i4, i8, u1, X, i2, i2, u2, u4, u8},
+      /* bool */ {X, X, X, X, X, X, X, bo, X, X, X, X, X},
+      /* i8   */ {X, X, X, X, i4, i8, i2, X, i1, i2, i4, i8, X},
+      /* i16  */ {X, X, X, X, i4, i8, i2, X, i2, i2, i4, i8, X},
+      /* u16  */ {X, X, X, X, i4, i8, u2, X, i4, i4, u2, u4, u8},
+      /* u32  */ {X, X, X, X, i8, i8, u4, X, i8, i8, u4, u4, u8},
+      /* u64  */ {X, X, X, X, X, X, u8, X, X, X, u8, u8, u8},
   };
-  for (int r = 0; r < 8; ++r) {
-    for (int c = 0; c < 8; ++c) {
+  for (int r = 0; r < 13; ++r) {
+    for (int c = 0; c < 13; ++c) {
       DType a = kAll[r], b = kAll[c];
       INFO(dtype_name(a) << " with " << dtype_name(b));
       if (table[r][c] == X) {
@@ -87,10 +116,10 @@ TEST_CASE("promote_types follows the array API promotion table", "[dtype][promot
       } else {
         CHECK(promote_types(a, b, "add") == table[r][c]);
       }
+      CHECK(table[r][c] == table[c][r]);  // the table is symmetric
     }
   }
 }
-
 TEST_CASE("float16 conversion from float rounds to nearest even", "[dtype][half]") {
   // Expected bit patterns computed with NumPy: np.float32(x).astype(np.float16).view(np.uint16).
   CHECK(float_to_half_bits(1.0f) == 0x3c00);

@@ -17,9 +17,12 @@ using namespace tfl;
 namespace {
 
 const DType kFloats[] = {DType::F32, DType::F64, DType::F16, DType::BF16};
-const DType kInts[] = {DType::I32, DType::I64, DType::U8};
-const DType kAll[] = {DType::F32, DType::F64, DType::F16, DType::BF16,
-                      DType::I32, DType::I64, DType::U8,  DType::Bool};
+const DType kInts[] = {DType::I32, DType::I64, DType::U8, DType::I8, DType::I16, DType::U16, DType::U32, DType::U64};
+const DType kAll[] = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8,
+                      DType::Bool, DType::I8, DType::I16, DType::U16, DType::U32, DType::U64};
+bool is_unsigned(DType dt) {
+  return dt == DType::U8 || dt == DType::U16 || dt == DType::U32 || dt == DType::U64;
+}
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 const double kInf = std::numeric_limits<double>::infinity();
 
@@ -59,10 +62,14 @@ bool close(double got, double want, DType dt) {
 
 // Wraps an exact integer result into the range of integer dtype dt, as two's complement does.
 double wrap_to(double v, DType dt) {
-  if (dt == DType::U8) return static_cast<double>(static_cast<uint8_t>(static_cast<int64_t>(v)));
-  if (dt == DType::I32)
-    return static_cast<double>(static_cast<int32_t>(static_cast<uint32_t>(static_cast<int64_t>(v))));
-  return v;
+  if (!is_integral(dt)) return v;
+  const uint64_t u = static_cast<uint64_t>(static_cast<int64_t>(v));
+  const int bits = static_cast<int>(8 * dtype_size(dt));
+  if (bits == 64) return is_unsigned(dt) ? static_cast<double>(u) : v;
+  const uint64_t m = u & ((uint64_t{1} << bits) - 1);
+  if (!is_unsigned(dt) && (m >> (bits - 1)))
+    return static_cast<double>(static_cast<int64_t>(m) - (int64_t{1} << bits));
+  return static_cast<double>(m);
 }
 
 // extra_atol widens the absolute tolerance for formulas that cancel (gelu's tanh form).
@@ -145,9 +152,10 @@ TEST_CASE("float-valued unary ops match double math for every float dtype", "[el
 
 TEST_CASE("float-valued unary ops on integer and bool inputs compute in f32", "[elementwise][unary]") {
   for (const auto& c : float_unary_cases()) {
-    for (DType dt : {DType::I32, DType::I64, DType::U8, DType::Bool}) {
+    for (DType dt : kAll) {
+      if (is_floating(dt)) continue;
       std::vector<double> in_v = dt == DType::Bool ? std::vector<double>{0, 1, 1}
-                                 : (c.positive_domain || dt == DType::U8) ? std::vector<double>{1, 2, 3, 10}
+                                 : (c.positive_domain || is_unsigned(dt)) ? std::vector<double>{1, 2, 3, 10}
                                                                           : std::vector<double>{-3, -1, 0, 1, 2, 5};
       if (c.positive_domain && dt == DType::Bool) in_v = {1, 1};
       std::vector<double> want;
@@ -255,12 +263,13 @@ TEST_CASE("integer-keeping unary ops match naive loops for every numeric dtype",
     }
     for (DType dt : kInts) {
       std::vector<double> in_v = {-7, -3, -1, 0, 1, 2, 5, 100};
-      if (dt == DType::U8) in_v = {0, 1, 2, 5, 100, 200, 255};
+      if (dt == DType::I8) in_v = {-128, -7, -3, -1, 0, 1, 2, 5, 100, 127};
+      if (is_unsigned(dt)) in_v = {0, 1, 2, 5, 100, 200, 255};
       std::vector<double> want;
       for (double x : in_v) {
         double r = c.ref(x);
         // clip's negative bound saturates to 0 for uint8; other results wrap modulo 2^8.
-        if (dt == DType::U8 && std::string(c.name) == "clip") r = x > 3 ? 3 : x;
+        if (is_unsigned(dt) && std::string(c.name) == "clip") r = x > 3 ? 3 : x;
         want.push_back(wrap_to(r, dt));
       }
       check_values(c.op(make(in_v, dt)), want, dt, c.name);
@@ -330,8 +339,8 @@ TEST_CASE("binary ops broadcast and match double math for every dtype", "[elemen
     for (DType dt : kAll) {
       if (dt == DType::Bool) continue;
       const bool fl = is_floating(dt);
-      Tensor a = make(fl ? fa : dt == DType::U8 ? ua : ia, Shape{2, 3}, dt);
-      Tensor b = make(fl ? fb : dt == DType::U8 ? ub : ib, Shape{3}, dt);
+      Tensor a = make(fl ? fa : is_unsigned(dt) ? ua : ia, Shape{2, 3}, dt);
+      Tensor b = make(fl ? fb : is_unsigned(dt) ? ub : ib, Shape{3}, dt);
       auto av = vals(a), bv = vals(b);
       DType rdt = (c.float_result && !fl) ? DType::F32 : dt;
       std::vector<double> want;
@@ -542,7 +551,8 @@ TEST_CASE("isnan, isinf and isfinite for every dtype", "[elementwise][tests]") {
     check_values(isinf(x), {0, 0, 1, 1, 0}, DType::Bool, "isinf");
     check_values(isfinite(x), {1, 0, 0, 0, 1}, DType::Bool, "isfinite");
   }
-  for (DType dt : {DType::I32, DType::I64, DType::U8, DType::Bool}) {
+  for (DType dt : kAll) {
+    if (is_floating(dt)) continue;
     Tensor x = make({0, 1}, dt);
     check_values(isnan(x), {0, 0}, DType::Bool, "isnan");
     check_values(isinf(x), {0, 0}, DType::Bool, "isinf");

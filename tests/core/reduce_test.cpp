@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/dtype_info.h"
 #include "core/ops/creation.h"
 #include "core/ops/reduce.h"
 #include "core/thread_pool.h"
@@ -15,8 +16,8 @@ using namespace tfl;
 
 namespace {
 
-const DType kAllTypes[] = {DType::F32, DType::F64, DType::F16, DType::BF16,
-                           DType::I32, DType::I64, DType::U8,  DType::Bool};
+const DType kAllTypes[] = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8,
+                           DType::Bool, DType::I8, DType::I16, DType::U16, DType::U32, DType::U64};
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 const double kInf = std::numeric_limits<double>::infinity();
 
@@ -49,15 +50,15 @@ Tensor make(const Shape& s, DType dt, const std::function<double(int64_t)>& gen)
 double gen_value(DType dt, int64_t i) {
   int64_t r = (i * 37 + 5) % 19;
   if (dt == DType::Bool) return r % 3 == 0 ? 1 : 0;
-  if (dt == DType::U8) return static_cast<double>(r);
-  if (dt == DType::I32 || dt == DType::I64) return static_cast<double>(r - 9);
+  if (is_integral(dt) && !dtype_is_signed(dt)) return static_cast<double>(r);
+  if (is_integral(dt)) return static_cast<double>(r - 9);
   return static_cast<double>(r - 9) / 4.0;
 }
 // Values whose products stay small: {1, -1, 2, 0.5} (integers: {1, -1, 2, 1}; u8/bool: {1, 2, 1, 1}).
 double gen_prod(DType dt, int64_t i) {
   int64_t r = (i * 7 + 3) % 4;
   if (dt == DType::Bool) return r == 1 ? 0 : 1;
-  if (dt == DType::U8) return r == 1 ? 2 : 1;
+  if (is_integral(dt) && !dtype_is_signed(dt)) return r == 1 ? 2 : 1;
   if (is_integral(dt)) return r == 0 ? 1 : r == 1 ? -1 : r == 2 ? 2 : 1;
   return r == 0 ? 1 : r == 1 ? -1 : r == 2 ? 2 : 0.5;
 }
@@ -242,7 +243,8 @@ double ref_argmin(const Group& g) {
   return static_cast<double>(best);
 }
 
-DType acc_type(DType dt) { return is_floating(dt) ? dt : DType::I64; }
+// Integer sums are int64, except uint64's, which stay uint64.
+DType acc_type(DType dt) { return is_floating(dt) || dt == DType::U64 ? dt : DType::I64; }
 DType float_type(DType dt) { return is_floating(dt) ? dt : DType::F32; }
 
 const std::vector<AxisList> kAxisSets = {{}, {0}, {1}, {2}, {-1}, {0, 2}, {-1, -3}, {1, 2}, {2, 0, 1}};

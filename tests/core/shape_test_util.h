@@ -10,14 +10,16 @@
 
 namespace tfl::test {
 
-inline const std::vector<DType> kAllDTypes = {DType::F32, DType::F64, DType::F16, DType::BF16,
-                                              DType::I32, DType::I64, DType::U8,  DType::Bool};
+inline const std::vector<DType> kAllDTypes = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32,
+                                              DType::I64, DType::U8,  DType::Bool, DType::I8,  DType::I16,
+                                              DType::U16, DType::U32, DType::U64};
 
 // A value of flat index i that every dtype represents exactly (and distinct for small i).
 inline double test_value(int64_t i, DType dt) {
   switch (dt) {
     case DType::Bool: return (i % 3) != 0 ? 1.0 : 0.0;
     case DType::U8: return static_cast<double>(i % 251);
+    case DType::I8: return static_cast<double>(i % 127);
     case DType::BF16: return static_cast<double>(i % 256);
     case DType::F16: return static_cast<double>(i % 2048);
     default: return static_cast<double>(i);

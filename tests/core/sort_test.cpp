@@ -15,8 +15,8 @@ using namespace tfl;
 
 namespace {
 
-const DType kAllTypes[] = {DType::F32, DType::F64, DType::F16, DType::BF16,
-                           DType::I32, DType::I64, DType::U8,  DType::Bool};
+const DType kAllTypes[] = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8,
+                           DType::Bool, DType::I8, DType::I16, DType::U16, DType::U32, DType::U64};
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // The shared strided-view readers of tests/core/shape_test_util.h, under this file's names.

@@ -112,27 +112,34 @@ TEST_CASE("summary_json", "[tensor_info]") {
 }
 
 TEST_CASE("dtype_is_signed", "[tensor_info][dtype]") {
-  for (DType dt : {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64}) CHECK(dtype_is_signed(dt));
-  CHECK_FALSE(dtype_is_signed(DType::U8));
-  CHECK_FALSE(dtype_is_signed(DType::Bool));
+  for (DType dt : {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::I8, DType::I16})
+    CHECK(dtype_is_signed(dt));
+  for (DType dt : {DType::U8, DType::U16, DType::U32, DType::U64, DType::Bool}) CHECK_FALSE(dtype_is_signed(dt));
   REQUIRE_THROWS_AS(dtype_is_signed(static_cast<DType>(99)), DTypeError);
 }
 
 TEST_CASE("dtype_can_cast is NumPy's safe casting", "[tensor_info][dtype]") {
-  // The table numpy.can_cast(from, to, "safe") gives for these types (bf16, absent from NumPy, by its
-  // 8-bit significand and f32's exponent range).
-  const DType all[] = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8, DType::Bool};
-  //                     to: f32 f64 f16 bf16 i32 i64 u8 bool
-  const int table[8][8] = {{1, 1, 0, 0, 0, 0, 0, 0},   // f32
-                           {0, 1, 0, 0, 0, 0, 0, 0},   // f64
-                           {1, 1, 1, 0, 0, 0, 0, 0},   // f16
-                           {1, 1, 0, 1, 0, 0, 0, 0},   // bf16
-                           {0, 1, 0, 0, 1, 1, 0, 0},   // i32
-                           {0, 0, 0, 0, 0, 1, 0, 0},   // i64
-                           {1, 1, 1, 1, 1, 1, 1, 0},   // u8
-                           {1, 1, 1, 1, 1, 1, 1, 1}};  // bool
-  for (int i = 0; i < 8; ++i)
-    for (int j = 0; j < 8; ++j) {
+  // The table numpy.can_cast(from, to, "safe") gives for these types (NumPy 2.4), except that i64 and
+  // u64 -> f64 are not safe here (NumPy calls them safe, but f64's 53-bit significand rounds them);
+  // bf16, absent from NumPy, by its 8-bit significand and f32's exponent range.
+  const DType all[] = {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I32, DType::I64, DType::U8,
+                       DType::Bool, DType::I8, DType::I16, DType::U16, DType::U32, DType::U64};
+  //                     to: f32 f64 f16 bf16 i32 i64 u8 bool i8 i16 u16 u32 u64
+  const int table[13][13] = {{1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},   // f32
+                             {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},   // f64
+                             {1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},   // f16
+                             {1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0},   // bf16
+                             {0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0},   // i32
+                             {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0},   // i64
+                             {1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1},   // u8
+                             {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},   // bool
+                             {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0},   // i8
+                             {1, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0},   // i16
+                             {1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1},   // u16
+                             {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1},   // u32
+                             {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};  // u64
+  for (int i = 0; i < 13; ++i)
+    for (int j = 0; j < 13; ++j) {
       INFO(dtype_name(all[i]) << " -> " << dtype_name(all[j]));
       CHECK(dtype_can_cast(all[i], all[j]) == (table[i][j] != 0));
     }

@@ -48,6 +48,11 @@ def main():
         "bool": np.array([True, False, True]),
         "scalar": np.array(3.5, dtype=np.float32),
         "empty": np.zeros((0, 4), dtype=np.float32),
+        "i8": np.array([-128, 0, 127], dtype=np.int8),
+        "i16": np.array([-32768, 12345], dtype=np.int16),
+        "u16": np.array([0, 65535], dtype=np.uint16),
+        "u32": np.array([4294967295, 7], dtype=np.uint32),
+        "u64": np.array([2**64 - 1, 2**63], dtype=np.uint64),
     }
     with safe_open(ours, framework="np") as f:
         check(f.metadata() == {"framework": "tenflowers", "note": "\u00fc"}, f"metadata {f.metadata()}")
@@ -74,6 +79,11 @@ def main():
         "pixels": rng.integers(0, 256, size=(2, 3), dtype=np.uint8),
         "mask": rng.integers(0, 2, size=(5,)).astype(bool),
         "nothing": np.zeros((2, 0), dtype=np.float64),
+        "small": rng.integers(-128, 128, size=(3,), dtype=np.int8),
+        "short": rng.integers(-32768, 32768, size=(2, 2), dtype=np.int16),
+        "ushort": rng.integers(0, 65536, size=(3,), dtype=np.uint16),
+        "uint": rng.integers(0, 2**32, size=(2,), dtype=np.uint32),
+        "ulong": np.array([2**64 - 1, 12345], dtype=np.uint64),
     }
     meta = {"format": "np", "epoch": "7"}
     path_np = os.path.join(work, "from_reference.safetensors")
@@ -89,7 +99,9 @@ def main():
         return json.loads(out)
 
     names = {np.dtype(np.float32): "F32", np.dtype(np.float64): "F64", np.dtype(np.float16): "F16",
-             np.dtype(np.int32): "I32", np.dtype(np.int64): "I64", np.dtype(np.uint8): "U8", np.dtype(bool): "BOOL"}
+             np.dtype(np.int32): "I32", np.dtype(np.int64): "I64", np.dtype(np.uint8): "U8", np.dtype(bool): "BOOL",
+             np.dtype(np.int8): "I8", np.dtype(np.int16): "I16", np.dtype(np.uint16): "U16",
+             np.dtype(np.uint32): "U32", np.dtype(np.uint64): "U64"}
     d = dump(path_np)
     check(d["metadata"] == meta, f"metadata {d['metadata']}")
     got = {t["name"]: t for t in d["tensors"]}

@@ -24,6 +24,11 @@ const char* st_dtype(DType dt) {
     case DType::I64: return "I64";
     case DType::U8: return "U8";
     case DType::Bool: return "BOOL";
+    case DType::I8: return "I8";
+    case DType::I16: return "I16";
+    case DType::U16: return "U16";
+    case DType::U32: return "U32";
+    case DType::U64: return "U64";
   }
   return "?";
 }
@@ -71,6 +76,11 @@ int write(const std::string& path) {
       {"bool", filled<bool>({3}, {true, false, true})},
       {"scalar", filled<float>({}, {3.5f})},
       {"empty", Tensor::empty({0, 4}, DType::F32)},
+      {"i8", filled<int8_t>({3}, {-128, 0, 127})},
+      {"i16", filled<int16_t>({2}, {-32768, 12345})},
+      {"u16", filled<uint16_t>({2}, {0, 65535})},
+      {"u32", filled<uint32_t>({2}, {4294967295u, 7})},
+      {"u64", filled<uint64_t>({2}, {18446744073709551615ull, uint64_t{1} << 63})},
   };
   save_safetensors(path, sd, {{"framework", "tenflowers"}, {"note", "\xc3\xbc"}});
   return 0;

@@ -37,7 +37,7 @@ def test_dtype_error():
     with pytest.raises(tfl.DTypeError, match="complex"):
         tfl.tensor(np.zeros(2, dtype=np.complex64))
     with pytest.raises(tfl.DTypeError):
-        tfl.from_numpy(np.zeros(2, dtype=np.int16))
+        tfl.from_numpy(np.zeros(2, dtype=np.complex128))
 
 
 def test_index_and_argument_errors():

@@ -90,7 +90,8 @@ def test_dlpack_from_numpy_zero_copy_and_lifetime():
 
 
 def test_dlpack_round_trip_all_numpy_dtypes():
-    for dt in ("float32", "float64", "float16", "int32", "int64", "uint8", "bool"):
+    for dt in ("float32", "float64", "float16", "int32", "int64", "uint8", "bool", "int8", "int16", "uint16",
+               "uint32", "uint64"):
         a = (np.arange(6) % 2).astype(dt).reshape(2, 3)
         back = np.from_dlpack(tfl.from_dlpack(a))
         np.testing.assert_array_equal(back, a)

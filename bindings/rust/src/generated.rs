@@ -214,11 +214,16 @@ pub enum Dtype {
     I64 = 5,
     U8 = 6,
     Bool = 7,
+    I8 = 8,
+    I16 = 9,
+    U16 = 10,
+    U32 = 11,
+    U64 = 12,
 }
 
 impl Dtype {
     /// Every value, in declaration order.
-    pub const ALL: [Dtype; 8] = [Dtype::F32, Dtype::F64, Dtype::F16, Dtype::Bf16, Dtype::I32, Dtype::I64, Dtype::U8, Dtype::Bool];
+    pub const ALL: [Dtype; 13] = [Dtype::F32, Dtype::F64, Dtype::F16, Dtype::Bf16, Dtype::I32, Dtype::I64, Dtype::U8, Dtype::Bool, Dtype::I8, Dtype::I16, Dtype::U16, Dtype::U32, Dtype::U64];
     /// The raw value; None for a value unknown to this binding.
     pub fn from_sys(v: sys::tfl_dtype) -> Option<Self> {
         match v.0 {
@@ -230,6 +235,11 @@ impl Dtype {
             5 => Some(Dtype::I64),
             6 => Some(Dtype::U8),
             7 => Some(Dtype::Bool),
+            8 => Some(Dtype::I8),
+            9 => Some(Dtype::I16),
+            10 => Some(Dtype::U16),
+            11 => Some(Dtype::U32),
+            12 => Some(Dtype::U64),
             _ => None,
         }
     }
@@ -244,6 +254,11 @@ impl Dtype {
             Dtype::I64 => 5,
             Dtype::U8 => 6,
             Dtype::Bool => 7,
+            Dtype::I8 => 8,
+            Dtype::I16 => 9,
+            Dtype::U16 => 10,
+            Dtype::U32 => 11,
+            Dtype::U64 => 12,
         })
     }
     /// The C name of the value.
@@ -257,6 +272,11 @@ impl Dtype {
             Dtype::I64 => "TFL_DTYPE_I64",
             Dtype::U8 => "TFL_DTYPE_U8",
             Dtype::Bool => "TFL_DTYPE_BOOL",
+            Dtype::I8 => "TFL_DTYPE_I8",
+            Dtype::I16 => "TFL_DTYPE_I16",
+            Dtype::U16 => "TFL_DTYPE_U16",
+            Dtype::U32 => "TFL_DTYPE_U32",
+            Dtype::U64 => "TFL_DTYPE_U64",
         }
     }
 }

@@ -44,6 +44,21 @@ impl Element for u8 {
 impl Element for bool {
     const DTYPE: Dtype = Dtype::Bool;
 }
+impl Element for i8 {
+    const DTYPE: Dtype = Dtype::I8;
+}
+impl Element for i16 {
+    const DTYPE: Dtype = Dtype::I16;
+}
+impl Element for u16 {
+    const DTYPE: Dtype = Dtype::U16;
+}
+impl Element for u32 {
+    const DTYPE: Dtype = Dtype::U32;
+}
+impl Element for u64 {
+    const DTYPE: Dtype = Dtype::U64;
+}
 
 impl Tensor {
     /// A new tensor holding a copy of `data` (row-major) with the given shape.

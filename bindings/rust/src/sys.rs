@@ -60,6 +60,11 @@ pub const TFL_DTYPE_I32: tfl_dtype = tfl_dtype(4);
 pub const TFL_DTYPE_I64: tfl_dtype = tfl_dtype(5);
 pub const TFL_DTYPE_U8: tfl_dtype = tfl_dtype(6);
 pub const TFL_DTYPE_BOOL: tfl_dtype = tfl_dtype(7);
+pub const TFL_DTYPE_I8: tfl_dtype = tfl_dtype(8);
+pub const TFL_DTYPE_I16: tfl_dtype = tfl_dtype(9);
+pub const TFL_DTYPE_U16: tfl_dtype = tfl_dtype(10);
+pub const TFL_DTYPE_U32: tfl_dtype = tfl_dtype(11);
+pub const TFL_DTYPE_U64: tfl_dtype = tfl_dtype(12);
 
 /// Device kinds.
 #[repr(transparent)]

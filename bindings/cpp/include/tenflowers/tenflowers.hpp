@@ -56,7 +56,12 @@ enum class Dtype : std::underlying_type_t<tfl_dtype> {
   I32 = TFL_DTYPE_I32,
   I64 = TFL_DTYPE_I64,
   U8 = TFL_DTYPE_U8,
-  Bool = TFL_DTYPE_BOOL
+  Bool = TFL_DTYPE_BOOL,
+  I8 = TFL_DTYPE_I8,
+  I16 = TFL_DTYPE_I16,
+  U16 = TFL_DTYPE_U16,
+  U32 = TFL_DTYPE_U32,
+  U64 = TFL_DTYPE_U64
 };
 
 /// Device kinds.

@@ -40,13 +40,20 @@ namespace detail {
 template <class T>
 constexpr Dtype dtype_of() {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double> || std::is_same_v<T, int32_t> ||
-                    std::is_same_v<T, int64_t> || std::is_same_v<T, uint8_t> || std::is_same_v<T, bool>,
+                    std::is_same_v<T, int64_t> || std::is_same_v<T, uint8_t> || std::is_same_v<T, bool> ||
+                    std::is_same_v<T, int8_t> || std::is_same_v<T, int16_t> || std::is_same_v<T, uint16_t> ||
+                    std::is_same_v<T, uint32_t> || std::is_same_v<T, uint64_t>,
                 "tfl: no dtype for this element type");
   if constexpr (std::is_same_v<T, float>) return Dtype::F32;
   else if constexpr (std::is_same_v<T, double>) return Dtype::F64;
   else if constexpr (std::is_same_v<T, int32_t>) return Dtype::I32;
   else if constexpr (std::is_same_v<T, int64_t>) return Dtype::I64;
   else if constexpr (std::is_same_v<T, uint8_t>) return Dtype::U8;
+  else if constexpr (std::is_same_v<T, int8_t>) return Dtype::I8;
+  else if constexpr (std::is_same_v<T, int16_t>) return Dtype::I16;
+  else if constexpr (std::is_same_v<T, uint16_t>) return Dtype::U16;
+  else if constexpr (std::is_same_v<T, uint32_t>) return Dtype::U32;
+  else if constexpr (std::is_same_v<T, uint64_t>) return Dtype::U64;
   else return Dtype::Bool;
 }
 }  // namespace detail
