@@ -1,5 +1,7 @@
 """DLPack exchange without copies: Tensor.__dlpack__/__dlpack_device__ and tfl.from_dlpack, for CPU
-tensors. The capsule plumbing goes through ctypes' view of the Python C API (loaded only when used)."""
+tensors. Both capsule kinds are spoken: DLPack 1.0's "dltensor_versioned" (DLManagedTensorVersioned, with
+flags such as read-only) when the consumer asks for max_version >= (1, 0), the legacy "dltensor" otherwise.
+The capsule plumbing goes through ctypes' view of the Python C API (loaded only when used)."""
 
 import ctypes
 import threading
@@ -33,6 +35,25 @@ class DLManagedTensor(ctypes.Structure):
 _Deleter = ctypes.CFUNCTYPE(None, ctypes.POINTER(DLManagedTensor))
 DLManagedTensor._fields_ = [("dl_tensor", DLTensor), ("manager_ctx", ctypes.c_void_p), ("deleter", _Deleter)]
 
+
+class DLPackVersion(ctypes.Structure):
+    _fields_ = [("major", ctypes.c_uint32), ("minor", ctypes.c_uint32)]
+
+
+class DLManagedTensorVersioned(ctypes.Structure):
+    pass
+
+
+_VersionedDeleter = ctypes.CFUNCTYPE(None, ctypes.POINTER(DLManagedTensorVersioned))
+DLManagedTensorVersioned._fields_ = [("version", DLPackVersion), ("manager_ctx", ctypes.c_void_p),
+                                     ("deleter", _VersionedDeleter), ("flags", ctypes.c_uint64),
+                                     ("dl_tensor", DLTensor)]
+
+# The DLPack version this module produces, and the flags of DLManagedTensorVersioned it reads and writes.
+_VERSION = (1, 0)
+_FLAG_READ_ONLY = 1 << 0
+_FLAG_IS_COPIED = 1 << 1
+
 # (DLPack type code, bits) of each dtype: kDLInt 0, kDLUInt 1, kDLFloat 2, kDLBfloat 4, kDLBool 6.
 _TO_DL = {_dtype.float32: (2, 32), _dtype.float64: (2, 64), _dtype.float16: (2, 16), _dtype.bfloat16: (4, 16),
           _dtype.int32: (0, 32), _dtype.int64: (0, 64), _dtype.uint8: (1, 8), _dtype.bool_: (6, 8),
@@ -47,6 +68,8 @@ _PyCapsule_GetPointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, cty
     ("PyCapsule_GetPointer", _api_proto))
 _PyCapsule_SetName = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.c_char_p)(
     ("PyCapsule_SetName", _api_proto))
+_PyCapsule_IsValid = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.c_char_p)(
+    ("PyCapsule_IsValid", _api_proto))
 _PyCapsule_IsValid_raw = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p)(
     ("PyCapsule_IsValid", _api_proto))
 _PyCapsule_GetPointer_raw = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p)(
@@ -63,6 +86,12 @@ def _export_deleter(managed_ptr) -> None:
         _exported.pop(ctypes.addressof(managed_ptr.contents), None)
 
 
+@_VersionedDeleter
+def _export_deleter_versioned(managed_ptr) -> None:
+    with _lock:
+        _exported.pop(ctypes.addressof(managed_ptr.contents), None)
+
+
 @ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 def _capsule_destructor(capsule) -> None:
     # A capsule nobody consumed still owns the managed tensor; a consumer renames it "used_dltensor".
@@ -72,14 +101,39 @@ def _capsule_destructor(capsule) -> None:
             _exported.pop(ptr, None)
 
 
-def to_dlpack(t: Tensor, max_version: Any = None, copy: Any = None):
+@ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+def _versioned_capsule_destructor(capsule) -> None:
+    # The same for DLPack 1.0 capsules, which consumers rename "used_dltensor_versioned".
+    if _PyCapsule_IsValid_raw(capsule, b"dltensor_versioned"):
+        ptr = _PyCapsule_GetPointer_raw(capsule, b"dltensor_versioned")
+        with _lock:
+            _exported.pop(ptr, None)
+
+
+def _wants_versioned(max_version: Any) -> bool:
+    if max_version is None:
+        return False  # a consumer that predates DLPack 1.0
+    try:
+        major = int(max_version[0])
+    except (TypeError, ValueError, IndexError):
+        raise InvalidArgumentError("[__dlpack__] max_version must be a (major, minor) tuple, got %r"
+                                   % (max_version,)) from None
+    return major >= _VERSION[0]
+
+
+def to_dlpack(t: Tensor, max_version: Any = None, copy: Any = None, dl_device: Any = None):
     if t.device != "cpu":
         raise DeviceError("[__dlpack__] only CPU tensors can be exported, got %s" % t.device)
+    if dl_device is not None and tuple(dl_device) != (_CPU, 0):
+        # The array API asks for BufferError when the requested device cannot be served.
+        raise BufferError("[__dlpack__] cannot export to device %r: tenflowers tensors here are on the CPU "
+                          "(1, 0) and copies across devices are not made through DLPack" % (tuple(dl_device),))
     src = t.clone() if copy else t
     d = src.dtype
     shape = src.shape
     nd = len(shape)
-    m = DLManagedTensor()
+    versioned = _wants_versioned(max_version)
+    m = DLManagedTensorVersioned() if versioned else DLManagedTensor()
     shape_arr = (ctypes.c_int64 * max(nd, 1))(*shape)
     strides_arr = (ctypes.c_int64 * max(nd, 1))(*src.strides)
     n = api.tensor_numel(src._h)
@@ -91,26 +145,40 @@ def to_dlpack(t: Tensor, max_version: Any = None, copy: Any = None):
     m.dl_tensor.shape = ctypes.cast(shape_arr, ctypes.POINTER(ctypes.c_int64))
     m.dl_tensor.strides = ctypes.cast(strides_arr, ctypes.POINTER(ctypes.c_int64))
     m.dl_tensor.byte_offset = 0
-    m.deleter = _export_deleter
     addr = ctypes.addressof(m)
     with _lock:
         _exported[addr] = (m, shape_arr, strides_arr, src)
+    if versioned:
+        m.version = DLPackVersion(*_VERSION)
+        m.deleter = _export_deleter_versioned
+        m.flags = _FLAG_IS_COPIED if copy else 0
+        return _PyCapsule_New(addr, b"dltensor_versioned", ctypes.cast(_versioned_capsule_destructor, ctypes.c_void_p))
+    m.deleter = _export_deleter
     return _PyCapsule_New(addr, b"dltensor", ctypes.cast(_capsule_destructor, ctypes.c_void_p))
 
 
 class _Imported:
     """Owner of an imported DLManagedTensor: calls its deleter when the last tensor view goes away."""
 
-    __slots__ = ("ptr", "capsule")
+    __slots__ = ("ptr", "capsule", "versioned")
 
-    def __init__(self, ptr: int, capsule: Any) -> None:
+    def __init__(self, ptr: int, capsule: Any, versioned: bool) -> None:
         self.ptr = ptr
         self.capsule = capsule
+        self.versioned = versioned
 
     def _tfl_release(self) -> None:
-        m = DLManagedTensor.from_address(self.ptr)
+        m = (DLManagedTensorVersioned if self.versioned else DLManagedTensor).from_address(self.ptr)
         if m.deleter:
             m.deleter(ctypes.pointer(m))
+
+
+def _capsule_of(x: Any) -> Any:
+    """x's capsule, DLPack 1.0 when the producer speaks it (its __dlpack__ takes max_version)."""
+    try:
+        return x.__dlpack__(max_version=_VERSION)
+    except TypeError:
+        return x.__dlpack__()  # a producer that predates DLPack 1.0
 
 
 def from_dlpack(x: Any) -> Tensor:
@@ -124,16 +192,29 @@ def from_dlpack(x: Any) -> Tensor:
     dev = tuple(x.__dlpack_device__()) if hasattr(x, "__dlpack_device__") else (_CPU, 0)
     if dev[0] != _CPU:
         raise DeviceError("[from_dlpack] only CPU memory can be shared (device type %d)" % dev[0])
-    capsule = x.__dlpack__()
-    ptr = _PyCapsule_GetPointer(capsule, b"dltensor")
-    m = DLManagedTensor.from_address(ptr)
+    capsule = _capsule_of(x)
+    versioned = bool(_PyCapsule_IsValid(capsule, b"dltensor_versioned"))
+    if versioned:
+        ptr = _PyCapsule_GetPointer(capsule, b"dltensor_versioned")
+        m = DLManagedTensorVersioned.from_address(ptr)
+        if m.version.major > _VERSION[0]:
+            # A newer major version may change the struct layout: the capsule stays unconsumed (its
+            # destructor frees it), as the DLPack specification asks.
+            raise BufferError("[from_dlpack] DLPack version %d.%d is newer than the supported %d.%d"
+                              % (m.version.major, m.version.minor, _VERSION[0], _VERSION[1]))
+        read_only = bool(m.flags & _FLAG_READ_ONLY)
+    else:
+        ptr = _PyCapsule_GetPointer(capsule, b"dltensor")
+        m = DLManagedTensor.from_address(ptr)
+        read_only = False
     dl = m.dl_tensor
     d = _FROM_DL.get((dl.dtype.code, dl.dtype.bits))
     if d is None or dl.dtype.lanes != 1:
         raise DTypeError("[from_dlpack] DLPack type (code %d, bits %d, lanes %d) is not supported"
                          % (dl.dtype.code, dl.dtype.bits, dl.dtype.lanes))
-    _PyCapsule_SetName(capsule, b"used_dltensor")  # consumed: we call the deleter from now on
-    owner = _Imported(ptr, capsule)
+    # Consumed: we call the deleter from now on.
+    _PyCapsule_SetName(capsule, b"used_dltensor_versioned" if versioned else b"used_dltensor")
+    owner = _Imported(ptr, capsule, versioned)
     shape = [dl.shape[i] for i in range(dl.ndim)]
     data = (dl.data or 0) + dl.byte_offset
     flip = []
@@ -149,4 +230,8 @@ def from_dlpack(x: Any) -> Tensor:
     t = wrap_external(data, shape, strides, d, owner)
     for ax in flip:
         t = _wrap(api.tensor_slice(t._h, ax, None, None, -1))
+    if read_only:
+        # tenflowers tensors are always writable, so read-only memory (e.g. a NumPy array with
+        # writeable=False) is copied rather than exposed to in-place ops; the producer's copy is released.
+        t = t.clone()
     return t

@@ -234,7 +234,7 @@ class Tensor(_TensorBase):
     def __dlpack__(self, stream=None, max_version=None, dl_device=None, copy=None):
         from ._dlpack import to_dlpack
 
-        return to_dlpack(self, max_version=max_version, copy=copy)
+        return to_dlpack(self, max_version=max_version, copy=copy, dl_device=dl_device)
 
     def __dlpack_device__(self) -> Tuple[int, int]:
         kind, index = api.tensor_device(self._h)

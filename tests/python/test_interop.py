@@ -98,6 +98,59 @@ def test_dlpack_round_trip_all_numpy_dtypes():
         assert back.dtype == a.dtype and np.shares_memory(back, a)
 
 
+def test_dlpack_versioned_capsule_only_when_asked():
+    t = tfl.arange(4, dtype=tfl.float32)
+    assert '"dltensor_versioned"' in repr(t.__dlpack__(max_version=(1, 0)))
+    assert '"dltensor"' in repr(t.__dlpack__())  # a consumer that predates DLPack 1.0
+    assert '"dltensor"' in repr(t.__dlpack__(max_version=(0, 8)))
+    with pytest.raises(BufferError, match="device"):
+        t.__dlpack__(max_version=(1, 0), dl_device=(2, 0))
+
+
+def test_dlpack_versioned_to_numpy_is_writable_and_shared():
+    # NumPy >= 2.1 asks for DLPack 1.0; without the read-only flag its array is writable.
+    t = tfl.zeros(3, dtype=tfl.float64)
+    n = np.from_dlpack(t)
+    assert n.flags.writeable
+    n[1] = 7.0
+    assert t.tolist() == [0.0, 7.0, 0.0]
+    del t
+    gc.collect()
+    assert n.tolist() == [0.0, 7.0, 0.0]
+
+
+def test_dlpack_versioned_copy_flag_gives_independent_memory():
+    t = tfl.ones(2)
+    n = np.from_dlpack(t, copy=True)
+    n[0] = 5.0
+    assert t.tolist() == [1.0, 1.0]
+
+
+def test_dlpack_from_read_only_numpy_is_copied():
+    a = np.arange(4.0)
+    a.flags.writeable = False  # exported with DLPack 1.0's read-only flag
+    t = tfl.from_dlpack(a)
+    t[0] = -1.0  # tenflowers tensors are writable, so read-only memory must not be shared
+    assert a[0] == 0.0 and t.tolist() == [-1.0, 1.0, 2.0, 3.0]
+
+
+def test_dlpack_from_legacy_producer():
+    class Legacy:  # a producer whose __dlpack__ predates max_version
+        def __init__(self, a):
+            self.a = a
+
+        def __dlpack__(self, stream=None):
+            return self.a.__dlpack__()
+
+        def __dlpack_device__(self):
+            return self.a.__dlpack_device__()
+
+    a = np.arange(3, dtype=np.int64)
+    t = tfl.from_dlpack(Legacy(a))
+    a[2] = 9
+    assert t.tolist() == [0, 1, 9]
+
+
 def test_dlpack_with_torch_when_installed():
     torch = pytest.importorskip("torch")
     x = torch.arange(6, dtype=torch.float32).reshape(2, 3)
