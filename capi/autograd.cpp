@@ -1,10 +1,10 @@
 // C API: autograd: requires_grad, .grad, backward, grad(), grad mode, gradient hooks, DOT export.
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "capi/capi_tensor_util.h"
+#include "capi/capi_text.h"
 #include "capi/handles_nn.h"
 #include "core/autograd/dot_export.h"
 #include "core/autograd/engine.h"
@@ -265,15 +265,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_hook_remove(int64_t handle) {
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_graph_dot(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char* out,
                                                          TFL_OUT size_t* out_len, size_t capacity, const tfl_tensor* t) {
   TFL_CAPI_BEGIN
-  TFL_CHECK_ARG(out_len != nullptr, "out_len", "must not be NULL");
-  TFL_CHECK_ARG(out != nullptr || capacity == 0, "out", "must not be NULL when capacity > 0");
+  TFL_CHECK_TEXT_OUT(out, out_len, capacity);
   TFL_CHECK_TENSOR(t);
-  std::string dot = tfl::autograd::graph_to_dot({from_handle(t)});
-  *out_len = dot.size();
-  if (capacity == 0) return TFL_OK;
-  TFL_CHECK_ARG(capacity > dot.size(), "capacity",
-                std::to_string(capacity) + " bytes given, the text needs " + std::to_string(dot.size() + 1) +
-                    " with its NUL");
-  std::memcpy(out, dot.c_str(), dot.size() + 1);
+  return tfl::capi::write_text(__func__, out, out_len, capacity, tfl::autograd::graph_to_dot({from_handle(t)}));
   TFL_CAPI_END
 }

@@ -1,9 +1,9 @@
 // C API: the default device (where creation functions without a device argument put new tensors) and
 // information about every device as JSON.
-#include <cstring>
 #include <string>
 
 #include "capi/capi_tensor_util.h"
+#include "capi/capi_text.h"
 #include "capi/capi_util.h"
 #include "core/default_device.h"
 
@@ -53,14 +53,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_default_device_set(tfl_device_type device
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_device_info_json(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char* out,
                                                          TFL_OUT size_t* out_len, size_t capacity) {
   TFL_CAPI_BEGIN
-  TFL_CHECK_ARG(out_len != nullptr, "out_len", "must not be NULL");
-  TFL_CHECK_ARG(out != nullptr || capacity == 0, "out", "must not be NULL when capacity > 0");
-  const std::string text = tfl::device_info_json();
-  *out_len = text.size();
-  if (capacity == 0) return TFL_OK;
-  TFL_CHECK_ARG(capacity > text.size(), "capacity",
-                std::to_string(capacity) + " bytes given, the text needs " + std::to_string(text.size() + 1) +
-                    " with its NUL");
-  std::memcpy(out, text.c_str(), text.size() + 1);
+  TFL_CHECK_TEXT_OUT(out, out_len, capacity);
+  return tfl::capi::write_text(__func__, out, out_len, capacity, tfl::device_info_json());
   TFL_CAPI_END
 }

@@ -1,28 +1,15 @@
 // C API: the memory profiler (core/memory_profiler.h): recording, the JSON snapshot with its timeline,
 // the findings, and module tags for the allocations a C caller makes.
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "capi/capi_text.h"
 #include "capi/capi_util.h"
 #include "core/allocator.h"
 #include "core/memory_profiler.h"
 
 namespace {
-
-// Writes text into a caller buffer the way every text-returning function does (see
-// tfl_tensor_graph_dot): *out_len always, the text only when capacity is non-zero and large enough.
-tfl_status copy_text(const char* fn, char* out, size_t* out_len, size_t capacity, const std::string& text) {
-  *out_len = text.size();
-  if (capacity == 0) return TFL_OK;
-  if (capacity <= text.size())
-    return tfl::capi::set_error(TFL_ERR_INVALID_ARGUMENT,
-                                std::string(fn) + ": argument 'capacity': " + std::to_string(capacity) +
-                                    " bytes given, the text needs " + std::to_string(text.size() + 1) + " with its NUL");
-  std::memcpy(out, text.c_str(), text.size() + 1);
-  return TFL_OK;
-}
 
 // The module scopes a C caller opened on this thread, innermost last; popped in reverse when the thread
 // ends so every scope restores the name it replaced.
@@ -35,12 +22,6 @@ struct ModuleScopes {
 thread_local ModuleScopes module_scopes;
 
 }  // namespace
-
-#define TFL_CHECK_TEXT_OUT(out, out_len, capacity)                                  \
-  do {                                                                              \
-    TFL_CHECK_ARG((out_len) != nullptr, #out_len, "must not be NULL");              \
-    TFL_CHECK_ARG((out) != nullptr || (capacity) == 0, #out, "must not be NULL when capacity > 0"); \
-  } while (0)
 
 /// Starts a recording: clears the allocator's event log, notes the live and cached bytes, and logs
 /// every allocation and free (with the op and module that made it) until tfl_memory_profiler_stop.
@@ -89,7 +70,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_memory_profiler_snapshot_json(TFL_OUT TFL
   TFL_CAPI_BEGIN
   TFL_CHECK_TEXT_OUT(out, out_len, capacity);
   TFL_CHECK_ARG(indent >= -1, "indent", "must be -1 or >= 0, got " + std::to_string(indent));
-  return copy_text(__func__, out, out_len, capacity, tfl::MemoryProfiler::instance().snapshot_json(indent));
+  return tfl::capi::write_text(__func__, out, out_len, capacity, tfl::MemoryProfiler::instance().snapshot_json(indent));
   TFL_CAPI_END
 }
 
@@ -107,7 +88,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_memory_profiler_findings(TFL_OUT TFL_NULL
   TFL_CHECK_TEXT_OUT(out, out_len, capacity);
   std::string text;
   for (const std::string& f : tfl::MemoryProfiler::instance().findings()) text += f + "\n";
-  return copy_text(__func__, out, out_len, capacity, text);
+  return tfl::capi::write_text(__func__, out, out_len, capacity, text);
   TFL_CAPI_END
 }
 

@@ -1,12 +1,12 @@
 // C API: what every module offers: references, forward, introspection (parameters, buffers,
 // children, printing), train/eval mode, zero_grad, and state dicts (arrays and safetensors files).
-#include <cstring>
 #include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "capi/capi_tensor_util.h"
+#include "capi/capi_text.h"
 #include "capi/handles_nn.h"
 #include "core/io/safetensors.h"
 
@@ -15,22 +15,6 @@ using tfl::capi::module_of;
 using tfl::capi::to_handle;
 
 namespace {
-
-// Writes `text` NUL-terminated into a caller buffer with the convention of tfl_tensor_graph_dot:
-// *out_len receives the length; with capacity 0 nothing else is written; a capacity that cannot hold
-// the text and its NUL is an error (nothing is written then). `fn` names the exported function.
-tfl_status write_text(const char* fn, char* out, size_t* out_len, size_t capacity, const char* capacity_arg,
-                      const std::string& text) {
-  *out_len = text.size();
-  if (capacity == 0) return TFL_OK;
-  if (capacity <= text.size())
-    return tfl::capi::set_error(TFL_ERR_INVALID_ARGUMENT,
-                                std::string(fn) + ": argument '" + capacity_arg + "': " + std::to_string(capacity) +
-                                    " bytes given, the text needs " + std::to_string(text.size() + 1) +
-                                    " with its NUL");
-  std::memcpy(out, text.c_str(), text.size() + 1);
-  return TFL_OK;
-}
 
 // Entry `index` of a listing: its name into the caller buffer and, when out is not NULL, a new handle
 // to its value. Checks index and name_capacity before writing anything.
@@ -41,7 +25,7 @@ tfl_status listing_entry(const char* fn, const std::vector<std::pair<std::string
   if (index >= list.size())
     return tfl::capi::set_error(TFL_ERR_INDEX, std::string(fn) + ": argument 'index': " + std::to_string(index) +
                                                    " is out of range for " + std::to_string(list.size()) + " " + what);
-  tfl_status st = write_text(fn, out_name, out_name_len, name_capacity, "name_capacity", list[index].first);
+  tfl_status st = tfl::capi::write_text(fn, out_name, out_name_len, name_capacity, list[index].first, "name_capacity");
   if (st != TFL_OK) return st;
   if (out) *out = make(list[index].second);
   return TFL_OK;
@@ -130,7 +114,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_module_to_string(TFL_OUT TFL_NULLABLE TFL
   TFL_CHECK_ARG(out_len != nullptr, "out_len", "must not be NULL");
   TFL_CHECK_ARG(out != nullptr || capacity == 0, "out", "must not be NULL when capacity > 0");
   TFL_CHECK_MODULE(m);
-  return write_text(__func__, out, out_len, capacity, "capacity", module_of(m).to_string());
+  return tfl::capi::write_text(__func__, out, out_len, capacity, module_of(m).to_string());
   TFL_CAPI_END
 }
 

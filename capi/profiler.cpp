@@ -1,33 +1,10 @@
 // C API: the op-level profiler (core/op_profiler.h): time and calls per op, module and category, the
 // slowest calls and the bottleneck, as JSON or a readable summary.
-#include <cstring>
 #include <string>
 
+#include "capi/capi_text.h"
 #include "capi/capi_util.h"
 #include "core/op_profiler.h"
-
-namespace {
-
-// Writes text into a caller buffer the way every text-returning function does (see
-// tfl_memory_profiler_snapshot_json): *out_len always, the text only when capacity is non-zero and large enough.
-tfl_status copy_profile_text(const char* fn, char* out, size_t* out_len, size_t capacity, const std::string& text) {
-  *out_len = text.size();
-  if (capacity == 0) return TFL_OK;
-  if (capacity <= text.size())
-    return tfl::capi::set_error(TFL_ERR_INVALID_ARGUMENT,
-                                std::string(fn) + ": argument 'capacity': " + std::to_string(capacity) +
-                                    " bytes given, the text needs " + std::to_string(text.size() + 1) + " with its NUL");
-  std::memcpy(out, text.c_str(), text.size() + 1);
-  return TFL_OK;
-}
-
-}  // namespace
-
-#define TFL_CHECK_PROFILE_TEXT_OUT(out, out_len, capacity)                                          \
-  do {                                                                                              \
-    TFL_CHECK_ARG((out_len) != nullptr, #out_len, "must not be NULL");                              \
-    TFL_CHECK_ARG((out) != nullptr || (capacity) == 0, #out, "must not be NULL when capacity > 0"); \
-  } while (0)
 
 /// Starts (or resumes) the op profiler: from now on every op call, autograd backward function and module
 /// forward is timed until tfl_profiler_stop. Totals accumulate over start/stop intervals until
@@ -86,9 +63,9 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_profiler_enabled(TFL_OUT bool* out) {
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_profiler_report_json(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char* out,
                                                              TFL_OUT size_t* out_len, size_t capacity, int32_t indent) {
   TFL_CAPI_BEGIN
-  TFL_CHECK_PROFILE_TEXT_OUT(out, out_len, capacity);
+  TFL_CHECK_TEXT_OUT(out, out_len, capacity);
   TFL_CHECK_ARG(indent >= -1, "indent", "must be -1 or >= 0, got " + std::to_string(indent));
-  return copy_profile_text(__func__, out, out_len, capacity, tfl::OpProfiler::instance().report_json(indent));
+  return tfl::capi::write_text(__func__, out, out_len, capacity, tfl::OpProfiler::instance().report_json(indent));
   TFL_CAPI_END
 }
 
@@ -104,8 +81,8 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_profiler_report_json(TFL_OUT TFL_NULLABLE
 TFL_API TFL_SINCE(0, 1) tfl_status tfl_profiler_summary(TFL_OUT TFL_NULLABLE TFL_ARRAY(capacity) char* out,
                                                          TFL_OUT size_t* out_len, size_t capacity, int32_t max_rows) {
   TFL_CAPI_BEGIN
-  TFL_CHECK_PROFILE_TEXT_OUT(out, out_len, capacity);
+  TFL_CHECK_TEXT_OUT(out, out_len, capacity);
   TFL_CHECK_ARG(max_rows >= 1, "max_rows", "must be >= 1, got " + std::to_string(max_rows));
-  return copy_profile_text(__func__, out, out_len, capacity, tfl::OpProfiler::instance().summary(max_rows));
+  return tfl::capi::write_text(__func__, out, out_len, capacity, tfl::OpProfiler::instance().summary(max_rows));
   TFL_CAPI_END
 }

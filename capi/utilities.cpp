@@ -1,32 +1,15 @@
 // C API: utilities for inspecting shapes, dtypes and tensors (core/tensor_info.h, core/dtype_info.h):
 // broadcast checks, dtype properties and casting rules, memory size, and a statistics summary.
-#include <cstring>
 #include <string>
 
 #include "capi/capi_tensor_util.h"
+#include "capi/capi_text.h"
 #include "core/dtype_info.h"
 #include "core/memory_profiler.h"
 #include "core/tensor_info.h"
 
 using tfl::capi::from_handle;
 using tfl::capi::to_dtype;
-
-namespace {
-
-// Copies text into a caller buffer with the (out = NULL, capacity = 0) sizing protocol of
-// tfl_tensor_graph_dot.
-tfl_status write_text(const char* fn, char* out, size_t* out_len, size_t capacity, const std::string& text) {
-  *out_len = text.size();
-  if (capacity == 0) return TFL_OK;
-  if (capacity <= text.size())
-    return tfl::capi::set_error(TFL_ERR_INVALID_ARGUMENT, std::string(fn) + ": argument 'capacity': " +
-                                                              std::to_string(capacity) + " bytes given, the text needs " +
-                                                              std::to_string(text.size() + 1) + " with its NUL");
-  std::memcpy(out, text.c_str(), text.size() + 1);
-  return TFL_OK;
-}
-
-}  // namespace
 
 /// The shape two shapes broadcast to under NumPy's rules (sizes aligned from the right; each pair equal
 /// or one of them 1).
@@ -185,7 +168,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_format_bytes(TFL_OUT TFL_NULLABLE TFL_ARR
   TFL_CAPI_BEGIN
   TFL_CHECK_ARG(out_len != nullptr, "out_len", "must not be NULL");
   TFL_CHECK_ARG(out != nullptr || capacity == 0, "out", "must not be NULL when capacity > 0");
-  return write_text(__func__, out, out_len, capacity, tfl::format_bytes(bytes));
+  return tfl::capi::write_text(__func__, out, out_len, capacity, tfl::format_bytes(bytes));
   TFL_CAPI_END
 }
 
@@ -240,6 +223,6 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_summary_json(TFL_OUT TFL_NULLABLE 
   TFL_CHECK_ARG(out_len != nullptr, "out_len", "must not be NULL");
   TFL_CHECK_ARG(out != nullptr || capacity == 0, "out", "must not be NULL when capacity > 0");
   TFL_CHECK_TENSOR(t);
-  return write_text(__func__, out, out_len, capacity, tfl::summary_json(tfl::summarize(from_handle(t))));
+  return tfl::capi::write_text(__func__, out, out_len, capacity, tfl::summary_json(tfl::summarize(from_handle(t))));
   TFL_CAPI_END
 }
