@@ -1,5 +1,6 @@
-// Helpers shared by the InstanceNorm and Transformer layer tests: f64 tensor builders, value
-// extraction, tolerant comparison and the finite-difference check of a layer with its parameters.
+// Helpers shared by the layer tests (norms, attention, transformer, recurrent, state-space, selective
+// scan): f64 tensor builders, value extraction, tolerant comparison and the finite-difference check of a
+// layer with its parameters.
 #pragma once
 
 #include <catch2/catch.hpp>

@@ -19,28 +19,14 @@
 #include "core/ops/elementwise.h"
 #include "core/ops/reduce.h"
 #include "gradcheck/gradcheck.h"
+#include "layer_test_util.h"
 
 using namespace tfl;
+using tfl::layer_test::make;
+using tfl::layer_test::reals;
+using tfl::layer_test::values;
 
 namespace {
-
-Tensor make(const std::vector<double>& v, const Shape& shape, DType dt) {
-  return to_dtype(from_buffer(v.data(), v.size() * sizeof(double), shape, DType::F64), dt);
-}
-
-std::vector<double> values(const Tensor& t) {
-  Tensor d = contiguous(to_dtype(t, DType::F64));
-  const double* p = d.data<double>();
-  return std::vector<double>(p, p + d.numel());
-}
-
-std::vector<double> reals(int64_t n, uint32_t seed, double lo = -1.0, double hi = 1.0) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<double> dist(lo, hi);
-  std::vector<double> v(static_cast<size_t>(n));
-  for (double& x : v) x = dist(rng);
-  return v;
-}
 
 double silu(double x) { return x / (1.0 + std::exp(-x)); }
 double softplus(double x) { return x > 20.0 ? x : std::log1p(std::exp(x)); }
