@@ -103,7 +103,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_full(TFL_OUT tfl_tensor** out, TFL
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::on_default_device(tfl::full(tfl::checked_shape(shape, ndim, "tfl_tensor_full"), value, to_dtype(dtype))));
+  *out = to_handle(tfl::full(tfl::checked_shape(shape, ndim, "tfl_tensor_full"), value, to_dtype(dtype), tfl::default_device()));
   TFL_CAPI_END
 }
 
@@ -119,7 +119,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_zeros(TFL_OUT tfl_tensor** out, TF
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::on_default_device(tfl::zeros(tfl::checked_shape(shape, ndim, "tfl_tensor_zeros"), to_dtype(dtype))));
+  *out = to_handle(tfl::zeros(tfl::checked_shape(shape, ndim, "tfl_tensor_zeros"), to_dtype(dtype), tfl::default_device()));
   TFL_CAPI_END
 }
 
@@ -135,7 +135,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_ones(TFL_OUT tfl_tensor** out, TFL
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::on_default_device(tfl::ones(tfl::checked_shape(shape, ndim, "tfl_tensor_ones"), to_dtype(dtype))));
+  *out = to_handle(tfl::ones(tfl::checked_shape(shape, ndim, "tfl_tensor_ones"), to_dtype(dtype), tfl::default_device()));
   TFL_CAPI_END
 }
 
@@ -338,7 +338,7 @@ TFL_API TFL_SINCE(0, 1) tfl_status tfl_tensor_empty(TFL_OUT tfl_tensor** out, TF
   TFL_CHECK_OUT(out);
   TFL_CHECK_SHAPE(shape, ndim);
   TFL_CHECK_DTYPE(dtype);
-  *out = to_handle(tfl::on_default_device(tfl::empty(tfl::checked_shape(shape, ndim, "tfl_tensor_empty"), to_dtype(dtype))));
+  *out = to_handle(tfl::empty(tfl::checked_shape(shape, ndim, "tfl_tensor_empty"), to_dtype(dtype), tfl::default_device()));
   TFL_CAPI_END
 }
 

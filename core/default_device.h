@@ -14,7 +14,8 @@ Device default_device();
 // index; DeviceError "CUDA unavailable: <reason>" when CUDA is unusable, or naming the missing device.
 void set_default_device(const Device& device);
 // t moved to the default device (t itself when it is already there): what the C API's creation
-// functions without a device argument return.
+// functions return whose core op has no device argument (arange, eye, random, ...); empty, zeros, ones and
+// full are made on the default device directly instead of on the host first.
 Tensor on_default_device(const Tensor& t);
 
 // Every device as one JSON object: {"default": "cpu", "cuda": {"compiled": b, "available": b, "reason": s,
